@@ -1,0 +1,94 @@
+package org.fcgibridge.core.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import org.fcgibridge.core.echo.EchoHandler;
+import org.fcgibridge.core.echo.HelloHandler;
+import org.fcgibridge.core.runner.FcgiHandler;
+import org.fcgibridge.core.runner.RunnerFactory;
+import org.fcgibridge.core.server.FcgiServer;
+
+/**
+ * {@code java -jar fcgi-core.jar <command> [options]}: the runnable responders of fcgi-core.
+ *
+ * <p>Exit status: 0 after a clean shutdown (SIGTERM, SIGINT), 1 if the server cannot start, 2 for a usage error.
+ */
+public final class Main {
+    private static final String USAGE = String.join("\n",
+            "usage: java -jar fcgi-core.jar <command> [options]",
+            "",
+            "commands:",
+            "  echo     answer every request with its params, sorted, and its body (checks a web server's config)",
+            "  hello    answer every request with \"Hello, World!\" (a benchmark baseline)",
+            "",
+            "options:",
+            ServerOptions.HELP);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command until the JVM is asked to stop; returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Logging.configure();
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.println(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        FcgiHandler handler;
+        switch (args[0]) {
+            case "echo":
+                handler = new EchoHandler();
+                break;
+            case "hello":
+                handler = new HelloHandler();
+                break;
+            default:
+                err.println("unknown command: " + args[0]);
+                err.println(USAGE);
+                return 2;
+        }
+        ServerOptions options;
+        try {
+            CommandLine line = new CommandLine(args, 1, ServerOptions.WITH_VALUE, ServerOptions.FLAGS);
+            if (line.has("help")) {
+                out.println(USAGE);
+                return 0;
+            }
+            options = new ServerOptions(line);
+        } catch (CommandLine.UsageException e) {
+            err.println(e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        FcgiServer server;
+        try {
+            server = FcgiServer.start(options.listen, options.params, RunnerFactory.of(handler), options.socketMode);
+        } catch (IOException | RuntimeException e) {
+            err.println("cannot start: " + e.getMessage());
+            return 1;
+        }
+        out.println("fcgi-core " + args[0] + " listening on " + server.describeAddress());
+        out.flush();
+        awaitShutdown(server);
+        return 0;
+    }
+
+    /** Blocks until SIGTERM or SIGINT, then closes the server gracefully before the JVM exits. */
+    private static void awaitShutdown(FcgiServer server) {
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            closed.countDown();
+        }, "fcgi-shutdown"));
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

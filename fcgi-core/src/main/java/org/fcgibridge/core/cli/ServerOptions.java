@@ -1,0 +1,88 @@
+package org.fcgibridge.core.cli;
+
+import java.util.Locale;
+import java.util.Set;
+import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.server.ServerParams;
+import org.fcgibridge.core.server.WebServerAddresses;
+
+/**
+ * The server options every command shares: where to listen, and the limits and timeouts of {@link ServerParams}.
+ */
+final class ServerOptions {
+    static final Set<String> WITH_VALUE = Set.of("listen", "socket-mode", "max-conns", "max-reqs",
+            "max-requests-per-connection", "max-params-bytes", "input-buffer-bytes", "idle-timeout",
+            "params-timeout", "request-timeout", "grace", "web-server-addrs", "threads");
+    static final Set<String> FLAGS = Set.of("mpxs-conns", "help");
+
+    static final String HELP = String.join("\n",
+            "  --listen ADDR                 host:port, [ipv6]:port, unix:PATH or fd:0 (default 127.0.0.1:9000)",
+            "  --socket-mode MODE            mode of a Unix socket file: 666, 660 or rw-rw---- (default 666)",
+            "  --max-conns N                 FCGI_MAX_CONNS (default 1024)",
+            "  --max-reqs N                  FCGI_MAX_REQS (default 1024)",
+            "  --mpxs-conns                  FCGI_MPXS_CONNS=1: accept concurrent requests on one connection",
+            "  --max-requests-per-connection N  concurrent ids on a multiplexed connection (default 100)",
+            "  --max-params-bytes N          PARAMS per request (default 262144)",
+            "  --input-buffer-bytes N        unread STDIN held per request (default 262144)",
+            "  --idle-timeout SECONDS        close a connection that waits this long (default 120)",
+            "  --params-timeout SECONDS      PARAMS must arrive within this (default 30)",
+            "  --request-timeout SECONDS     terminate a request running longer; 0 = never (default 300)",
+            "  --grace SECONDS               on SIGTERM, let requests finish this long (default 30)",
+            "  --web-server-addrs LIST       FCGI_WEB_SERVER_ADDRS: IPs allowed to connect (default: env or any)",
+            "  --threads auto|platform|virtual  (default auto: virtual threads on Java 21+)");
+
+    final ListenAddress listen;
+    final String socketMode;
+    final ServerParams params;
+
+    ServerOptions(CommandLine line) throws CommandLine.UsageException {
+        try {
+            listen = ListenAddress.parse(line.get("listen", "127.0.0.1:9000"));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException("--listen: " + e.getMessage());
+        }
+        socketMode = parseMode(line.get("socket-mode", "666"));
+        ServerParams p = ServerParams.defaults();
+        p = p.withMaxConns(line.positiveInt("max-conns", p.maxConns()))
+                .withMaxReqs(line.positiveInt("max-reqs", p.maxReqs()))
+                .withMpxsConns(line.has("mpxs-conns"))
+                .withMaxRequestsPerConnection(line.positiveInt("max-requests-per-connection",
+                        p.maxRequestsPerConnection()))
+                .withMaxParamsBytes(line.positiveInt("max-params-bytes", p.maxParamsBytes()))
+                .withInputBufferBytes(line.positiveInt("input-buffer-bytes", p.inputBufferBytes()))
+                .withIdleTimeout(line.seconds("idle-timeout", p.idleTimeout()))
+                .withParamsTimeout(line.seconds("params-timeout", p.paramsTimeout()))
+                .withRequestTimeout(line.seconds("request-timeout", p.requestTimeout()))
+                .withGracePeriod(line.seconds("grace", p.gracePeriod()));
+        if (line.has("web-server-addrs")) {
+            try {
+                p = p.withWebServerAddrs(WebServerAddresses.parse(line.get("web-server-addrs", "")));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.UsageException(e.getMessage());
+            }
+        }
+        try {
+            p = p.withThreads(ServerParams.ThreadKind.valueOf(line.get("threads", "auto").toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException("--threads must be auto, platform or virtual");
+        }
+        params = p;
+    }
+
+    /** "660" or "rw-rw----" to the {@code ls} form. */
+    static String parseMode(String mode) throws CommandLine.UsageException {
+        if (mode.matches("[0-7]{3,4}")) {
+            int bits = Integer.parseInt(mode, 8);
+            StringBuilder text = new StringBuilder();
+            String letters = "rwx";
+            for (int shift = 8; shift >= 0; shift--) {
+                text.append((bits & (1 << shift)) != 0 ? letters.charAt((8 - shift) % 3) : '-');
+            }
+            return text.toString();
+        }
+        if (mode.matches("[r-][w-][x-][r-][w-][x-][r-][w-][x-]")) {
+            return mode;
+        }
+        throw new CommandLine.UsageException("--socket-mode must be octal (660) or like rw-rw----: " + mode);
+    }
+}

@@ -1,0 +1,368 @@
+package org.fcgibridge.core.server;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.fcgibridge.core.runner.RunnerFactory;
+
+/**
+ * A FastCGI server: listens, accepts web server connections, and runs each request through the runner its
+ * {@link RunnerFactory} makes.
+ *
+ * <pre>{@code
+ * FcgiServer server = FcgiServer.start(ListenAddress.parse("127.0.0.1:9000"), ServerParams.defaults(),
+ *         RunnerFactory.of(exchange -> {
+ *             exchange.stdout().write("Status: 200\r\nContent-Type: text/plain\r\n\r\nhello\n".getBytes());
+ *             return 0;
+ *         }));
+ * ...
+ * server.close(); // stops accepting, lets requests in flight finish within the grace period
+ * }</pre>
+ *
+ * <p>Threads: one per connection; requests of a multiplexed connection run on workers. Virtual threads where the JVM
+ * has them, unless {@link ServerParams#threads()} says otherwise.
+ */
+public final class FcgiServer implements Closeable {
+    private static final System.Logger LOG = System.getLogger(FcgiServer.class.getName());
+    private static final int BACKLOG = 1024;
+
+    private final ServerSocketChannel listener;
+    private final ListenAddress address;
+    private final ServerParams params;
+    private final RunnerFactory runnerFactory;
+    private final Path socketFile;
+    private final ThreadFactory connectionThreads;
+    private final ExecutorService workers;
+    private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger activeRequests = new AtomicInteger();
+    private final AtomicInteger overloadConnections = new AtomicInteger();
+    private final AtomicLong connectionCounter = new AtomicLong();
+    private final Thread acceptor;
+    private final Thread watchdog;
+    private volatile boolean running = true;
+    private final Object closeLock = new Object();
+    private boolean closed;
+
+    private FcgiServer(ServerSocketChannel listener, ListenAddress address, ServerParams params,
+                       RunnerFactory runnerFactory) {
+        this.listener = listener;
+        this.address = address;
+        this.params = params;
+        this.runnerFactory = runnerFactory;
+        this.socketFile = address.kind() == ListenAddress.Kind.UNIX ? address.path() : null;
+        this.connectionThreads = ThreadMaker.factory(params.threads(), "fcgi-conn-");
+        this.workers = Executors.newCachedThreadPool(ThreadMaker.factory(params.threads(), "fcgi-worker-"));
+        this.acceptor = new Thread(this::acceptLoop, "fcgi-acceptor");
+        this.acceptor.setDaemon(true);
+        this.watchdog = new Thread(this::watchLoop, "fcgi-watchdog");
+        this.watchdog.setDaemon(true);
+    }
+
+    /**
+     * Listens on {@code address} and starts serving.
+     *
+     * @param address       TCP (port 0: an ephemeral port, see {@link #localAddress()}), Unix domain (a stale socket
+     *                      file is replaced; the file gets mode rw-rw-rw-), or the inherited file descriptor 0
+     * @param params        limits and timeouts
+     * @param runnerFactory makes the runner of each request
+     * @throws IOException if the address cannot be listened on
+     */
+    public static FcgiServer start(ListenAddress address, ServerParams params, RunnerFactory runnerFactory)
+            throws IOException {
+        return start(address, params, runnerFactory, "rw-rw-rw-");
+    }
+
+    /**
+     * Like {@link #start(ListenAddress, ServerParams, RunnerFactory)}, with the mode of a Unix socket file.
+     *
+     * @param unixSocketMode permissions in {@code ls} form, such as "rw-rw----"; null leaves the umask's
+     * @throws IOException              if the address cannot be listened on
+     * @throws IllegalArgumentException if the mode is not in {@code ls} form
+     */
+    public static FcgiServer start(ListenAddress address, ServerParams params, RunnerFactory runnerFactory,
+                                   String unixSocketMode) throws IOException {
+        Objects.requireNonNull(params, "params");
+        Objects.requireNonNull(runnerFactory, "runnerFactory");
+        ServerSocketChannel listener = Listeners.open(address, unixSocketMode, BACKLOG);
+        FcgiServer server = new FcgiServer(listener, address, params, runnerFactory);
+        server.acceptor.start();
+        server.watchdog.start();
+        LOG.log(System.Logger.Level.INFO, "FastCGI server listening on {0}", server.describeAddress());
+        return server;
+    }
+
+    /** The address as bound: for TCP with port 0, the port that was chosen. */
+    public SocketAddress localAddress() {
+        try {
+            return listener.getLocalAddress();
+        } catch (IOException e) {
+            return address.socketAddress();
+        }
+    }
+
+    /** The address as bound, in the text form {@link ListenAddress#parse} reads. */
+    public String describeAddress() {
+        SocketAddress local = localAddress();
+        if (local instanceof InetSocketAddress) {
+            return ListenAddress.tcp((InetSocketAddress) local).toString();
+        }
+        if (address.kind() == ListenAddress.Kind.INHERITED) {
+            return "fd:0 (" + local + ")";
+        }
+        return address.toString();
+    }
+
+    /** The bound TCP port, or -1 when not listening on TCP. */
+    public int port() {
+        SocketAddress local = localAddress();
+        return local instanceof InetSocketAddress ? ((InetSocketAddress) local).getPort() : -1;
+    }
+
+    /** The server's limits and timeouts. */
+    public ServerParams params() {
+        return params;
+    }
+
+    /** Whether the server still accepts connections (false once {@link #close()} began). */
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Connections open now. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Requests between BEGIN_REQUEST and END_REQUEST now, over all connections. */
+    public int activeRequestCount() {
+        return activeRequests.get();
+    }
+
+    RunnerFactory runnerFactory() {
+        return runnerFactory;
+    }
+
+    boolean acquireRequestSlot() {
+        while (true) {
+            int current = activeRequests.get();
+            if (current >= params.maxReqs()) {
+                return false;
+            }
+            if (activeRequests.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void releaseRequestSlot() {
+        activeRequests.decrementAndGet();
+    }
+
+    void execute(Runnable task) {
+        try {
+            workers.execute(task);
+        } catch (RejectedExecutionException closing) {
+            connectionThreads.newThread(task).start();
+        }
+    }
+
+    void connectionEnded(ServerConnection connection) {
+        connections.remove(connection);
+    }
+
+    private void acceptLoop() {
+        while (running) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (ClosedChannelException closing) {
+                return;
+            } catch (IOException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "accept failed: {0}", e.getMessage());
+                pause();
+                continue;
+            }
+            try {
+                admit(channel);
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                LOG.log(System.Logger.Level.WARNING, "could not serve a new connection: {0}", e.toString());
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    private void admit(SocketChannel channel) throws IOException {
+        SocketAddress peer = channel.getRemoteAddress();
+        String name = "conn-" + connectionCounter.incrementAndGet() + " from " + describePeer(peer);
+        if (peer instanceof InetSocketAddress) {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (!params.webServerAddrs().allows(((InetSocketAddress) peer).getAddress())) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: refused, not in FCGI_WEB_SERVER_ADDRS ({1})",
+                        name, params.webServerAddrs());
+                closeQuietly(channel);
+                return;
+            }
+        }
+        boolean overloaded = connections.size() >= params.maxConns();
+        if (overloaded && overloadConnections.incrementAndGet() > Math.max(16, params.maxConns() / 8)) {
+            overloadConnections.decrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "{0}: refused, over FCGI_MAX_CONNS", name);
+            closeQuietly(channel);
+            return;
+        }
+        ServerConnection connection = new ServerConnection(this, channel, name, overloaded);
+        connections.add(connection);
+        Runnable task = overloaded ? () -> {
+            try {
+                connection.run();
+            } finally {
+                overloadConnections.decrementAndGet();
+            }
+        } : connection;
+        connectionThreads.newThread(task).start();
+    }
+
+    private static String describePeer(SocketAddress peer) {
+        if (peer instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) peer;
+            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
+        }
+        return "unix socket";
+    }
+
+    private void watchLoop() {
+        long tick = Math.max(10, Math.min(1000, smallestLimit().toMillis() / 4));
+        while (running || !connections.isEmpty()) {
+            try {
+                Thread.sleep(tick);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (ServerConnection connection : connections) {
+                try {
+                    connection.checkTimes(now);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "watchdog failed on " + connection, e);
+                }
+            }
+        }
+    }
+
+    private Duration smallestLimit() {
+        Duration smallest = Duration.ofSeconds(4);
+        for (Duration limit : new Duration[] {params.idleTimeout(), params.paramsTimeout(),
+                params.requestTimeout(), params.terminateGrace()}) {
+            if (!limit.isZero() && limit.compareTo(smallest) < 0) {
+                smallest = limit;
+            }
+        }
+        return smallest;
+    }
+
+    /**
+     * Stops accepting, lets requests in flight finish within {@link ServerParams#gracePeriod()}, then aborts what is
+     * left and closes every connection. Idempotent; returns when all is closed.
+     */
+    @Override
+    public void close() {
+        close(params.gracePeriod());
+    }
+
+    /**
+     * Like {@link #close()} with another grace period.
+     */
+    public void close(Duration grace) {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        running = false;
+        closeQuietly(listener);
+        acceptor.interrupt();
+        LOG.log(System.Logger.Level.INFO, "closing; {0} requests in flight", activeRequests.get());
+        for (ServerConnection connection : connections) {
+            connection.drain();
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            for (ServerConnection connection : connections) {
+                if (!connection.awaitIdle(deadline)) {
+                    break;
+                }
+            }
+            for (ServerConnection connection : connections) {
+                connection.abortRequests("server closed with requests in flight");
+            }
+            waitForConnections(TimeUnit.SECONDS.toNanos(5) + params.terminateGrace().toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            workers.shutdown();
+            watchdog.interrupt();
+            deleteSocketFile();
+            LOG.log(System.Logger.Level.INFO, "closed");
+        }
+    }
+
+    private void waitForConnections(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (!connections.isEmpty() && System.nanoTime() - deadline < 0) {
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+    }
+
+    private void deleteSocketFile() {
+        if (socketFile != null) {
+            try {
+                Files.deleteIfExists(socketFile);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "could not delete {0}: {1}", socketFile, e.getMessage());
+            }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "close failed: {0}", e.getMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FcgiServer[" + describeAddress() + "]";
+    }
+}

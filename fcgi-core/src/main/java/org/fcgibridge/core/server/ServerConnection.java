@@ -1,0 +1,572 @@
+package org.fcgibridge.core.server;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.fcgibridge.core.protocol.BeginRequestBody;
+import org.fcgibridge.core.protocol.EndRequestBody;
+import org.fcgibridge.core.protocol.Fcgi;
+import org.fcgibridge.core.protocol.NameValueWriter;
+import org.fcgibridge.core.protocol.Params;
+import org.fcgibridge.core.protocol.ProtocolException;
+import org.fcgibridge.core.protocol.ProtocolStatus;
+import org.fcgibridge.core.protocol.RecordHeader;
+import org.fcgibridge.core.protocol.RecordOutputStream;
+import org.fcgibridge.core.protocol.RecordReader;
+import org.fcgibridge.core.protocol.RecordType;
+import org.fcgibridge.core.protocol.Role;
+import org.fcgibridge.core.runner.CgiResponses;
+import org.fcgibridge.core.runner.Runner;
+
+/**
+ * One web server connection: reads records on its own thread, answers management records, begins, feeds and aborts
+ * requests, honours KEEP_CONN, and serialises the records that requests write.
+ *
+ * <p>When the connection carries one request at a time (FCGI_MPXS_CONNS=0, the default: nginx, Apache, lighttpd,
+ * Caddy and h2o never multiplex) and the runner allows it, the request runs right here on the connection's thread,
+ * reading its STDIN straight off the socket. Otherwise requests run on workers and their input goes through bounded
+ * pipes, so that the connection keeps reading: interleaved requests, ABORT_REQUEST and a vanished web server are
+ * seen at once.
+ *
+ * <p>A malformed record closes this connection, with the reason logged, and nothing else.
+ */
+final class ServerConnection implements Runnable {
+    private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final FcgiServer server;
+    private final ServerParams params;
+    private final SocketChannel channel;
+    private final String name;
+    private final boolean overloaded;
+    private final RecordReader reader;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Scratch for small records this thread writes itself. */
+    private final byte[] scratch = new byte[Fcgi.HEADER_LENGTH + 8];
+
+    /** Active requests by id; guarded by {@code this}. */
+    private final Map<Integer, ServerRequest> requests = new HashMap<>(4);
+    /** A STDOUT buffer kept for the next request; guarded by {@code this}. */
+    private ByteBuffer spareOutput;
+    private boolean draining;
+
+    private volatile boolean closed;
+    private volatile long lingeringSince;
+    private volatile long readingSince;
+    private volatile long writingSince;
+    private boolean broken;
+
+    ServerConnection(FcgiServer server, SocketChannel channel, String name, boolean overloaded) {
+        this.server = server;
+        this.params = server.params();
+        this.channel = channel;
+        this.name = name;
+        this.overloaded = overloaded;
+        this.reader = new RecordReader(new TimedInput());
+    }
+
+    @Override
+    public void run() {
+        try {
+            serve();
+        } catch (ProtocolException e) {
+            close("protocol error: " + e.getMessage(), System.Logger.Level.WARNING);
+        } catch (ClosedChannelException e) {
+            close("closed", System.Logger.Level.DEBUG);
+        } catch (IOException e) {
+            close("connection failed: " + e.getMessage(), System.Logger.Level.DEBUG);
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "connection " + name + " failed", e);
+            close("internal error: " + e, System.Logger.Level.ERROR);
+        } finally {
+            server.connectionEnded(this);
+        }
+    }
+
+    private void serve() throws IOException {
+        while (!closed) {
+            RecordHeader header = reader.next();
+            if (header == null) {
+                close("closed by the web server", System.Logger.Level.DEBUG);
+                return;
+            }
+            handle(header);
+        }
+    }
+
+    /**
+     * Reads and handles one record, for a runner on this thread that waits for its input.
+     *
+     * @throws IOException if the connection ended or failed, or the record was malformed; the connection is then
+     *                     closed
+     */
+    void pumpOnce() throws IOException {
+        try {
+            RecordHeader header = reader.next();
+            if (header == null) {
+                close("closed by the web server", System.Logger.Level.DEBUG);
+                throw new ClosedChannelException();
+            }
+            handle(header);
+        } catch (ProtocolException e) {
+            close("protocol error: " + e.getMessage(), System.Logger.Level.WARNING);
+            throw e;
+        } catch (IOException e) {
+            close("connection failed: " + e.getMessage(), System.Logger.Level.DEBUG);
+            throw e;
+        }
+    }
+
+    private void handle(RecordHeader header) throws IOException {
+        RecordType type = header.recordType();
+        int id = header.requestId();
+        if (id == Fcgi.NULL_REQUEST_ID) {
+            handleManagement(header, type);
+            return;
+        }
+        if (type == RecordType.BEGIN_REQUEST) {
+            begin(header);
+            return;
+        }
+        ServerRequest request = find(id);
+        if (request == null || type == null) {
+            return; // a record for an inactive request, or of a type we do not know: ignored, as the spec says
+        }
+        switch (type) {
+            case ABORT_REQUEST:
+                request.abort();
+                break;
+            case PARAMS:
+                if (request.collectingParams()) {
+                    if (header.contentLength() > 0) {
+                        request.appendParams(reader, header.contentLength());
+                    } else {
+                        start(request);
+                    }
+                }
+                break;
+            case STDIN:
+            case DATA:
+                request.inputRecord(type, reader, header.contentLength());
+                break;
+            default:
+                break; // a record only applications send: ignored
+        }
+    }
+
+    private void handleManagement(RecordHeader header, RecordType type) throws IOException {
+        if (type == RecordType.GET_VALUES) {
+            byte[] content = reader.readContent();
+            Params asked = Params.parse(content, 0, content.length);
+            NameValueWriter answer = new NameValueWriter();
+            for (int i = 0; i < asked.size(); i++) {
+                String value = valueOf(asked.nameAt(i));
+                if (value != null) {
+                    answer.add(asked.nameAt(i), value);
+                }
+            }
+            writeRecord(RecordType.GET_VALUES_RESULT, Fcgi.NULL_REQUEST_ID, answer.toByteArray());
+        } else {
+            byte[] body = new byte[8];
+            body[0] = (byte) header.type();
+            writeRecord(RecordType.UNKNOWN_TYPE, Fcgi.NULL_REQUEST_ID, body);
+        }
+    }
+
+    private String valueOf(String variable) {
+        switch (variable) {
+            case Fcgi.MAX_CONNS:
+                return Integer.toString(params.maxConns());
+            case Fcgi.MAX_REQS:
+                return Integer.toString(params.maxReqs());
+            case Fcgi.MPXS_CONNS:
+                return params.mpxsConns() ? "1" : "0";
+            default:
+                return null;
+        }
+    }
+
+    private void begin(RecordHeader header) throws IOException {
+        int id = header.requestId();
+        reader.readFully(scratch, 0, Math.min(header.contentLength(), scratch.length));
+        BeginRequestBody body = BeginRequestBody.decode(scratch, 0, header.contentLength());
+        Role role = body.role();
+        ProtocolStatus rejection;
+        synchronized (this) {
+            if (requests.containsKey(id)) {
+                throw new ProtocolException("BEGIN_REQUEST for request " + id + ", which is active");
+            }
+            if (role == null) {
+                rejection = ProtocolStatus.UNKNOWN_ROLE;
+            } else if (overloaded || draining) {
+                rejection = ProtocolStatus.OVERLOADED;
+            } else if (!requests.isEmpty() && !params.mpxsConns()) {
+                rejection = ProtocolStatus.CANT_MPX_CONN;
+            } else if (requests.size() >= params.maxRequestsPerConnection()) {
+                throw new ProtocolException("more than " + params.maxRequestsPerConnection()
+                        + " concurrent requests on one connection");
+            } else if (!server.acquireRequestSlot()) {
+                rejection = ProtocolStatus.OVERLOADED;
+            } else {
+                requests.put(id, new ServerRequest(this, id, role, body.keepConn(), params.maxParamsBytes()));
+                return;
+            }
+        }
+        LOG.log(System.Logger.Level.DEBUG, "{0}: request {1} rejected: {2}", name, id, rejection);
+        writeEndRequest(id, 0, rejection);
+        boolean idle;
+        synchronized (this) {
+            idle = requests.isEmpty();
+        }
+        if ((!body.keepConn() || overloaded) && idle) {
+            closeGently(overloaded ? "over FCGI_MAX_CONNS" : "rejected a request without KEEP_CONN");
+        }
+    }
+
+    private synchronized ServerRequest find(int id) {
+        return requests.get(id);
+    }
+
+    /** The PARAMS stream of {@code request} ended: make its runner and run it. */
+    private void start(ServerRequest request) throws IOException {
+        request.completeParams();
+        Runner runner;
+        try {
+            runner = server.runnerFactory().create(request);
+        } catch (Exception | LinkageError e) {
+            LOG.log(System.Logger.Level.ERROR, name + ": no runner for " + request, e);
+            runner = new FailedRunner(request);
+        }
+        boolean direct = runner.mayRunOnConnectionThread() && !params.mpxsConns() && request.role() != Role.FILTER;
+        request.prepare(direct, reader, takeOutputBuffer(), params.inputBufferBytes());
+        if (direct) {
+            request.run(runner);
+        } else {
+            Runner chosen = runner;
+            server.execute(() -> request.run(chosen));
+        }
+    }
+
+    private synchronized ByteBuffer takeOutputBuffer() {
+        ByteBuffer buffer = spareOutput;
+        spareOutput = null;
+        return buffer != null ? buffer : RecordOutputStream.allocate(params.outputRecordBytes());
+    }
+
+    /**
+     * A request's runner has returned and its END_REQUEST has been sent (or could not be). Forgets the request, keeps
+     * its output buffer for the next one, and closes the connection if KEEP_CONN was off or the server is draining.
+     *
+     * @param outputBuffer the request's STDOUT buffer, free to reuse; null if something may still use it
+     */
+    void requestFinished(ServerRequest request, ByteBuffer outputBuffer) {
+        boolean closeNow;
+        synchronized (this) {
+            if (!requests.remove(request.requestId(), request)) {
+                return;
+            }
+            if (outputBuffer != null) {
+                spareOutput = outputBuffer;
+            }
+            closeNow = !request.keepConn() || (draining && requests.isEmpty());
+        }
+        server.releaseRequestSlot();
+        if (closeNow) {
+            closeGently(request.keepConn() ? "server closing" : "request without KEEP_CONN done");
+        }
+    }
+
+    /**
+     * Sends FIN after what was written, then keeps reading (and ignoring) until the web server closes too, for at most
+     * {@link #LINGER_NANOS}: closing with unread input in the socket would send a reset, and a reset can destroy the
+     * response before the web server has read it.
+     */
+    private void closeGently(String reason) {
+        synchronized (this) {
+            if (closed || lingeringSince != 0) {
+                return;
+            }
+            lingeringSince = System.nanoTime() | 1;
+        }
+        LOG.log(System.Logger.Level.DEBUG, "{0}: {1}; closing", name, reason);
+        writeLock.lock();
+        try {
+            broken = true;
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            close(reason, System.Logger.Level.DEBUG);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    // ---- writing
+
+    /**
+     * Writes whole records for a request, unless it has ended.
+     *
+     * @param last whether these records end the request (END_REQUEST is among them)
+     * @throws IOException if the request has ended or the connection failed
+     */
+    void write(ServerRequest request, ByteBuffer records, boolean last) throws IOException {
+        writeLock.lock();
+        try {
+            if (request.ended) {
+                throw new IOException("request " + request.requestId() + " has ended");
+            }
+            writeLocked(records);
+            if (last) {
+                request.ended = true;
+            }
+        } catch (IOException e) {
+            if (last) {
+                request.ended = true;
+            }
+            throw e;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void writeLocked(ByteBuffer records) throws IOException {
+        if (broken) {
+            throw new ClosedChannelException();
+        }
+        writingSince = System.nanoTime() | 1;
+        try {
+            while (records.hasRemaining()) {
+                channel.write(records);
+            }
+        } catch (IOException e) {
+            broken = true;
+            throw e;
+        } finally {
+            writingSince = 0;
+        }
+    }
+
+    private void writeRecord(RecordType type, int id, byte[] content) throws IOException {
+        byte[] record = new byte[Fcgi.HEADER_LENGTH + content.length + Fcgi.paddingFor(content.length)];
+        RecordHeader.of(type, id, content.length).encode(record, 0);
+        System.arraycopy(content, 0, record, Fcgi.HEADER_LENGTH, content.length);
+        writeRaw(ByteBuffer.wrap(record));
+    }
+
+    private void writeEndRequest(int id, int appStatus, ProtocolStatus status) throws IOException {
+        byte[] record = new byte[Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH];
+        EndRequestBody.encodeRecord(record, 0, id, appStatus, status);
+        writeRaw(ByteBuffer.wrap(record));
+    }
+
+    private void writeRaw(ByteBuffer records) throws IOException {
+        writeLock.lock();
+        try {
+            writeLocked(records);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Ends a request whose terminated runner would not stop: sends what closes its streams and END_REQUEST, then
+     * forgets it. Whatever the runner writes later is dropped.
+     */
+    private void abandon(ServerRequest request) {
+        LOG.log(System.Logger.Level.WARNING, "{0}: {1} did not stop within {2}; abandoning it",
+                name, request, params.terminateGrace());
+        byte[] records = new byte[2 * Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH];
+        int at = 0;
+        if (!request.stdoutClosed()) {
+            RecordHeader.encode(records, 0, RecordType.STDOUT.code(), request.requestId(), 0, 0);
+            at = Fcgi.HEADER_LENGTH;
+        }
+        EndRequestBody.encodeRecord(records, at, request.requestId(), ServerRequest.EXIT_ABANDONED,
+                ProtocolStatus.REQUEST_COMPLETE);
+        writeLock.lock();
+        try {
+            if (!request.ended) {
+                request.ended = true;
+                writeLocked(ByteBuffer.wrap(records, 0, at + Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH));
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: could not end {1}: {2}", name, request, e.getMessage());
+        } finally {
+            writeLock.unlock();
+        }
+        requestFinished(request, null);
+    }
+
+    // ---- closing and time limits
+
+    /** Stops taking requests; closes as soon as none is active. */
+    void drain() {
+        boolean idle;
+        synchronized (this) {
+            draining = true;
+            idle = requests.isEmpty();
+        }
+        if (idle) {
+            closeGently("server closing");
+        }
+    }
+
+    /**
+     * Closes the connection and terminates its requests. Idempotent.
+     */
+    void close(String reason, System.Logger.Level level) {
+        List<ServerRequest> lost;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            lost = new ArrayList<>(requests.values());
+        }
+        LOG.log(level, "{0}: {1}", name, reason);
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: close failed: {1}", name, e.getMessage());
+        }
+        for (ServerRequest request : lost) {
+            request.connectionLost("lost its connection: " + reason);
+            if (!request.isRunning()) {
+                requestFinished(request, null);
+            }
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Called by the server's watchdog: enforces the idle, params and request time limits. */
+    void checkTimes(long now) {
+        if (closed) {
+            return;
+        }
+        long lingering = lingeringSince;
+        if (lingering != 0 && now - lingering > LINGER_NANOS) {
+            close("closed after lingering", System.Logger.Level.DEBUG);
+            return;
+        }
+        long idleNanos = params.idleTimeout().toNanos();
+        long writing = writingSince;
+        if (idleNanos > 0 && writing != 0 && now - writing > idleNanos) {
+            close("the web server did not take the response for " + params.idleTimeout().toSeconds() + " s",
+                    System.Logger.Level.WARNING);
+            return;
+        }
+        List<ServerRequest> active;
+        synchronized (this) {
+            active = requests.isEmpty() ? List.of() : new ArrayList<>(requests.values());
+        }
+        long reading = readingSince;
+        if (idleNanos > 0 && reading != 0 && now - reading > idleNanos
+                && (active.isEmpty() || active.stream().anyMatch(ServerRequest::awaitsInput))) {
+            close((active.isEmpty() ? "idle for " : "input stalled for ") + params.idleTimeout().toSeconds() + " s",
+                    System.Logger.Level.INFO);
+            return;
+        }
+        long paramsNanos = params.paramsTimeout().toNanos();
+        long requestNanos = params.requestTimeout().toNanos();
+        long graceNanos = params.terminateGrace().toNanos();
+        for (ServerRequest request : active) {
+            if (request.collectingParams()) {
+                if (paramsNanos > 0 && now - request.beganNanos > paramsNanos) {
+                    close("params of request " + request.requestId() + " did not arrive within "
+                            + params.paramsTimeout().toSeconds() + " s", System.Logger.Level.WARNING);
+                    return;
+                }
+            } else if (request.isTerminated()) {
+                if (request.isRunning() && now - request.terminatedNanos > graceNanos) {
+                    abandon(request);
+                }
+            } else if (requestNanos > 0 && request.startedNanos != 0 && now - request.startedNanos > requestNanos) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: {1} ran past its limit of {2} s",
+                        name, request, params.requestTimeout().toSeconds());
+                request.timeOut("timed out after " + params.requestTimeout().toSeconds() + " s");
+            }
+        }
+    }
+
+    /** Terminates every request now (the grace period of a close is over). */
+    void abortRequests(String reason) {
+        close(reason, System.Logger.Level.INFO);
+    }
+
+    /** Waits until no request is active or the deadline passes; returns whether none is left. */
+    boolean awaitIdle(long deadlineNanos) throws InterruptedException {
+        while (true) {
+            synchronized (this) {
+                if (requests.isEmpty()) {
+                    return true;
+                }
+            }
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** The socket as the reader sees it: each read is timed, for the idle limit. */
+    private final class TimedInput implements ReadableByteChannel {
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            readingSince = System.nanoTime() | 1;
+            try {
+                return channel.read(dst);
+            } finally {
+                readingSince = 0;
+            }
+        }
+
+        @Override
+        public boolean isOpen() {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /** Answers a request for which no runner could be made with a 500. */
+    private static final class FailedRunner implements Runner {
+        private final ServerRequest request;
+
+        FailedRunner(ServerRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public int run() throws IOException {
+            request.stdout().write(CgiResponses.internalServerError());
+            return 1;
+        }
+
+        @Override
+        public void terminate() {
+        }
+
+        @Override
+        public boolean mayRunOnConnectionThread() {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,403 @@
+package org.fcgibridge.core.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.fcgibridge.core.io.InputPipe;
+import org.fcgibridge.core.protocol.EndRequestBody;
+import org.fcgibridge.core.protocol.Fcgi;
+import org.fcgibridge.core.protocol.Params;
+import org.fcgibridge.core.protocol.ProtocolException;
+import org.fcgibridge.core.protocol.ProtocolStatus;
+import org.fcgibridge.core.protocol.RecordOutputStream;
+import org.fcgibridge.core.protocol.RecordReader;
+import org.fcgibridge.core.protocol.RecordType;
+import org.fcgibridge.core.protocol.Role;
+import org.fcgibridge.core.runner.CgiResponses;
+import org.fcgibridge.core.runner.FcgiExchange;
+import org.fcgibridge.core.runner.Runner;
+
+/**
+ * One request id on a connection, from BEGIN_REQUEST to END_REQUEST: collects the PARAMS stream, hands STDIN and DATA
+ * to the runner, carries its STDOUT and STDERR back as records, and sends END_REQUEST exactly once.
+ *
+ * <p>Termination (abort, timeout, server close) interrupts the runner's thread, but never while that thread is inside
+ * a read or write of the connection's channel: an interrupt there would close the channel under every other request
+ * on it. Such an interrupt waits until the I/O is done.
+ */
+final class ServerRequest implements FcgiExchange {
+    private static final System.Logger LOG = System.getLogger(ServerRequest.class.getName());
+    private static final int STDERR_RECORD_BYTES = 4096;
+    /** The exit status reported for a request whose runner was abandoned. */
+    static final int EXIT_ABANDONED = 2;
+
+    private enum Phase { PARAMS, RUNNING, FINISHED }
+
+    private final ServerConnection connection;
+    private final int id;
+    private final Role role;
+    private final boolean keepConn;
+    private final int maxParamsBytes;
+    final long beganNanos;
+
+    private byte[] paramsBuf;
+    private int paramsLength;
+    private Params params;
+    private volatile Phase phase = Phase.PARAMS;
+
+    private InputStream stdin;
+    private InputStream data;
+    private InputPipe stdinPipe;
+    private InputPipe dataPipe;
+    private DirectInput directStdin;
+    private RecordOutputStream stdout;
+    private RecordOutputStream stderr;
+    private ByteBuffer stdoutBuffer;
+
+    private final Object guard = new Object();
+    private Thread runnerThread;
+    private boolean inIo;
+    private boolean interruptPending;
+    private boolean savedInterrupt;
+    private volatile Runner runner;
+    private volatile boolean terminated;
+    private volatile String terminationReason;
+    volatile long terminatedNanos;
+    volatile boolean timedOut;
+    volatile long startedNanos;
+
+    /** END_REQUEST went out, or can no longer go out; written under the connection's write lock. */
+    volatile boolean ended;
+    /** The next write through the sink carries END_REQUEST. */
+    private boolean finishing;
+
+    ServerRequest(ServerConnection connection, int id, Role role, boolean keepConn, int maxParamsBytes) {
+        this.connection = connection;
+        this.id = id;
+        this.role = role;
+        this.keepConn = keepConn;
+        this.maxParamsBytes = maxParamsBytes;
+        this.beganNanos = System.nanoTime();
+    }
+
+    // ---- the PARAMS stream, on the connection's thread
+
+    boolean collectingParams() {
+        return phase == Phase.PARAMS;
+    }
+
+    void appendParams(RecordReader reader, int length) throws IOException {
+        if ((long) paramsLength + length > maxParamsBytes) {
+            throw new ProtocolException("params of request " + id + " exceed the limit of " + maxParamsBytes
+                    + " bytes");
+        }
+        if (paramsBuf == null) {
+            paramsBuf = new byte[length];
+        } else if (paramsLength + length > paramsBuf.length) {
+            int grown = (int) Math.min(maxParamsBytes, Math.max((long) paramsBuf.length * 2, paramsLength + length));
+            paramsBuf = Arrays.copyOf(paramsBuf, grown);
+        }
+        reader.readFully(paramsBuf, paramsLength, length);
+        paramsLength += length;
+    }
+
+    /** The PARAMS stream ended: decode it. */
+    void completeParams() throws ProtocolException {
+        params = paramsBuf == null ? Params.empty() : Params.parse(paramsBuf, 0, paramsLength);
+        paramsBuf = null;
+    }
+
+    // ---- starting
+
+    /**
+     * Sets up the streams for a runner on the connection's thread ({@code direct}) or on a worker.
+     *
+     * @param reader       the connection's reader, for direct input
+     * @param outputBuffer a buffer from {@link RecordOutputStream#allocate(int)} for STDOUT
+     */
+    void prepare(boolean direct, RecordReader reader, ByteBuffer outputBuffer, int inputBufferBytes) {
+        stdoutBuffer = outputBuffer;
+        stdout = new RecordOutputStream(RecordType.STDOUT, id, this::write, outputBuffer);
+        if (role == Role.AUTHORIZER) {
+            stdin = InputStream.nullInputStream();
+        } else if (direct) {
+            directStdin = new DirectInput(connection, this, reader);
+            stdin = directStdin;
+        } else {
+            stdinPipe = new InputPipe(inputBufferBytes);
+            stdin = stdinPipe;
+        }
+        if (role == Role.FILTER) {
+            dataPipe = new InputPipe(inputBufferBytes);
+            data = dataPipe;
+        } else {
+            data = InputStream.nullInputStream();
+        }
+        phase = Phase.RUNNING;
+    }
+
+    /** Routes a STDIN or DATA record's content to the runner's stream. */
+    void inputRecord(RecordType type, RecordReader reader, int length) throws IOException {
+        if (phase == Phase.PARAMS) {
+            throw new ProtocolException(type + " for request " + id + " before its PARAMS ended");
+        }
+        if (type == RecordType.STDIN) {
+            if (directStdin != null) {
+                directStdin.arrived(length);
+            } else if (stdinPipe != null) {
+                feed(stdinPipe, reader, length);
+            }
+        } else if (dataPipe != null) {
+            feed(dataPipe, reader, length);
+        }
+    }
+
+    private static void feed(InputPipe pipe, RecordReader reader, int length) throws IOException {
+        if (length == 0) {
+            pipe.end();
+        } else {
+            pipe.put(reader, length);
+        }
+    }
+
+    /** Whether the request waits for the web server: params, or input its runner has not seen the end of. */
+    boolean awaitsInput() {
+        switch (phase) {
+            case PARAMS:
+                return true;
+            case RUNNING:
+                return directStdin != null ? !directStdin.isEnded()
+                        : (stdinPipe != null && !stdinPipe.isEnded()) || (dataPipe != null && !dataPipe.isEnded());
+            default:
+                return false;
+        }
+    }
+
+    boolean isRunning() {
+        return phase == Phase.RUNNING;
+    }
+
+    // ---- running, on whichever thread the connection chose
+
+    void run(Runner chosen) {
+        int status;
+        synchronized (guard) {
+            runner = chosen;
+            if (!terminated) {
+                runnerThread = Thread.currentThread();
+            }
+        }
+        startedNanos = System.nanoTime();
+        try {
+            status = terminated ? EXIT_ABANDONED : chosen.run();
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.ERROR, "runner failed on request " + id, e);
+            status = EXIT_ABANDONED;
+        } finally {
+            synchronized (guard) {
+                runnerThread = null;
+                interruptPending = false;
+            }
+            Thread.interrupted();
+        }
+        finish(status);
+    }
+
+    private void finish(int status) {
+        closeInputs();
+        try {
+            if (timedOut && !hasOutput()) {
+                stdout.write(CgiResponses.gatewayTimeout());
+            }
+            if (stderr != null) {
+                stderr.close();
+            }
+            byte[] trailer = new byte[Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH];
+            EndRequestBody.encodeRecord(trailer, 0, id, status, ProtocolStatus.REQUEST_COMPLETE);
+            finishing = true;
+            stdout.closeWith(trailer, 0, trailer.length);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "request {0}: could not send its end: {1}", id, e.getMessage());
+        } finally {
+            phase = Phase.FINISHED;
+            connection.requestFinished(this, stdoutBuffer);
+        }
+    }
+
+    private void closeInputs() {
+        if (stdinPipe != null) {
+            stdinPipe.close();
+        }
+        if (dataPipe != null) {
+            dataPipe.close();
+        }
+        if (directStdin != null) {
+            directStdin.close();
+        }
+    }
+
+    // ---- termination, from any thread
+
+    /** ABORT_REQUEST from the web server. */
+    void abort() {
+        terminate("aborted by the web server");
+    }
+
+    /** Marks the request as timed out and terminates it. */
+    void timeOut(String reason) {
+        timedOut = true;
+        terminate(reason);
+    }
+
+    /** Asks the runner to stop: interrupts its thread (safely), fails its input, and tells the runner. */
+    void terminate(String reason) {
+        Runner r;
+        synchronized (guard) {
+            if (terminated) {
+                return;
+            }
+            terminated = true;
+            terminationReason = reason;
+            terminatedNanos = System.nanoTime();
+            Thread t = runnerThread;
+            if (t != null) {
+                if (inIo || t == Thread.currentThread()) {
+                    interruptPending = true;
+                } else {
+                    t.interrupt();
+                }
+            }
+            r = runner;
+        }
+        InterruptedIOException cause = new InterruptedIOException("request " + id + " " + reason);
+        if (stdinPipe != null) {
+            stdinPipe.fail(cause);
+        }
+        if (dataPipe != null) {
+            dataPipe.fail(cause);
+        }
+        if (r != null) {
+            r.terminate();
+        }
+    }
+
+    boolean isTerminated() {
+        return terminated;
+    }
+
+    /** The connection is gone: nothing can be sent any more, and the runner should stop. */
+    void connectionLost(String reason) {
+        ended = true;
+        terminate(reason);
+    }
+
+    void checkNotTerminated() throws InterruptedIOException {
+        if (terminated) {
+            throw new InterruptedIOException("request " + id + " " + terminationReason);
+        }
+    }
+
+    /**
+     * Marks the start of channel I/O by this request's runner thread, so that termination defers its interrupt.
+     *
+     * @return whether the guard was taken (pass it to {@link #endIo(boolean)})
+     * @throws InterruptedIOException if the request has been terminated
+     */
+    boolean beginIo() throws InterruptedIOException {
+        synchronized (guard) {
+            if (Thread.currentThread() != runnerThread || inIo) {
+                return false;
+            }
+            checkNotTerminated();
+            savedInterrupt = Thread.interrupted();
+            inIo = true;
+            return true;
+        }
+    }
+
+    void endIo(boolean guarded) {
+        if (!guarded) {
+            return;
+        }
+        synchronized (guard) {
+            inIo = false;
+            if (savedInterrupt || interruptPending) {
+                savedInterrupt = false;
+                interruptPending = false;
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void write(ByteBuffer records) throws IOException {
+        boolean guarded = beginIo();
+        try {
+            connection.write(this, records, finishing);
+        } finally {
+            endIo(guarded);
+        }
+    }
+
+    /** Whether the stdout stream has already sent its closing record (racy by nature: used only when abandoning). */
+    boolean stdoutClosed() {
+        return stdout != null && stdout.isClosed();
+    }
+
+    // ---- FcgiExchange
+
+    @Override
+    public int requestId() {
+        return id;
+    }
+
+    @Override
+    public Role role() {
+        return role;
+    }
+
+    @Override
+    public boolean keepConn() {
+        return keepConn;
+    }
+
+    @Override
+    public Params params() {
+        return params;
+    }
+
+    @Override
+    public InputStream stdin() {
+        return stdin;
+    }
+
+    @Override
+    public InputStream data() {
+        return data;
+    }
+
+    @Override
+    public OutputStream stdout() {
+        return stdout;
+    }
+
+    @Override
+    public OutputStream stderr() {
+        if (stderr == null) {
+            stderr = new RecordOutputStream(RecordType.STDERR, id, this::write, STDERR_RECORD_BYTES);
+        }
+        return stderr;
+    }
+
+    @Override
+    public boolean hasOutput() {
+        return stdout.contentWritten() > 0;
+    }
+
+    @Override
+    public String toString() {
+        return "request " + id + " (" + role + ") on " + connection;
+    }
+}
