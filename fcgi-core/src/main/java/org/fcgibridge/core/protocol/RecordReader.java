@@ -22,21 +22,23 @@ public final class RecordReader {
     private int contentRemaining;
     private int paddingRemaining;
 
-    /** A reader with a buffer of {@link #DEFAULT_BUFFER_SIZE} bytes. */
+    /** A reader with a direct buffer of {@link #DEFAULT_BUFFER_SIZE} bytes. */
     public RecordReader(ReadableByteChannel in) {
-        this(in, DEFAULT_BUFFER_SIZE);
+        this(in, ByteBuffer.allocateDirect(DEFAULT_BUFFER_SIZE));
     }
 
     /**
-     * @param bufferSize at least 8 bytes; more means fewer reads from the channel
+     * A reader over a buffer of the caller's (a connection takes one from a pool, and gives it back when done).
+     *
+     * @param buffer at least 8 bytes; more means fewer reads from the channel. Direct buffers save a copy.
      */
-    public RecordReader(ReadableByteChannel in, int bufferSize) {
-        if (bufferSize < Fcgi.HEADER_LENGTH) {
-            throw new IllegalArgumentException("buffer smaller than a header: " + bufferSize);
+    public RecordReader(ReadableByteChannel in, ByteBuffer buffer) {
+        if (buffer.capacity() < Fcgi.HEADER_LENGTH) {
+            throw new IllegalArgumentException("buffer smaller than a header: " + buffer.capacity());
         }
         this.in = in;
-        this.buf = ByteBuffer.allocateDirect(bufferSize);
-        this.buf.limit(0);
+        this.buf = buffer;
+        this.buf.clear().limit(0);
     }
 
     /**
@@ -59,6 +61,25 @@ public final class RecordReader {
                 throw new EOFException("connection ended inside a record header");
             }
         }
+        buf.get(header);
+        RecordHeader h = RecordHeader.decode(header, 0);
+        contentRemaining = h.contentLength();
+        paddingRemaining = h.paddingLength();
+        return h;
+    }
+
+    /**
+     * Like {@link #next()}, but only from bytes already buffered: skips the rest of the current record and returns
+     * the next header if the buffer holds all of that; otherwise consumes nothing and returns {@code null}.
+     *
+     * @throws ProtocolException if the header is not a FastCGI 1.0 header
+     */
+    public RecordHeader nextBuffered() throws ProtocolException {
+        int rest = contentRemaining + paddingRemaining;
+        if (buf.remaining() < rest + Fcgi.HEADER_LENGTH) {
+            return null;
+        }
+        buf.position(buf.position() + rest);
         buf.get(header);
         RecordHeader h = RecordHeader.decode(header, 0);
         contentRemaining = h.contentLength();

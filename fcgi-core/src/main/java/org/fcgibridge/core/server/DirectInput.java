@@ -3,7 +3,9 @@ package org.fcgibridge.core.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
+import org.fcgibridge.core.protocol.RecordHeader;
 import org.fcgibridge.core.protocol.RecordReader;
+import org.fcgibridge.core.protocol.RecordType;
 
 /**
  * A request's STDIN when its runner runs on the connection's own thread: a read pulls records off the connection
@@ -17,7 +19,7 @@ final class DirectInput extends InputStream {
     private final RecordReader reader;
     /** The reader stands inside one of this stream's records, with content left. */
     private boolean positioned;
-    private boolean ended;
+    private volatile boolean ended;
     private boolean closed;
 
     DirectInput(ServerConnection connection, ServerRequest request, RecordReader reader) {
@@ -38,6 +40,21 @@ final class DirectInput extends InputStream {
     /** Whether the web server has ended the stream. */
     boolean isEnded() {
         return ended;
+    }
+
+    /**
+     * For a runner that returned without reading all of its input: looks through what is already buffered for the
+     * stream's end (so that the connection may close at once, with nothing unread that would turn the close into a
+     * reset). Everything looked at is dropped; call it only when the connection is about to close.
+     */
+    void seekBufferedEnd() throws IOException {
+        RecordHeader header;
+        while (!ended && (header = reader.nextBuffered()) != null) {
+            if (header.type() == RecordType.STDIN.code() && header.requestId() == request.requestId()
+                    && header.contentLength() == 0) {
+                ended = true;
+            }
+        }
     }
 
     @Override

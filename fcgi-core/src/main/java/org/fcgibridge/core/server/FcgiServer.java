@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -21,6 +22,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.fcgibridge.core.io.BufferPool;
+import org.fcgibridge.core.protocol.RecordOutputStream;
+import org.fcgibridge.core.protocol.RecordReader;
 import org.fcgibridge.core.runner.RunnerFactory;
 
 /**
@@ -52,10 +56,11 @@ public final class FcgiServer implements Closeable {
     private final ThreadFactory connectionThreads;
     private final ExecutorService workers;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+    private final BufferPool inputBuffers;
+    private final BufferPool outputBuffers;
     private final AtomicInteger activeRequests = new AtomicInteger();
     private final AtomicInteger overloadConnections = new AtomicInteger();
     private final AtomicLong connectionCounter = new AtomicLong();
-    private final Thread acceptor;
     private final Thread watchdog;
     private volatile boolean running = true;
     private final Object closeLock = new Object();
@@ -70,8 +75,9 @@ public final class FcgiServer implements Closeable {
         this.socketFile = address.kind() == ListenAddress.Kind.UNIX ? address.path() : null;
         this.connectionThreads = ThreadMaker.factory(params.threads(), "fcgi-conn-");
         this.workers = Executors.newCachedThreadPool(ThreadMaker.factory(params.threads(), "fcgi-worker-"));
-        this.acceptor = new Thread(this::acceptLoop, "fcgi-acceptor");
-        this.acceptor.setDaemon(true);
+        int pooled = Math.min(params.maxConns(), 256);
+        this.inputBuffers = new BufferPool(pooled, () -> ByteBuffer.allocateDirect(RecordReader.DEFAULT_BUFFER_SIZE));
+        this.outputBuffers = new BufferPool(pooled, () -> RecordOutputStream.allocate(params.outputRecordBytes()));
         this.watchdog = new Thread(this::watchLoop, "fcgi-watchdog");
         this.watchdog.setDaemon(true);
     }
@@ -103,7 +109,7 @@ public final class FcgiServer implements Closeable {
         Objects.requireNonNull(runnerFactory, "runnerFactory");
         ServerSocketChannel listener = Listeners.open(address, unixSocketMode, BACKLOG);
         FcgiServer server = new FcgiServer(listener, address, params, runnerFactory);
-        server.acceptor.start();
+        server.execute(server::acceptAndServe);
         server.watchdog.start();
         LOG.log(System.Logger.Level.INFO, "FastCGI server listening on {0}", server.describeAddress());
         return server;
@@ -156,6 +162,14 @@ public final class FcgiServer implements Closeable {
         return activeRequests.get();
     }
 
+    BufferPool inputBuffers() {
+        return inputBuffers;
+    }
+
+    BufferPool outputBuffers() {
+        return outputBuffers;
+    }
+
     RunnerFactory runnerFactory() {
         return runnerFactory;
     }
@@ -188,7 +202,12 @@ public final class FcgiServer implements Closeable {
         connections.remove(connection);
     }
 
-    private void acceptLoop() {
+    /**
+     * Accepts one connection, hands accepting on to another thread, and serves the connection on this one: the thread
+     * that the kernel woke for the connection is the one that reads it, with no hand-off in between (leader and
+     * followers).
+     */
+    private void acceptAndServe() {
         while (running) {
             SocketChannel channel;
             try {
@@ -203,16 +222,24 @@ public final class FcgiServer implements Closeable {
                 pause();
                 continue;
             }
+            execute(this::acceptAndServe);
+            Runnable connection;
             try {
-                admit(channel);
+                connection = admit(channel);
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 LOG.log(System.Logger.Level.WARNING, "could not serve a new connection: {0}", e.toString());
                 closeQuietly(channel);
+                return;
             }
+            if (connection != null) {
+                connection.run();
+            }
+            return;
         }
     }
 
-    private void admit(SocketChannel channel) throws IOException {
+    /** Checks a new connection against the limits; returns what serves it, or null if it was refused. */
+    private Runnable admit(SocketChannel channel) throws IOException {
         SocketAddress peer = channel.getRemoteAddress();
         String name = "conn-" + connectionCounter.incrementAndGet() + " from " + describePeer(peer);
         if (peer instanceof InetSocketAddress) {
@@ -221,7 +248,7 @@ public final class FcgiServer implements Closeable {
                 LOG.log(System.Logger.Level.WARNING, "{0}: refused, not in FCGI_WEB_SERVER_ADDRS ({1})",
                         name, params.webServerAddrs());
                 closeQuietly(channel);
-                return;
+                return null;
             }
         }
         boolean overloaded = connections.size() >= params.maxConns();
@@ -229,18 +256,17 @@ public final class FcgiServer implements Closeable {
             overloadConnections.decrementAndGet();
             LOG.log(System.Logger.Level.WARNING, "{0}: refused, over FCGI_MAX_CONNS", name);
             closeQuietly(channel);
-            return;
+            return null;
         }
         ServerConnection connection = new ServerConnection(this, channel, name, overloaded);
         connections.add(connection);
-        Runnable task = overloaded ? () -> {
+        return overloaded ? () -> {
             try {
                 connection.run();
             } finally {
                 overloadConnections.decrementAndGet();
             }
         } : connection;
-        connectionThreads.newThread(task).start();
     }
 
     private static String describePeer(SocketAddress peer) {
@@ -302,7 +328,6 @@ public final class FcgiServer implements Closeable {
         }
         running = false;
         closeQuietly(listener);
-        acceptor.interrupt();
         LOG.log(System.Logger.Level.INFO, "closing; {0} requests in flight", activeRequests.get());
         for (ServerConnection connection : connections) {
             connection.drain();

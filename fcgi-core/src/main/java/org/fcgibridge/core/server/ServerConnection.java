@@ -48,6 +48,7 @@ final class ServerConnection implements Runnable {
     private final String name;
     private final boolean overloaded;
     private final RecordReader reader;
+    private final ByteBuffer inputBuffer;
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Scratch for small records this thread writes itself. */
     private final byte[] scratch = new byte[Fcgi.HEADER_LENGTH + 8];
@@ -57,6 +58,7 @@ final class ServerConnection implements Runnable {
     /** A STDOUT buffer kept for the next request; guarded by {@code this}. */
     private ByteBuffer spareOutput;
     private boolean draining;
+    private boolean releasedBuffers;
 
     private volatile boolean closed;
     private volatile long lingeringSince;
@@ -70,7 +72,8 @@ final class ServerConnection implements Runnable {
         this.channel = channel;
         this.name = name;
         this.overloaded = overloaded;
-        this.reader = new RecordReader(new TimedInput());
+        this.inputBuffer = server.inputBuffers().take();
+        this.reader = new RecordReader(new TimedInput(), inputBuffer);
     }
 
     @Override
@@ -87,8 +90,24 @@ final class ServerConnection implements Runnable {
             LOG.log(System.Logger.Level.ERROR, "connection " + name + " failed", e);
             close("internal error: " + e, System.Logger.Level.ERROR);
         } finally {
+            releaseBuffers();
             server.connectionEnded(this);
         }
+    }
+
+    /**
+     * The connection's thread is done with the reader; the spare output buffer is no request's. Buffers of requests
+     * whose runners are still running are not given back: they are left to the garbage collector.
+     */
+    private void releaseBuffers() {
+        server.inputBuffers().give(inputBuffer);
+        ByteBuffer spare;
+        synchronized (this) {
+            spare = spareOutput;
+            spareOutput = null;
+            releasedBuffers = true;
+        }
+        server.outputBuffers().give(spare);
     }
 
     private void serve() throws IOException {
@@ -258,7 +277,7 @@ final class ServerConnection implements Runnable {
     private synchronized ByteBuffer takeOutputBuffer() {
         ByteBuffer buffer = spareOutput;
         spareOutput = null;
-        return buffer != null ? buffer : RecordOutputStream.allocate(params.outputRecordBytes());
+        return buffer != null ? buffer : server.outputBuffers().take();
     }
 
     /**
@@ -274,13 +293,22 @@ final class ServerConnection implements Runnable {
                 return;
             }
             if (outputBuffer != null) {
-                spareOutput = outputBuffer;
+                if (releasedBuffers || spareOutput != null) {
+                    server.outputBuffers().give(outputBuffer);
+                } else {
+                    spareOutput = outputBuffer;
+                }
             }
             closeNow = !request.keepConn() || (draining && requests.isEmpty());
         }
         server.releaseRequestSlot();
         if (closeNow) {
-            closeGently(request.keepConn() ? "server closing" : "request without KEEP_CONN done");
+            String reason = request.keepConn() ? "server closing" : "request without KEEP_CONN done";
+            if (request.inputEnded()) {
+                close(reason, System.Logger.Level.DEBUG);
+            } else {
+                closeGently(reason);
+            }
         }
     }
 

@@ -180,6 +180,17 @@ final class ServerRequest implements FcgiExchange {
         return phase == Phase.RUNNING;
     }
 
+    /**
+     * Whether the web server has sent the end of every input stream of this request, so that nothing more of it can
+     * be on its way. An AUTHORIZER's input is unknowable (servers differ on sending an empty STDIN): never ended.
+     */
+    boolean inputEnded() {
+        if (directStdin != null) {
+            return directStdin.isEnded();
+        }
+        return stdinPipe != null && stdinPipe.isEnded() && (dataPipe == null || dataPipe.isEnded());
+    }
+
     // ---- running, on whichever thread the connection chose
 
     void run(Runner chosen) {
@@ -207,6 +218,13 @@ final class ServerRequest implements FcgiExchange {
     }
 
     private void finish(int status) {
+        if (directStdin != null && !keepConn) {
+            try {
+                directStdin.seekBufferedEnd();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "request {0}: {1}", id, e.getMessage());
+            }
+        }
         closeInputs();
         try {
             if (timedOut && !hasOutput()) {
