@@ -2,7 +2,6 @@ package org.fcgibridge.core.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.concurrent.CountDownLatch;
 import org.fcgibridge.core.echo.EchoHandler;
 import org.fcgibridge.core.echo.HelloHandler;
 import org.fcgibridge.core.runner.FcgiHandler;
@@ -65,6 +64,7 @@ public final class Main {
             err.println(USAGE);
             return 2;
         }
+        ShutdownSignals signals = ShutdownSignals.install();
         FcgiServer server;
         try {
             server = FcgiServer.start(options.listen, options.params, RunnerFactory.of(handler), options.socketMode);
@@ -74,21 +74,7 @@ public final class Main {
         }
         out.println("fcgi-core " + args[0] + " listening on " + server.describeAddress());
         out.flush();
-        awaitShutdown(server);
+        signals.awaitStop(server::close);
         return 0;
-    }
-
-    /** Blocks until SIGTERM or SIGINT, then closes the server gracefully before the JVM exits. */
-    private static void awaitShutdown(FcgiServer server) {
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            closed.countDown();
-        }, "fcgi-shutdown"));
-        try {
-            closed.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -35,6 +35,7 @@ public final class EchoHandler implements FcgiHandler {
             out.write('\n');
         }
         out.write('\n');
+        out.flush(); // the params reach the web server before the body is read, however long that takes
         copy(exchange.stdin(), out);
         if (exchange.role() == Role.FILTER) {
             copy(exchange.data(), out);

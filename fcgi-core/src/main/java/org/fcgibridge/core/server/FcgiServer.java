@@ -60,6 +60,8 @@ public final class FcgiServer implements Closeable {
     private final BufferPool outputBuffers;
     private final AtomicInteger activeRequests = new AtomicInteger();
     private final AtomicInteger overloadConnections = new AtomicInteger();
+    /** Threads between entering accept() and registering what it returned: close() waits for them. */
+    private final AtomicInteger admitting = new AtomicInteger();
     private final AtomicLong connectionCounter = new AtomicLong();
     private final Thread watchdog;
     private volatile boolean running = true;
@@ -127,13 +129,9 @@ public final class FcgiServer implements Closeable {
     /** The address as bound, in the text form {@link ListenAddress#parse} reads. */
     public String describeAddress() {
         SocketAddress local = localAddress();
-        if (local instanceof InetSocketAddress) {
-            return ListenAddress.tcp((InetSocketAddress) local).toString();
-        }
-        if (address.kind() == ListenAddress.Kind.INHERITED) {
-            return "fd:0 (" + local + ")";
-        }
-        return address.toString();
+        String bound = local instanceof InetSocketAddress ? ListenAddress.tcp((InetSocketAddress) local).toString()
+                : address.kind() == ListenAddress.Kind.UNIX ? address.toString() : "unix:" + local;
+        return address.kind() == ListenAddress.Kind.INHERITED ? "fd:0 (" + bound + ")" : bound;
     }
 
     /** The bound TCP port, or -1 when not listening on TCP. */
@@ -210,26 +208,31 @@ public final class FcgiServer implements Closeable {
     private void acceptAndServe() {
         while (running) {
             SocketChannel channel;
+            Runnable connection;
+            admitting.incrementAndGet();
             try {
-                channel = listener.accept();
-            } catch (ClosedChannelException closing) {
-                return;
-            } catch (IOException e) {
-                if (!running) {
+                try {
+                    channel = listener.accept();
+                } catch (ClosedChannelException closing) {
+                    return;
+                } catch (IOException e) {
+                    if (!running) {
+                        return;
+                    }
+                    LOG.log(System.Logger.Level.WARNING, "accept failed: {0}", e.getMessage());
+                    pause();
+                    continue;
+                }
+                execute(this::acceptAndServe);
+                try {
+                    connection = admit(channel);
+                } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                    LOG.log(System.Logger.Level.WARNING, "could not serve a new connection: {0}", e.toString());
+                    closeQuietly(channel);
                     return;
                 }
-                LOG.log(System.Logger.Level.WARNING, "accept failed: {0}", e.getMessage());
-                pause();
-                continue;
-            }
-            execute(this::acceptAndServe);
-            Runnable connection;
-            try {
-                connection = admit(channel);
-            } catch (IOException | RuntimeException | OutOfMemoryError e) {
-                LOG.log(System.Logger.Level.WARNING, "could not serve a new connection: {0}", e.toString());
-                closeQuietly(channel);
-                return;
+            } finally {
+                admitting.decrementAndGet();
             }
             if (connection != null) {
                 connection.run();
@@ -279,9 +282,10 @@ public final class FcgiServer implements Closeable {
 
     private void watchLoop() {
         long tick = Math.max(10, Math.min(1000, smallestLimit().toMillis() / 4));
+        long drainingTick = TimeUnit.NANOSECONDS.toMillis(ServerConnection.DRAIN_QUIET_NANOS) / 5;
         while (running || !connections.isEmpty()) {
             try {
-                Thread.sleep(tick);
+                Thread.sleep(running ? tick : Math.min(tick, drainingTick));
             } catch (InterruptedException e) {
                 return;
             }
@@ -332,13 +336,11 @@ public final class FcgiServer implements Closeable {
         for (ServerConnection connection : connections) {
             connection.drain();
         }
-        long deadline = System.nanoTime() + grace.toNanos();
         try {
-            for (ServerConnection connection : connections) {
-                if (!connection.awaitIdle(deadline)) {
-                    break;
-                }
+            while (admitting.get() > 0) {
+                TimeUnit.MILLISECONDS.sleep(1);
             }
+            waitForConnections(grace.toNanos());
             for (ServerConnection connection : connections) {
                 connection.abortRequests("server closed with requests in flight");
             }

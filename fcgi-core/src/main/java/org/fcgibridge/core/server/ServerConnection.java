@@ -41,6 +41,11 @@ import org.fcgibridge.core.runner.Runner;
 final class ServerConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /**
+     * While the server drains, an idle connection is closed once nothing has arrived on it for this long: a request
+     * the web server sent just before the close began still gets served.
+     */
+    static final long DRAIN_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final FcgiServer server;
     private final ServerParams params;
@@ -225,7 +230,7 @@ final class ServerConnection implements Runnable {
             }
             if (role == null) {
                 rejection = ProtocolStatus.UNKNOWN_ROLE;
-            } else if (overloaded || draining) {
+            } else if (overloaded) {
                 rejection = ProtocolStatus.OVERLOADED;
             } else if (!requests.isEmpty() && !params.mpxsConns()) {
                 rejection = ProtocolStatus.CANT_MPX_CONN;
@@ -299,11 +304,11 @@ final class ServerConnection implements Runnable {
                     spareOutput = outputBuffer;
                 }
             }
-            closeNow = !request.keepConn() || (draining && requests.isEmpty());
+            closeNow = !request.keepConn();
         }
         server.releaseRequestSlot();
         if (closeNow) {
-            String reason = request.keepConn() ? "server closing" : "request without KEEP_CONN done";
+            String reason = "request without KEEP_CONN done";
             if (request.inputEnded()) {
                 close(reason, System.Logger.Level.DEBUG);
             } else {
@@ -434,16 +439,12 @@ final class ServerConnection implements Runnable {
 
     // ---- closing and time limits
 
-    /** Stops taking requests; closes as soon as none is active. */
-    void drain() {
-        boolean idle;
-        synchronized (this) {
-            draining = true;
-            idle = requests.isEmpty();
-        }
-        if (idle) {
-            closeGently("server closing");
-        }
+    /**
+     * The server is closing: requests in flight, and any that arrive while the connection is in use, are served; the
+     * connection closes once it has been idle and quiet for {@link #DRAIN_QUIET_NANOS}.
+     */
+    synchronized void drain() {
+        draining = true;
     }
 
     /**
@@ -476,6 +477,14 @@ final class ServerConnection implements Runnable {
         return closed;
     }
 
+    private synchronized boolean isDraining() {
+        return draining;
+    }
+
+    private synchronized boolean isIdle() {
+        return requests.isEmpty();
+    }
+
     /** Called by the server's watchdog: enforces the idle, params and request time limits. */
     void checkTimes(long now) {
         if (closed) {
@@ -487,6 +496,11 @@ final class ServerConnection implements Runnable {
             return;
         }
         long idleNanos = params.idleTimeout().toNanos();
+        long reading = readingSince;
+        if (isDraining() && reading != 0 && now - reading > DRAIN_QUIET_NANOS && isIdle()) {
+            closeGently("server closing");
+            return;
+        }
         long writing = writingSince;
         if (idleNanos > 0 && writing != 0 && now - writing > idleNanos) {
             close("the web server did not take the response for " + params.idleTimeout().toSeconds() + " s",
@@ -497,7 +511,6 @@ final class ServerConnection implements Runnable {
         synchronized (this) {
             active = requests.isEmpty() ? List.of() : new ArrayList<>(requests.values());
         }
-        long reading = readingSince;
         if (idleNanos > 0 && reading != 0 && now - reading > idleNanos
                 && (active.isEmpty() || active.stream().anyMatch(ServerRequest::awaitsInput))) {
             close((active.isEmpty() ? "idle for " : "input stalled for ") + params.idleTimeout().toSeconds() + " s",
@@ -529,21 +542,6 @@ final class ServerConnection implements Runnable {
     /** Terminates every request now (the grace period of a close is over). */
     void abortRequests(String reason) {
         close(reason, System.Logger.Level.INFO);
-    }
-
-    /** Waits until no request is active or the deadline passes; returns whether none is left. */
-    boolean awaitIdle(long deadlineNanos) throws InterruptedException {
-        while (true) {
-            synchronized (this) {
-                if (requests.isEmpty()) {
-                    return true;
-                }
-            }
-            if (System.nanoTime() - deadlineNanos >= 0) {
-                return false;
-            }
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
     }
 
     @Override
