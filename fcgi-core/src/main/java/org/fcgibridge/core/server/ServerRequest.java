@@ -49,6 +49,7 @@ final class ServerRequest implements FcgiExchange {
     private volatile Phase phase = Phase.PARAMS;
 
     private InputStream stdin;
+    private RequestInput settlingStdin;
     private InputStream data;
     private InputPipe stdinPipe;
     private InputPipe dataPipe;
@@ -120,15 +121,17 @@ final class ServerRequest implements FcgiExchange {
      */
     void prepare(boolean direct, RecordReader reader, ByteBuffer outputBuffer, int inputBufferBytes) {
         stdoutBuffer = outputBuffer;
-        stdout = new RecordOutputStream(RecordType.STDOUT, id, this::write, outputBuffer);
+        stdout = new RecordOutputStream(RecordType.STDOUT, id, this::writeStdout, outputBuffer);
         if (role == Role.AUTHORIZER) {
             stdin = InputStream.nullInputStream();
         } else if (direct) {
             directStdin = new DirectInput(connection, this, reader);
-            stdin = directStdin;
+            settlingStdin = new RequestInput(directStdin, directStdin::isEnded, inputBufferBytes);
+            stdin = settlingStdin;
         } else {
             stdinPipe = new InputPipe(inputBufferBytes);
-            stdin = stdinPipe;
+            settlingStdin = new RequestInput(stdinPipe, stdinPipe::isEnded, inputBufferBytes);
+            stdin = settlingStdin;
         }
         if (role == Role.FILTER) {
             dataPipe = new InputPipe(inputBufferBytes);
@@ -246,6 +249,11 @@ final class ServerRequest implements FcgiExchange {
     }
 
     private void closeInputs() {
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "request {0}: {1}", id, e.getMessage());
+        }
         if (stdinPipe != null) {
             stdinPipe.close();
         }
@@ -348,6 +356,16 @@ final class ServerRequest implements FcgiExchange {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** STDOUT's records: the first waits until the request's input has all arrived (see {@link RequestInput}). */
+    private void writeStdout(ByteBuffer records) throws IOException {
+        if (settlingStdin != null && !finishing) {
+            RequestInput input = settlingStdin;
+            settlingStdin = null;
+            input.settle();
+        }
+        write(records);
     }
 
     private void write(ByteBuffer records) throws IOException {

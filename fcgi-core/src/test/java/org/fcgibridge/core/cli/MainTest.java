@@ -78,10 +78,8 @@ class MainTest {
                 ClientRequest request = client.begin(Role.RESPONDER, Map.of("A", "b"), true);
                 request.stdin().write("part one;".getBytes(StandardCharsets.UTF_8));
                 request.stdin().flush();
-                byte[] head = "Status: 200\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nA=b\n\n"
-                        .getBytes(StandardCharsets.UTF_8);
-                assertEquals(new String(head, StandardCharsets.UTF_8),
-                        new String(request.stdout().readNBytes(head.length), StandardCharsets.UTF_8));
+                // answered by the connection while the handler waits for the rest of its body: the request is in flight
+                assertEquals("0", client.getValues("FCGI_MPXS_CONNS").get("FCGI_MPXS_CONNS"));
                 process.process().destroy(); // SIGTERM while the request is in flight
                 Thread.sleep(300);
                 request.stdin().write("part two".getBytes(StandardCharsets.UTF_8));
@@ -92,7 +90,7 @@ class MainTest {
                 } catch (java.io.IOException e) {
                     throw new AssertionError(process.stderrText(), e);
                 }
-                assertEquals("part one;part two", new String(response.stdout(), StandardCharsets.UTF_8));
+                assertTrue(response.bodyText().endsWith("A=b\n\npart one;part two"), response.bodyText());
             }
             assertTrue(process.process().waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, process.process().exitValue());

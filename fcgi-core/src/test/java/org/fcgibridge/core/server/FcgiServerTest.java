@@ -782,6 +782,45 @@ class FcgiServerTest {
     }
 
     @Test
+    void anEarlyAnswerWaitsUntilTheBodyHasArrivedAndTheBodyIsStillReadable() throws Exception {
+        // nginx stops sending a body once it sees a response header: no STDOUT may leave before STDIN has ended
+        FcgiServer server = start(ServerParams.defaults().withInputBufferBytes(1024), exchange -> {
+            exchange.stdout().write(Handlers.cgi("early;"));
+            exchange.stdout().flush();
+            byte[] body = exchange.stdin().readAllBytes();
+            exchange.stdout().write(("read " + body.length).getBytes(StandardCharsets.UTF_8));
+            return 0;
+        });
+        for (ServerParams.ThreadKind ignored : new ServerParams.ThreadKind[] {ServerParams.ThreadKind.AUTO}) {
+            try (FcgiClient client = client(server)) {
+                ClientRequest request = client.begin(Role.RESPONDER, GET, true);
+                request.stdin().write(new byte[5000]);
+                request.stdin().flush();
+                Thread.sleep(300);
+                assertEquals(0, request.stdout().available(), "nothing answered before the body ended");
+                request.stdin().write(new byte[100_000]);
+                request.stdin().close();
+                assertEquals("early;read 105000", request.readResponse().bodyText());
+            }
+        }
+    }
+
+    @Test
+    void anEarlyAnswerOnAWorkerWaitsForTheBodyToo() throws Exception {
+        FcgiServer server = start(ServerParams.defaults().withMpxsConns(true).withInputBufferBytes(2048), exchange -> {
+            exchange.stdout().write(Handlers.cgi("early;"));
+            exchange.stdout().flush();
+            exchange.stdout().write(("read " + exchange.stdin().readAllBytes().length)
+                    .getBytes(StandardCharsets.UTF_8));
+            return 0;
+        });
+        try (FcgiClient client = client(server)) {
+            byte[] body = new byte[300_000];
+            assertEquals("early;read 300000", client.execute(GET, body).bodyText());
+        }
+    }
+
+    @Test
     void paramsArriveAsSent() throws Exception {
         AtomicReference<Params> seen = new AtomicReference<>();
         FcgiServer server = start(exchange -> {

@@ -1,0 +1,67 @@
+package org.fcgibridge.core.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.BooleanSupplier;
+import org.fcgibridge.core.io.Spool;
+
+/**
+ * A request's STDIN as its runner reads it: straight from the connection (or its pipe) until the runner starts to
+ * answer; then, if the web server is still sending, whatever is left is first read into a {@link Spool} and later
+ * reads come from there.
+ *
+ * <p>Why: nginx stops sending a request body once it has read the response header (it takes an early response for
+ * the end of the request), so a runner that answers before reading all of its input would wait for the rest forever.
+ */
+final class RequestInput extends InputStream {
+    private final InputStream wire;
+    private final BooleanSupplier wireEnded;
+    private final int memoryThreshold;
+    private InputStream source;
+    private Spool spool;
+
+    /**
+     * @param wire            the stream as it arrives
+     * @param wireEnded       whether the web server has sent the stream's end (nothing more is on its way)
+     * @param memoryThreshold bytes a spool keeps in memory before it uses a temporary file
+     */
+    RequestInput(InputStream wire, BooleanSupplier wireEnded, int memoryThreshold) {
+        this.wire = wire;
+        this.wireEnded = wireEnded;
+        this.memoryThreshold = memoryThreshold;
+        this.source = wire;
+    }
+
+    /** Reads whatever the web server has still to send into a spool, unless it has all arrived already. */
+    void settle() throws IOException {
+        if (spool != null || wireEnded.getAsBoolean()) {
+            return;
+        }
+        spool = new Spool(memoryThreshold);
+        spool.fillFrom(wire);
+        source = spool.reader();
+    }
+
+    @Override
+    public int read() throws IOException {
+        return source.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        return source.read(b, off, len);
+    }
+
+    @Override
+    public int available() throws IOException {
+        return source.available();
+    }
+
+    @Override
+    public void close() throws IOException {
+        wire.close();
+        if (spool != null) {
+            spool.close();
+        }
+    }
+}

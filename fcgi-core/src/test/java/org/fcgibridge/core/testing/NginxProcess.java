@@ -1,0 +1,118 @@
+package org.fcgibridge.core.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real nginx, started on loopback from a generated config in a directory of the test's, stopped on close. The
+ * config is the caller's http-level content (upstreams and a server block) wrapped in what every test needs.
+ */
+public final class NginxProcess implements AutoCloseable {
+    private final Process process;
+    private final Path dir;
+    private final int port;
+
+    private NginxProcess(Process process, Path dir, int port) {
+        this.process = process;
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** The nginx binary, or a skipped test that says how to install it. */
+    public static Path binary() {
+        Path nginx = Peers.find("nginx");
+        assumeTrue(nginx != null, Peers.missing("nginx", "nginx-light"));
+        return nginx;
+    }
+
+    /** A free TCP port on loopback (free when asked; good enough for a test). */
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * Starts nginx with {@code httpContent} inside its http block; {@code PORT} in it is replaced by the port nginx
+     * listens on (returned by {@link #port()}).
+     */
+    public static NginxProcess start(Path dir, String httpContent) throws IOException, InterruptedException {
+        Path nginx = binary();
+        int port = freePort();
+        Files.createDirectories(dir);
+        boolean root = "root".equals(System.getProperty("user.name"));
+        String config = String.join("\n",
+                root ? "user root;" : "",
+                "worker_processes 1;",
+                "daemon off;",
+                "error_log " + dir.resolve("error.log") + " info;",
+                "pid " + dir.resolve("nginx.pid") + ";",
+                "events { worker_connections 1024; }",
+                "http {",
+                "  access_log off;",
+                "  client_body_temp_path " + dir.resolve("client_body") + ";",
+                "  fastcgi_temp_path " + dir.resolve("fastcgi") + ";",
+                "  proxy_temp_path " + dir.resolve("proxy") + ";",
+                "  uwsgi_temp_path " + dir.resolve("uwsgi") + ";",
+                "  scgi_temp_path " + dir.resolve("scgi") + ";",
+                "  client_max_body_size 0;",
+                httpContent.replace("PORT", Integer.toString(port)),
+                "}", "");
+        Path conf = dir.resolve("nginx.conf");
+        Files.writeString(conf, config);
+        Process process = new ProcessBuilder(List.of(nginx.toString(), "-p", dir.toString(), "-c", conf.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile())
+                .start();
+        NginxProcess started = new NginxProcess(process, dir, port);
+        started.awaitListening();
+        return started;
+    }
+
+    private void awaitListening() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("nginx exited: " + Files.readString(dir.resolve("stdout.log"))
+                        + errorLog());
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(20);
+            }
+        }
+        throw new IOException("nginx did not listen on " + port + ": " + errorLog());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** nginx's error log, for failure messages. */
+    public String errorLog() {
+        try {
+            return Files.readString(dir.resolve("error.log"));
+        } catch (IOException e) {
+            return "(no error log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
