@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# The benchmark, in one command: bash bench/run.sh
+#
+# wrk through nginx (on loopback, worker_processes auto) to:
+#   - fcgi-core's hello handler                      (java -jar fcgi-core.jar hello)
+#   - Jetty 12.0.25's jetty-fcgi-server, hello servlet (bench/peers)
+#   - php-fpm with hello.php (pm static, more children than nginx keeps connections)
+#   - nginx's own "return 200" (the ceiling)
+# each with fastcgi_keep_conn on (upstream keepalive) and off (nginx's default: a connection per request), in
+# alternating rounds; the median round counts. Then a 1 GiB POST streamed through nginx to a handler with -Xmx64m.
+#
+# Settings (environment): DURATION=10 (s per run) ROUNDS=3 CONNECTIONS=64 JAVA_HOME (JVM of the servers)
+#   UPLOAD_MIB=1024 (the large POST; 0 skips it) TARGETS="core jetty php" (which backends)
+# Results: bench/target/results.md (a table with ratios), raw wrk output beside it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-64}
+UPLOAD_MIB=${UPLOAD_MIB:-1024}
+TARGETS=${TARGETS:-core jetty php}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+OUT=$ROOT/bench/target
+RUN=$OUT/run
+CORE_PORT=19001 JETTY_PORT=19002 PHP_PORT=19003 COUNT_PORT=19004 NGINX_PORT=18080
+
+need=()
+for package in nginx-light php-fpm wrk curl; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || need+=("$package")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${need[@]}"
+fi
+PHP_FPM=$(ls /usr/sbin/php-fpm* | head -n 1)
+
+echo "== building"
+mvn -B -ntp -q -DskipTests install
+(cd bench/peers && mvn -B -ntp -q -DskipTests package)
+CORE_JAR=$(ls "$ROOT"/fcgi-core/target/fcgi-core-*.jar | grep -v -e tests -e sources | head -n 1)
+PEERS_CP="$ROOT/bench/peers/target/classes:$ROOT/bench/peers/target/lib/*"
+
+rm -rf "$RUN"; mkdir -p "$RUN"/{nginx,php}
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$RUN/nginx/nginx.pid" ] && kill "$(cat "$RUN/nginx/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+start() { # name, command...
+  local name=$1; shift
+  "$@" >"$RUN/$name.log" 2>&1 &
+  pids+=($!)
+}
+
+wait_port() {
+  for _ in $(seq 1 150); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on $1; logs:"; tail -n 20 "$RUN"/*.log; exit 1
+}
+
+echo "== starting servers"
+start core "$JAVA" -jar "$CORE_JAR" hello --listen 127.0.0.1:$CORE_PORT
+start jetty "$JAVA" -cp "$PEERS_CP" org.fcgibridge.bench.JettyFcgiPeer $JETTY_PORT
+cat >"$RUN/php/hello.php" <<'PHP'
+<?php header("Content-Type: text/plain; charset=utf-8"); echo "Hello, World!\n";
+PHP
+cat >"$RUN/php/fpm.conf" <<FPM
+[global]
+error_log = $RUN/php/fpm.log
+daemonize = no
+[bench]
+user = nobody
+group = nogroup
+listen = 127.0.0.1:$PHP_PORT
+pm = static
+pm.max_children = 160
+FPM
+start php "$PHP_FPM" -R -y "$RUN/php/fpm.conf" -F
+chmod -R a+rX "$RUN/php"
+root_user=""; [ "$(id -u)" -eq 0 ] && root_user="user root;"
+fcgi="include /etc/nginx/fastcgi_params; fastcgi_param SCRIPT_FILENAME $RUN/php/hello.php;"
+cat >"$RUN/nginx/nginx.conf" <<NGINX
+$root_user
+worker_processes auto;
+daemon off;
+error_log $RUN/nginx/error.log warn;
+pid $RUN/nginx/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $RUN/nginx/body;
+  fastcgi_temp_path $RUN/nginx/fastcgi;
+  client_max_body_size 0;
+  upstream core { server 127.0.0.1:$CORE_PORT; keepalive 32; }
+  upstream jetty { server 127.0.0.1:$JETTY_PORT; keepalive 32; }
+  upstream php { server 127.0.0.1:$PHP_PORT; keepalive 32; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location = /nginx/ret { return 200 "Hello, World!\n"; }
+    location /core/ka/ { $fcgi fastcgi_keep_conn on; fastcgi_pass core; }
+    location /core/close/ { $fcgi fastcgi_pass 127.0.0.1:$CORE_PORT; }
+    location /jetty/ka/ { $fcgi fastcgi_keep_conn on; fastcgi_pass jetty; }
+    location /jetty/close/ { $fcgi fastcgi_read_timeout 5s; fastcgi_pass 127.0.0.1:$JETTY_PORT; }
+    location /php/ka/ { $fcgi fastcgi_keep_conn on; fastcgi_pass php; }
+    location /php/close/ { $fcgi fastcgi_pass 127.0.0.1:$PHP_PORT; }
+    location /count/ { $fcgi fastcgi_request_buffering off; fastcgi_read_timeout 600s; fastcgi_pass 127.0.0.1:$COUNT_PORT; }
+  }
+}
+NGINX
+start nginx nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf"
+for port in $CORE_PORT $JETTY_PORT $PHP_PORT $NGINX_PORT; do wait_port "$port"; done
+
+for target in $TARGETS; do
+  body=$(curl -s --max-time 5 "http://127.0.0.1:$NGINX_PORT/$target/ka/hello")
+  [ "$body" = "Hello, World!" ] || { echo "$target does not answer through nginx: '$body'"; exit 1; }
+done
+
+to_ms() { # wrk's "1.23ms" / "456.00us" / "1.02s" -> milliseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+
+bench() { # label url -> appends "label rps p50 p99 errors" to results.txt
+  local label=$1 url=$2 raw="$RUN/wrk-$1-round$3.txt"
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 6s --latency "$url" >"$raw" 2>&1 || true
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ { print $2 }' "$raw")
+  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$raw")")
+  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$raw")")
+  errors=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(",", ""); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i } END { print n + 0 }' "$raw")
+  echo "$label ${rps:-0} $p50 $p99 $errors" >>"$RUN/results.txt"
+  printf '  %-12s %10s req/s  p50 %8s ms  p99 %8s ms  errors %s\n' "$label" "${rps:-0}" "$p50" "$p99" "$errors"
+}
+
+echo "== warming up"
+for target in $TARGETS; do
+  wrk -t2 -c"$CONNECTIONS" -d3s "http://127.0.0.1:$NGINX_PORT/$target/ka/hello" >/dev/null 2>&1 || true
+done
+wrk -t2 -c"$CONNECTIONS" -d3s "http://127.0.0.1:$NGINX_PORT/core/close/hello" >/dev/null 2>&1 || true
+
+: >"$RUN/results.txt"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "== round $round of $ROUNDS (wrk -t2 -c$CONNECTIONS -d${DURATION}s)"
+  bench nginx "http://127.0.0.1:$NGINX_PORT/nginx/ret" "$round"
+  for target in $TARGETS; do
+    for mode in ka close; do
+      bench "$target-$mode" "http://127.0.0.1:$NGINX_PORT/$target/$mode/hello" "$round"
+    done
+  done
+done
+
+upload=""
+if [ "$UPLOAD_MIB" -gt 0 ]; then
+  echo "== a ${UPLOAD_MIB} MiB POST through nginx (fastcgi_request_buffering off) to a handler with -Xmx64m"
+  start count "$JAVA" -Xmx64m -cp "$PEERS_CP" org.fcgibridge.bench.CountingHandler 127.0.0.1:$COUNT_PORT
+  wait_port $COUNT_PORT
+  count_pid=${pids[-1]}
+  t0=$(date +%s.%N)
+  answer=$(head -c $((UPLOAD_MIB * 1024 * 1024)) /dev/zero \
+    | curl -s --max-time 600 -T - -H "Content-Type: application/octet-stream" "http://127.0.0.1:$NGINX_PORT/count/upload")
+  t1=$(date +%s.%N)
+  jvm_pid=$(pgrep -f "CountingHandler 127.0.0.1:$COUNT_PORT" | head -n 1)
+  rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$jvm_pid/status")
+  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+  upload="$answer; ${secs} s; $(awk -v m="$UPLOAD_MIB" -v s="$secs" 'BEGIN { printf "%.0f", m / s }') MiB/s; peak RSS ${rss} MiB"
+  echo "  $upload"
+  expected="bytes=$((UPLOAD_MIB * 1024 * 1024)) "
+  case "$answer" in "$expected"*) ;; *) echo "  the handler did not get every byte"; exit 1 ;; esac
+fi
+
+median() { # label field
+  awk -v l="$1" -v f="$2" '$1 == l { print $f }' "$RUN/results.txt" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+
+{
+  echo "| target | keep_conn | req/s (median of $ROUNDS) | p50 ms | p99 ms | errors | vs Jetty | vs php-fpm | vs nginx return 200 |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  ceiling=$(median nginx 2)
+  echo "| nginx return 200 | - | $ceiling | $(median nginx 3) | $(median nginx 4) | $(median nginx 5) | | | 1.00x |"
+  for mode in ka close; do
+    for target in $TARGETS; do
+      rps=$(median "$target-$mode" 2)
+      echo "| $target | $([ $mode = ka ] && echo on || echo off) | $rps | $(median "$target-$mode" 3) | $(median "$target-$mode" 4) | $(median "$target-$mode" 5) | $(ratio "$rps" "$(median "jetty-$mode" 2)") | $(ratio "$rps" "$(median "php-$mode" 2)") | $(ratio "$rps" "$ceiling") |"
+    done
+  done
+  [ -n "$upload" ] && echo && echo "Large upload (${UPLOAD_MIB} MiB, streamed, handler JVM -Xmx64m): $upload"
+  echo
+  echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ { print $2 }') GiB, $(uname -sr)"
+  echo "Java: $("$JAVA" -version 2>&1 | head -n 1); nginx: $(nginx -v 2>&1 | sed 's/.*: //'); $("$PHP_FPM" -v | head -n 1 | cut -d' ' -f1-2); wrk -t2 -c$CONNECTIONS -d${DURATION}s"
+  echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+} >"$OUT/results.md"
+echo
+cat "$OUT/results.md"
