@@ -2,9 +2,11 @@ package org.fcgibridge.core.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.HashSet;
+import java.util.Set;
+import org.fcgibridge.core.cgi.CgiRunnerFactory;
 import org.fcgibridge.core.echo.EchoHandler;
 import org.fcgibridge.core.echo.HelloHandler;
-import org.fcgibridge.core.runner.FcgiHandler;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
 
@@ -20,11 +22,21 @@ public final class Main {
             "commands:",
             "  echo     answer every request with its params, sorted, and its body (checks a web server's config)",
             "  hello    answer every request with \"Hello, World!\" (a benchmark baseline)",
+            "  cgi      run CGI scripts, a drop-in for fcgiwrap: cgi --root DIR [options]",
             "",
             "options:",
-            ServerOptions.HELP);
+            ServerOptions.HELP,
+            "",
+            "cgi options:",
+            CgiOptions.HELP);
 
     private Main() {
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
     }
 
     public static void main(String[] args) {
@@ -38,27 +50,24 @@ public final class Main {
             out.println(USAGE);
             return args.length == 0 ? 2 : 0;
         }
-        FcgiHandler handler;
-        switch (args[0]) {
-            case "echo":
-                handler = new EchoHandler();
-                break;
-            case "hello":
-                handler = new HelloHandler();
-                break;
-            default:
-                err.println("unknown command: " + args[0]);
-                err.println(USAGE);
-                return 2;
+        boolean cgi = args[0].equals("cgi");
+        if (!cgi && !args[0].equals("echo") && !args[0].equals("hello")) {
+            err.println("unknown command: " + args[0]);
+            err.println(USAGE);
+            return 2;
         }
         ServerOptions options;
+        RunnerFactory runners;
         try {
-            CommandLine line = new CommandLine(args, 1, ServerOptions.WITH_VALUE, ServerOptions.FLAGS);
+            CommandLine line = new CommandLine(args, 1, union(ServerOptions.WITH_VALUE, cgi ? CgiOptions.WITH_VALUE
+                    : Set.of()), union(ServerOptions.FLAGS, cgi ? CgiOptions.FLAGS : Set.of()));
             if (line.has("help")) {
                 out.println(USAGE);
                 return 0;
             }
             options = new ServerOptions(line);
+            runners = cgi ? new CgiRunnerFactory(CgiOptions.config(line))
+                    : RunnerFactory.of(args[0].equals("echo") ? new EchoHandler() : new HelloHandler());
         } catch (CommandLine.UsageException e) {
             err.println(e.getMessage());
             err.println(USAGE);
@@ -67,7 +76,7 @@ public final class Main {
         ShutdownSignals signals = ShutdownSignals.install();
         FcgiServer server;
         try {
-            server = FcgiServer.start(options.listen, options.params, RunnerFactory.of(handler), options.socketMode);
+            server = FcgiServer.start(options.listen, options.params, runners, options.socketMode);
         } catch (IOException | RuntimeException e) {
             err.println("cannot start: " + e.getMessage());
             return 1;

@@ -24,6 +24,25 @@ public final class CgiResponses {
     private CgiResponses() {
     }
 
+    /** A CGI response with {@code Status} and the standard reason phrase, and a plain-text body of one line. */
+    public static byte[] response(int status, String text) {
+        return response(status, reason(status), text);
+    }
+
+    /** The standard reason phrase of the statuses the server itself answers with. */
+    public static String reason(int status) {
+        switch (status) {
+            case 400: return "Bad Request";
+            case 403: return "Forbidden";
+            case 404: return "Not Found";
+            case 500: return "Internal Server Error";
+            case 502: return "Bad Gateway";
+            case 503: return "Service Unavailable";
+            case 504: return "Gateway Timeout";
+            default: return "Status " + status;
+        }
+    }
+
     /** A CGI response with {@code Status}, a plain-text body of one line, and its Content-Length. */
     public static byte[] response(int status, String reason, String text) {
         byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);

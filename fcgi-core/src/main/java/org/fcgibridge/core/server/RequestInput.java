@@ -2,6 +2,7 @@ package org.fcgibridge.core.server;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.fcgibridge.core.io.Spool;
 
@@ -12,11 +13,14 @@ import org.fcgibridge.core.io.Spool;
  *
  * <p>Why: nginx stops sending a request body once it has read the response header (it takes an early response for
  * the end of the request), so a runner that answers before reading all of its input would wait for the rest forever.
+ *
+ * <p>Thread-safe: a process runner reads STDIN on one thread while it answers on another.
  */
 final class RequestInput extends InputStream {
     private final InputStream wire;
     private final BooleanSupplier wireEnded;
     private final int memoryThreshold;
+    private final ReentrantLock lock = new ReentrantLock();
     private InputStream source;
     private Spool spool;
 
@@ -34,34 +38,57 @@ final class RequestInput extends InputStream {
 
     /** Reads whatever the web server has still to send into a spool, unless it has all arrived already. */
     void settle() throws IOException {
-        if (spool != null || wireEnded.getAsBoolean()) {
-            return;
+        lock.lock();
+        try {
+            if (spool != null || wireEnded.getAsBoolean()) {
+                return;
+            }
+            spool = new Spool(memoryThreshold);
+            spool.fillFrom(wire);
+            source = spool.reader();
+        } finally {
+            lock.unlock();
         }
-        spool = new Spool(memoryThreshold);
-        spool.fillFrom(wire);
-        source = spool.reader();
     }
 
     @Override
     public int read() throws IOException {
-        return source.read();
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xFF;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        return source.read(b, off, len);
+        lock.lock();
+        try {
+            return source.read(b, off, len);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public int available() throws IOException {
-        return source.available();
+        lock.lock();
+        try {
+            return source.available();
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** Ends reading; does not wait for a reader blocked on the connection (closing the wire wakes it). */
     @Override
     public void close() throws IOException {
         wire.close();
-        if (spool != null) {
-            spool.close();
+        lock.lock();
+        try {
+            if (spool != null) {
+                spool.close();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 }

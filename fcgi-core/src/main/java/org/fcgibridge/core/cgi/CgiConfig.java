@@ -1,0 +1,92 @@
+package org.fcgibridge.core.cgi;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How CGI scripts run: where they may live, which may run, what environment they get, how many at once.
+ *
+ * @param roots          directories scripts must lie in, as named and after every symlink is resolved
+ * @param allowed        if not empty, the only scripts that may run (real paths)
+ * @param environment    variables the operator adds to every script's environment (PATH among them)
+ * @param maxProcesses   scripts running at once; more are answered 503
+ * @param killGrace      after SIGTERM, how long a script's process tree has before SIGKILL
+ * @param logStderr      whether a script's STDERR lines also go to the server's log (they always go to FCGI_STDERR)
+ */
+public record CgiConfig(List<Path> roots, Set<Path> allowed, Map<String, String> environment, int maxProcesses,
+                        Duration killGrace, boolean logStderr) {
+    /** The PATH a script gets unless the operator sets one. */
+    public static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+    /**
+     * @throws IllegalArgumentException if there is no root or maxProcesses is not positive
+     */
+    public CgiConfig {
+        roots = List.copyOf(roots);
+        allowed = Set.copyOf(allowed);
+        environment = Map.copyOf(environment);
+        Objects.requireNonNull(killGrace, "killGrace");
+        if (roots.isEmpty()) {
+            throw new IllegalArgumentException("at least one script root is needed");
+        }
+        if (maxProcesses < 1) {
+            throw new IllegalArgumentException("maxProcesses must be positive: " + maxProcesses);
+        }
+    }
+
+    /**
+     * A configuration with the given roots (absolute; they must exist), no allow-list, PATH={@value #DEFAULT_PATH},
+     * 64 processes, 2 s from SIGTERM to SIGKILL, STDERR not logged.
+     *
+     * @throws IOException if a root does not exist
+     */
+    public static CgiConfig of(Path... roots) throws IOException {
+        List<Path> absolute = new ArrayList<>();
+        for (Path root : roots) {
+            root.toRealPath(); // exists, or IOException
+            absolute.add(root.toAbsolutePath().normalize());
+        }
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("PATH", DEFAULT_PATH);
+        return new CgiConfig(absolute, Set.of(), environment, 64, Duration.ofSeconds(2), false);
+    }
+
+    /**
+     * Only these scripts may run.
+     *
+     * @throws IOException if one does not exist
+     */
+    public CgiConfig withAllowed(Path... scripts) throws IOException {
+        List<Path> real = new ArrayList<>();
+        for (Path script : scripts) {
+            real.add(script.toRealPath());
+        }
+        return new CgiConfig(roots, Set.copyOf(real), environment, maxProcesses, killGrace, logStderr);
+    }
+
+    /** These variables in every script's environment (replacing the defaults, PATH included, when named). */
+    public CgiConfig withEnvironment(Map<String, String> variables) {
+        Map<String, String> merged = new LinkedHashMap<>(environment);
+        merged.putAll(variables);
+        return new CgiConfig(roots, allowed, merged, maxProcesses, killGrace, logStderr);
+    }
+
+    public CgiConfig withMaxProcesses(int value) {
+        return new CgiConfig(roots, allowed, environment, value, killGrace, logStderr);
+    }
+
+    public CgiConfig withKillGrace(Duration value) {
+        return new CgiConfig(roots, allowed, environment, maxProcesses, value, logStderr);
+    }
+
+    public CgiConfig withLogStderr(boolean value) {
+        return new CgiConfig(roots, allowed, environment, maxProcesses, killGrace, value);
+    }
+}

@@ -1,0 +1,208 @@
+package org.fcgibridge.core.cgi;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.fcgibridge.core.protocol.Params;
+import org.fcgibridge.core.runner.CgiResponses;
+import org.fcgibridge.core.runner.FcgiExchange;
+import org.fcgibridge.core.runner.Runner;
+
+/**
+ * Runs one request's CGI/1.1 script (RFC 3875) as a process: the script found and checked by {@link ScriptResolver},
+ * the environment of {@link CgiEnvironment}, the script's directory as working directory. STDIN is fed to the
+ * process on one thread while its STDOUT is read on this one and its STDERR on a third, so no order of reads and
+ * writes in the script can deadlock, and nothing is held whole. Terminate kills the whole process tree: SIGTERM, then
+ * SIGKILL after the grace period. The exit status becomes END_REQUEST's appStatus (128 + signal when killed).
+ */
+public final class ProcessRunner implements Runner {
+    private static final System.Logger LOG = System.getLogger(ProcessRunner.class.getName());
+    /** The exit status reported when no process ran (the request was answered 404, 403, 503...). */
+    public static final int NOT_RUN = 0;
+
+    private final CgiRunnerFactory factory;
+    private final FcgiExchange exchange;
+    private final Object lock = new Object();
+    private ProcessTree tree;
+    private boolean terminated;
+
+    ProcessRunner(CgiRunnerFactory factory, FcgiExchange exchange) {
+        this.factory = factory;
+        this.exchange = exchange;
+    }
+
+    @Override
+    public int run() throws IOException {
+        Params params = exchange.params();
+        ScriptResolver.Resolution resolution;
+        try {
+            resolution = factory.resolver().resolve(params);
+        } catch (CgiRejection e) {
+            return reject(e, params.get("SCRIPT_FILENAME", params.get("SCRIPT_NAME", "?")));
+        }
+        if (!factory.tryAcquireProcess()) {
+            return reject(new CgiRejection(503, "too many scripts are running; try again later"),
+                    resolution.script().toString());
+        }
+        try {
+            return runProcess(resolution);
+        } finally {
+            factory.releaseProcess();
+        }
+    }
+
+    private int runProcess(ScriptResolver.Resolution resolution) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(resolution.script().toString())
+                .directory(resolution.script().getParent().toFile());
+        builder.environment().clear();
+        builder.environment().putAll(CgiEnvironment.build(exchange.params(), resolution,
+                factory.config().environment()));
+        ProcessTree started;
+        try {
+            started = ProcessTree.start(builder);
+        } catch (IOException e) {
+            return reject(new CgiRejection(500, "the script could not be started"), resolution.script() + ": "
+                    + e.getMessage());
+        }
+        synchronized (lock) {
+            tree = started;
+            if (terminated) {
+                started.signal(true);
+            }
+        }
+        Process process = started.process();
+        Thread stdinPump = pump("cgi-stdin-" + process.pid(), () -> feedStdin(process));
+        Thread stderrPump = pump("cgi-stderr-" + process.pid(), () -> forwardStderr(process, resolution));
+        try {
+            forwardStdout(process, resolution);
+        } catch (CgiRejection e) {
+            reject(e, resolution.script().toString());
+            started.signal(false);
+        }
+        int status = awaitExit(started);
+        // what the script left running in its group is part of this request, and ends with it
+        started.signal(false);
+        joinQuietly(stderrPump);
+        stdinPump.interrupt();
+        return status;
+    }
+
+    /** Copies the script's output: its header block, checked, then the body, flushed whenever the script pauses. */
+    private void forwardStdout(Process process, ScriptResolver.Resolution resolution)
+            throws IOException, CgiRejection {
+        try (InputStream out = new BufferedInputStream(process.getInputStream(), 16 * 1024)) {
+            byte[] head = CgiHead.read(out);
+            OutputStream stdout = exchange.stdout();
+            stdout.write(head);
+            byte[] buffer = new byte[16 * 1024];
+            int n;
+            while ((n = out.read(buffer)) >= 0) {
+                stdout.write(buffer, 0, n);
+                if (out.available() == 0) {
+                    stdout.flush();
+                }
+            }
+        }
+    }
+
+    private void feedStdin(Process process) {
+        try (OutputStream toScript = process.getOutputStream()) {
+            exchange.stdin().transferTo(toScript);
+        } catch (IOException e) {
+            // the script closed its input, or the request ended: nothing more to feed
+            LOG.log(System.Logger.Level.DEBUG, "stdin of {0}: {1}", process.pid(), e.getMessage());
+        }
+    }
+
+    private void forwardStderr(Process process, ScriptResolver.Resolution resolution) {
+        byte[] buffer = new byte[4096];
+        try (InputStream err = process.getErrorStream()) {
+            OutputStream stderr = exchange.stderr();
+            int n;
+            while ((n = err.read(buffer)) >= 0) {
+                stderr.write(buffer, 0, n);
+                stderr.flush();
+                if (factory.config().logStderr()) {
+                    LOG.log(System.Logger.Level.INFO, "{0}: {1}", resolution.script(),
+                            new String(buffer, 0, n, StandardCharsets.UTF_8).stripTrailing());
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "stderr of {0}: {1}", process.pid(), e.getMessage());
+        }
+    }
+
+    /** Waits for the script to exit; if this thread is interrupted (termination), the tree is killed first. */
+    private int awaitExit(ProcessTree started) {
+        Process process = started.process();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                int status = process.waitFor();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                return status;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                terminate();
+                try {
+                    if (!process.waitFor(factory.config().killGrace().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                        started.signal(true);
+                    }
+                } catch (InterruptedException again) {
+                    started.signal(true);
+                }
+            }
+        }
+    }
+
+    private int reject(CgiRejection rejection, String what) throws IOException {
+        boolean wasTerminated;
+        synchronized (lock) {
+            wasTerminated = terminated;
+        }
+        if (wasTerminated) {
+            return NOT_RUN; // the server answers a terminated request itself (504 on a timeout)
+        }
+        LOG.log(rejection.status() >= 500 ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+                "{0} {1}: {2}", rejection.status(), what, rejection.getMessage());
+        if (!exchange.hasOutput()) {
+            exchange.stdout().write(CgiResponses.response(rejection.status(), rejection.getMessage()));
+        }
+        return NOT_RUN;
+    }
+
+    /** SIGTERM to the script's process tree now, SIGKILL after the grace period. */
+    @Override
+    public void terminate() {
+        ProcessTree current;
+        synchronized (lock) {
+            terminated = true;
+            current = tree;
+        }
+        if (current != null) {
+            current.signal(false);
+            factory.killer().schedule(() -> current.signal(true),
+                    factory.config().killGrace().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static Thread pump(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.fcgibridge.core.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.fcgibridge.core.cgi.CgiConfig;
+
+/**
+ * The options of the {@code cgi} command.
+ */
+final class CgiOptions {
+    static final Set<String> WITH_VALUE = Set.of("root", "allow", "env", "max-processes", "kill-grace");
+    static final Set<String> FLAGS = Set.of("log-stderr");
+
+    static final String HELP = String.join("\n",
+            "  --root DIR                    scripts must lie here, also after symlinks (repeatable; required)",
+            "  --allow FILE                  only these scripts may run (repeatable; default: any in the roots)",
+            "  --env NAME=VALUE              add to every script's environment (repeatable; PATH defaults to",
+            "                                " + CgiConfig.DEFAULT_PATH + ")",
+            "  --max-processes N             scripts running at once; more are answered 503 (default 64)",
+            "  --kill-grace SECONDS          from SIGTERM to SIGKILL of a terminated script's tree (default 2)",
+            "  --log-stderr                  copy scripts' stderr to this log too (it always goes to FCGI_STDERR)",
+            "  (--request-timeout is the scripts' time limit; fcgiwrap has none)");
+
+    private CgiOptions() {
+    }
+
+    static CgiConfig config(CommandLine line) throws CommandLine.UsageException {
+        List<String> roots = line.getAll("root");
+        if (roots.isEmpty()) {
+            throw new CommandLine.UsageException("cgi needs at least one --root DIR");
+        }
+        try {
+            CgiConfig config = CgiConfig.of(roots.stream().map(Path::of).toArray(Path[]::new));
+            if (line.has("allow")) {
+                config = config.withAllowed(line.getAll("allow").stream().map(Path::of).toArray(Path[]::new));
+            }
+            Map<String, String> env = new LinkedHashMap<>();
+            for (String pair : line.getAll("env")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new CommandLine.UsageException("--env wants NAME=VALUE: " + pair);
+                }
+                env.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+            return config.withEnvironment(env)
+                    .withMaxProcesses(line.positiveInt("max-processes", config.maxProcesses()))
+                    .withKillGrace(line.seconds("kill-grace", config.killGrace()))
+                    .withLogStderr(line.has("log-stderr"));
+        } catch (IOException e) {
+            throw new CommandLine.UsageException("no such file or directory: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package org.fcgibridge.core.cgi;
+
+import static org.fcgibridge.core.testing.Scripts.script;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.fcgibridge.core.client.ClientRequest;
+import org.fcgibridge.core.client.FcgiClient;
+import org.fcgibridge.core.client.FcgiResponse;
+import org.fcgibridge.core.protocol.Role;
+import org.fcgibridge.core.server.FcgiServer;
+import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.server.ServerParams;
+import org.fcgibridge.core.testing.Scripts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class ProcessRunnerTest {
+    @TempDir
+    Path dir;
+    Path root;
+    private FcgiServer server;
+    private CgiRunnerFactory factory;
+
+    @BeforeEach
+    void scripts() throws IOException {
+        root = dir.resolve("cgi-bin");
+        Files.createDirectories(root);
+        script(root, "hello.sh", Scripts.HELLO_SH);
+        script(root, "env.pl", Scripts.ENV_PL);
+        script(root, "echo.py", Scripts.ECHO_PY);
+        script(root, "exit3.sh", "#!/bin/sh\nprintf 'Status: 201 Created\\n\\ncreated'\necho oops >&2\nexit 3\n");
+        script(root, "noheader.sh", "#!/bin/sh\necho 'just some text'\n");
+        script(root, "silent.sh", "#!/bin/sh\nexit 0\n");
+        script(root, "redirect.sh", "#!/bin/sh\nprintf 'Location: https://example.com/there\\n\\n'\n");
+        script(root, "hang.sh", "#!/bin/sh\necho $$ > \"$PID_FILE\"\nsleep 300 &\necho $! >> \"$PID_FILE\"\nwait\n");
+        Path plain = root.resolve("plain.sh");
+        Files.writeString(plain, "#!/bin/sh\necho no\n");
+        Files.setPosixFilePermissions(plain, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.createDirectories(dir.resolve("outside"));
+        script(dir.resolve("outside"), "evil.sh", Scripts.HELLO_SH);
+        Files.createSymbolicLink(root.resolve("link.sh"), dir.resolve("outside/evil.sh"));
+        Files.createDirectories(root.resolve("sub"));
+    }
+
+    private void start(CgiConfig config, ServerParams params) throws IOException {
+        factory = new CgiRunnerFactory(config);
+        server = FcgiServer.start(ListenAddress.parse("127.0.0.1:0"), params, factory);
+    }
+
+    private void start() throws IOException {
+        start(CgiConfig.of(root).withEnvironment(Map.of("PID_FILE", dir.resolve("pids").toString())),
+                ServerParams.defaults());
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private FcgiResponse request(String scriptFilename, Map<String, String> extra, byte[] body) throws IOException {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("REQUEST_METHOD", body.length > 0 ? "POST" : "GET");
+        params.put("SCRIPT_FILENAME", scriptFilename);
+        params.put("SCRIPT_NAME", scriptFilename.startsWith(root.toString())
+                ? scriptFilename.substring(root.toString().length()) : scriptFilename);
+        params.put("CONTENT_LENGTH", Integer.toString(body.length));
+        params.putAll(extra);
+        try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", server.port()))) {
+            return client.execute(params, body);
+        }
+    }
+
+    private FcgiResponse request(String script) throws IOException {
+        return request(root.resolve(script).toString(), Map.of(), new byte[0]);
+    }
+
+    private static Map<String, String> envOf(FcgiResponse response) {
+        Map<String, String> env = new HashMap<>();
+        for (String line : response.bodyText().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                env.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
+    @Test
+    void runsAShellScript() throws Exception {
+        start();
+        FcgiResponse response = request(root.resolve("hello.sh").toString(), Map.of("QUERY_STRING", "a=1"),
+                new byte[0]);
+        assertEquals(200, response.status());
+        assertEquals("text/plain", response.header("Content-Type"));
+        assertEquals("hello from sh a=1\n", response.bodyText());
+        assertEquals(0, response.appStatus());
+    }
+
+    @Test
+    void exitStatusStatusHeaderAndStderr() throws Exception {
+        start();
+        FcgiResponse response = request("exit3.sh");
+        assertEquals(201, response.status());
+        assertEquals("created", response.bodyText());
+        assertEquals(3, response.appStatus());
+        assertEquals("oops\n", response.stderrText());
+    }
+
+    @Test
+    void missingIs404AndNotAllowedIs403() throws Exception {
+        start();
+        assertEquals(404, request("nope.sh").status());
+        assertEquals(404, request(root + "/sub/nope.sh", Map.of(), new byte[0]).status());
+        assertEquals(403, request("plain.sh").status(), "not executable");
+        assertEquals(403, request("sub").status(), "a directory");
+        FcgiResponse outside = request("link.sh");
+        assertEquals(403, outside.status(), "a link out of the root");
+        assertTrue(outside.bodyText().contains("outside"), outside.bodyText());
+        assertEquals(403, request(root + "/../outside/evil.sh", Map.of(), new byte[0]).status(), "..");
+        assertEquals(404, request(root + "/%2e%2e/outside/evil.sh", Map.of(), new byte[0]).status(),
+                "an encoded .. is only a name");
+        assertEquals(403, request("/etc/passwd", Map.of(), new byte[0]).status());
+        assertEquals(404, request("", Map.of("SCRIPT_NAME", ""), new byte[0]).status(), "no script named");
+    }
+
+    @Test
+    void theAllowListLimitsScripts() throws Exception {
+        start(CgiConfig.of(root).withAllowed(root.resolve("hello.sh")), ServerParams.defaults());
+        assertEquals(200, request("hello.sh").status());
+        assertEquals(403, request("env.pl").status());
+    }
+
+    @Test
+    void documentRootAndScriptNameWithPathInfoWalkedBack() throws Exception {
+        start();
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("DOCUMENT_ROOT", dir.toString());
+        params.put("SCRIPT_NAME", "/cgi-bin/env.pl/extra/path");
+        params.put("REQUEST_METHOD", "GET");
+        try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", server.port()))) {
+            Map<String, String> env = envOf(client.execute(params, new byte[0]));
+            assertEquals("/cgi-bin/env.pl", env.get("SCRIPT_NAME"));
+            assertEquals("/extra/path", env.get("PATH_INFO"));
+            assertEquals(root.toRealPath().resolve("env.pl").toString(), env.get("SCRIPT_FILENAME"));
+        }
+    }
+
+    @Test
+    void apacheProxyPrefixIsUnderstood() throws Exception {
+        start();
+        FcgiResponse response = request("proxy:fcgi://127.0.0.1:9000" + root.resolve("hello.sh"), Map.of(),
+                new byte[0]);
+        assertEquals(200, response.status());
+    }
+
+    @Test
+    void theEnvironmentIsBuiltFromAnAllowList() throws Exception {
+        start();
+        Map<String, String> hostile = new LinkedHashMap<>();
+        hostile.put("HTTP_PROXY", "http://attacker:8080");
+        hostile.put("LD_PRELOAD", "/tmp/evil.so");
+        hostile.put("PATH", "/tmp/evil");
+        hostile.put("HTTP_X_FORWARDED_FOR", "10.0.0.1");
+        hostile.put("REMOTE_ADDR", "127.0.0.1");
+        hostile.put("HTTPS", "on");
+        Map<String, String> env = envOf(request(root.resolve("env.pl").toString(), hostile, new byte[0]));
+        assertFalse(env.containsKey("HTTP_PROXY"), "httpoxy");
+        assertFalse(env.containsKey("LD_PRELOAD"));
+        assertEquals(CgiConfig.DEFAULT_PATH, env.get("PATH"));
+        assertEquals("10.0.0.1", env.get("HTTP_X_FORWARDED_FOR"));
+        assertEquals("127.0.0.1", env.get("REMOTE_ADDR"));
+        assertEquals("on", env.get("HTTPS"));
+        assertEquals("CGI/1.1", env.get("GATEWAY_INTERFACE"));
+        assertFalse(env.containsKey("HOME"), "nothing of the server's own environment");
+        assertFalse(env.containsKey("JAVA_HOME"));
+        assertEquals(dir.resolve("pids").toString(), env.get("PID_FILE"), "what the operator configured");
+    }
+
+    @Test
+    void theWorkingDirectoryIsTheScripts() throws Exception {
+        script(root, "sub/cwd.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\npwd -P\n");
+        start();
+        assertEquals(root.toRealPath().resolve("sub") + "\n", request("sub/cwd.sh").bodyText());
+    }
+
+    @Test
+    void aScriptThatWritesBeforeItReadsEchoesABigBody() throws Exception {
+        start();
+        byte[] body = new byte[8 * 1024 * 1024];
+        new java.util.Random(5).nextBytes(body);
+        FcgiResponse response = request(root.resolve("echo.py").toString(), Map.of(), body);
+        byte[] out = response.body();
+        assertEquals(100_000 + body.length, out.length);
+        assertEquals(java.nio.ByteBuffer.wrap(body), java.nio.ByteBuffer.wrap(out, 100_000, body.length));
+    }
+
+    @Test
+    void outputWithoutAHeaderBlockIs502() throws Exception {
+        start();
+        FcgiResponse response = request("noheader.sh");
+        assertEquals(502, response.status());
+        assertTrue(response.bodyText().contains("header block"), response.bodyText());
+        assertEquals(502, request("silent.sh").status());
+    }
+
+    @Test
+    void anAbsoluteLocationWithoutStatusIsARedirect() throws Exception {
+        start();
+        FcgiResponse response = request("redirect.sh");
+        assertEquals(302, response.status());
+        assertEquals("https://example.com/there", response.header("Location"));
+    }
+
+    @Test
+    void aHangingScriptIsKilledWithItsChildrenAtTheTimeout() throws Exception {
+        start(CgiConfig.of(root).withEnvironment(Map.of("PID_FILE", dir.resolve("pids").toString()))
+                .withKillGrace(Duration.ofMillis(500)), ServerParams.defaults().withRequestTimeout(Duration.ofSeconds(1)));
+        long t0 = System.nanoTime();
+        FcgiResponse response = request("hang.sh");
+        assertEquals(504, response.status());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
+        assertAllGone(dir.resolve("pids"));
+        assertEquals(0, factory.runningProcesses());
+    }
+
+    @Test
+    void aClientThatDisconnectsTakesTheScriptWithIt() throws Exception {
+        start();
+        Path pids = dir.resolve("pids");
+        try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", server.port()))) {
+            ClientRequest request = client.begin(Role.RESPONDER, Map.of("SCRIPT_FILENAME",
+                    root.resolve("hang.sh").toString()), true);
+            request.stdin().close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!(Files.exists(pids) && Files.readAllLines(pids).size() == 2)) {
+                assertTrue(System.nanoTime() < deadline, "the script never started");
+                Thread.sleep(20);
+            }
+        }
+        long closed = System.nanoTime();
+        assertAllGone(pids);
+        assertTrue(System.nanoTime() - closed < TimeUnit.SECONDS.toNanos(1) + TimeUnit.MILLISECONDS.toNanos(200),
+                "gone within a second");
+    }
+
+    @Test
+    void tooManyProcessesAre503() throws Exception {
+        start(CgiConfig.of(root).withMaxProcesses(1).withEnvironment(Map.of("PID_FILE",
+                dir.resolve("pids").toString())), ServerParams.defaults());
+        try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", server.port()))) {
+            ClientRequest hanging = client.begin(Role.RESPONDER, Map.of("SCRIPT_FILENAME",
+                    root.resolve("hang.sh").toString()), true);
+            hanging.stdin().close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (factory.runningProcesses() < 1) {
+                assertTrue(System.nanoTime() < deadline);
+                Thread.sleep(10);
+            }
+            assertEquals(503, request("hello.sh").status());
+            hanging.abort();
+            hanging.awaitEnd(Duration.ofSeconds(10));
+        }
+        assertEquals(200, request("hello.sh").status());
+    }
+
+    static void assertAllGone(Path pidFile) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        for (String line : Files.readAllLines(pidFile)) {
+            long pid = Long.parseLong(line.trim());
+            while (isRunning(pid)) {
+                assertTrue(System.nanoTime() < deadline, "process " + pid + " is still alive");
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    /** Alive and not a zombie (a dead child waits for its new parent, here PID 1, to reap it). */
+    static boolean isRunning(long pid) throws IOException {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        if (!Files.exists(stat)) {
+            return false;
+        }
+        String text;
+        try {
+            text = Files.readString(stat);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return false;
+        }
+        char state = text.charAt(text.lastIndexOf(')') + 2);
+        return state != 'Z' && state != 'X';
+    }
+
+    @Test
+    void utf8InTheEnvironment() throws Exception {
+        // the JVM encodes a child's environment in its default charset: UTF-8 from Java 18, the locale's before
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.charset.Charset.defaultCharset()
+                .equals(StandardCharsets.UTF_8), "the JVM's default charset is not UTF-8");
+        start();
+        Map<String, String> env = envOf(request(root.resolve("env.pl").toString(),
+                Map.of("HTTP_X_NAME", "caf\u00e9 \u65e5"), new byte[0]));
+        assertEquals("caf\u00e9 \u65e5", env.get("HTTP_X_NAME"));
+    }
+}
