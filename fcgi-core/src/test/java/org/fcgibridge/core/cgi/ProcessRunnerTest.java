@@ -23,6 +23,7 @@ import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.server.FcgiServer;
 import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
+import org.fcgibridge.core.testing.Processes;
 import org.fcgibridge.core.testing.Scripts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -238,7 +239,7 @@ class ProcessRunnerTest {
         FcgiResponse response = request("hang.sh");
         assertEquals(504, response.status());
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
-        assertAllGone(dir.resolve("pids"));
+        Processes.assertAllGoneWithinASecond(dir.resolve("pids"));
         assertEquals(0, factory.runningProcesses());
     }
 
@@ -257,7 +258,7 @@ class ProcessRunnerTest {
             }
         }
         long closed = System.nanoTime();
-        assertAllGone(pids);
+        Processes.assertAllGoneWithinASecond(pids);
         assertTrue(System.nanoTime() - closed < TimeUnit.SECONDS.toNanos(1) + TimeUnit.MILLISECONDS.toNanos(200),
                 "gone within a second");
     }
@@ -280,33 +281,6 @@ class ProcessRunnerTest {
             hanging.awaitEnd(Duration.ofSeconds(10));
         }
         assertEquals(200, request("hello.sh").status());
-    }
-
-    static void assertAllGone(Path pidFile) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        for (String line : Files.readAllLines(pidFile)) {
-            long pid = Long.parseLong(line.trim());
-            while (isRunning(pid)) {
-                assertTrue(System.nanoTime() < deadline, "process " + pid + " is still alive");
-                Thread.sleep(10);
-            }
-        }
-    }
-
-    /** Alive and not a zombie (a dead child waits for its new parent, here PID 1, to reap it). */
-    static boolean isRunning(long pid) throws IOException {
-        Path stat = Path.of("/proc", Long.toString(pid), "stat");
-        if (!Files.exists(stat)) {
-            return false;
-        }
-        String text;
-        try {
-            text = Files.readString(stat);
-        } catch (java.nio.file.NoSuchFileException gone) {
-            return false;
-        }
-        char state = text.charAt(text.lastIndexOf(')') + 2);
-        return state != 'Z' && state != 'X';
     }
 
     @Test
