@@ -6,11 +6,12 @@
 #   - Jetty 12.0.25's jetty-fcgi-server, hello servlet (bench/peers)
 #   - php-fpm with hello.php (pm static, more children than nginx keeps connections)
 #   - nginx's own "return 200" (the ceiling)
+#   - hello.sh through fcgi-core's CGI runner (java -jar fcgi-core.jar cgi) and through fcgiwrap -c 4
 # each with fastcgi_keep_conn on (upstream keepalive) and off (nginx's default: a connection per request), in
 # alternating rounds; the median round counts. Then a 1 GiB POST streamed through nginx to a handler with -Xmx64m.
 #
 # Settings (environment): DURATION=10 (s per run) ROUNDS=3 CONNECTIONS=64 JAVA_HOME (JVM of the servers)
-#   UPLOAD_MIB=1024 (the large POST; 0 skips it) TARGETS="core jetty php" (which backends)
+#   UPLOAD_MIB=1024 (the large POST; 0 skips it) TARGETS="core jetty php cgi fcgiwrap" (which backends)
 # Results: bench/target/results.md (a table with ratios), raw wrk output beside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,14 +20,15 @@ DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 UPLOAD_MIB=${UPLOAD_MIB:-1024}
-TARGETS=${TARGETS:-core jetty php}
+TARGETS=${TARGETS:-core jetty php cgi fcgiwrap}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 OUT=$ROOT/bench/target
 RUN=$OUT/run
-CORE_PORT=19001 JETTY_PORT=19002 PHP_PORT=19003 COUNT_PORT=19004 NGINX_PORT=18080
+CORE_PORT=19001 JETTY_PORT=19002 PHP_PORT=19003 COUNT_PORT=19004 CGI_PORT=19005 FCGIWRAP_PORT=19006
+NGINX_PORT=18080
 
 need=()
-for package in nginx-light php-fpm wrk curl; do
+for package in nginx-light php-fpm wrk curl fcgiwrap; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || need+=("$package")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -41,7 +43,7 @@ mvn -B -ntp -q -DskipTests install
 CORE_JAR=$(ls "$ROOT"/fcgi-core/target/fcgi-core-*.jar | grep -v -e tests -e sources | head -n 1)
 PEERS_CP="$ROOT/bench/peers/target/classes:$ROOT/bench/peers/target/lib/*"
 
-rm -rf "$RUN"; mkdir -p "$RUN"/{nginx,php}
+rm -rf "$RUN"; mkdir -p "$RUN"/{nginx,php,cgi-bin}
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -83,8 +85,13 @@ pm.max_children = 160
 FPM
 start php "$PHP_FPM" -R -y "$RUN/php/fpm.conf" -F
 chmod -R a+rX "$RUN/php"
+printf '#!/bin/sh\nprintf "Content-Type: text/plain; charset=utf-8\\r\\n\\r\\nHello, World!\\n"\n' >"$RUN/cgi-bin/hello.sh"
+chmod 755 "$RUN/cgi-bin/hello.sh"
+start cgi "$JAVA" -jar "$CORE_JAR" cgi --root "$RUN/cgi-bin" --listen 127.0.0.1:$CGI_PORT
+start fcgiwrap fcgiwrap -c 4 -s tcp:127.0.0.1:$FCGIWRAP_PORT
 root_user=""; [ "$(id -u)" -eq 0 ] && root_user="user root;"
 fcgi="include /etc/nginx/fastcgi_params; fastcgi_param SCRIPT_FILENAME $RUN/php/hello.php;"
+script="include /etc/nginx/fastcgi_params; fastcgi_param SCRIPT_FILENAME $RUN/cgi-bin/hello.sh;"
 cat >"$RUN/nginx/nginx.conf" <<NGINX
 $root_user
 worker_processes auto;
@@ -100,6 +107,7 @@ http {
   upstream core { server 127.0.0.1:$CORE_PORT; keepalive 32; }
   upstream jetty { server 127.0.0.1:$JETTY_PORT; keepalive 32; }
   upstream php { server 127.0.0.1:$PHP_PORT; keepalive 32; }
+  upstream cgi { server 127.0.0.1:$CGI_PORT; keepalive 32; }
   server {
     listen 127.0.0.1:$NGINX_PORT;
     location = /nginx/ret { return 200 "Hello, World!\n"; }
@@ -109,15 +117,18 @@ http {
     location /jetty/close/ { $fcgi fastcgi_read_timeout 5s; fastcgi_pass 127.0.0.1:$JETTY_PORT; }
     location /php/ka/ { $fcgi fastcgi_keep_conn on; fastcgi_pass php; }
     location /php/close/ { $fcgi fastcgi_pass 127.0.0.1:$PHP_PORT; }
+    location /cgi/ka/ { $script fastcgi_keep_conn on; fastcgi_pass cgi; }
+    location /cgi/close/ { $script fastcgi_pass 127.0.0.1:$CGI_PORT; }
+    location /fcgiwrap/close/ { $script fastcgi_pass 127.0.0.1:$FCGIWRAP_PORT; }
     location /count/ { $fcgi fastcgi_request_buffering off; fastcgi_read_timeout 600s; fastcgi_pass 127.0.0.1:$COUNT_PORT; }
   }
 }
 NGINX
 start nginx nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf"
-for port in $CORE_PORT $JETTY_PORT $PHP_PORT $NGINX_PORT; do wait_port "$port"; done
+for port in $CORE_PORT $JETTY_PORT $PHP_PORT $CGI_PORT $FCGIWRAP_PORT $NGINX_PORT; do wait_port "$port"; done
 
 for target in $TARGETS; do
-  body=$(curl -s --max-time 5 "http://127.0.0.1:$NGINX_PORT/$target/ka/hello")
+  body=$(curl -s --max-time 5 "http://127.0.0.1:$NGINX_PORT/$target/close/hello")
   [ "$body" = "Hello, World!" ] || { echo "$target does not answer through nginx: '$body'"; exit 1; }
 done
 
@@ -139,6 +150,7 @@ bench() { # label url -> appends "label rps p50 p99 errors" to results.txt
 
 echo "== warming up"
 for target in $TARGETS; do
+  [ "$target" = fcgiwrap ] && continue
   wrk -t2 -c"$CONNECTIONS" -d3s "http://127.0.0.1:$NGINX_PORT/$target/ka/hello" >/dev/null 2>&1 || true
 done
 wrk -t2 -c"$CONNECTIONS" -d3s "http://127.0.0.1:$NGINX_PORT/core/close/hello" >/dev/null 2>&1 || true
@@ -149,6 +161,8 @@ for round in $(seq 1 "$ROUNDS"); do
   bench nginx "http://127.0.0.1:$NGINX_PORT/nginx/ret" "$round"
   for target in $TARGETS; do
     for mode in ka close; do
+      # fcgiwrap serves one connection per process: nginx's idle kept connections pin all 4 and it stalls
+      [ "$target-$mode" = fcgiwrap-ka ] && continue
       bench "$target-$mode" "http://127.0.0.1:$NGINX_PORT/$target/$mode/hello" "$round"
     done
   done
@@ -185,10 +199,23 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; els
   echo "| nginx return 200 | - | $ceiling | $(median nginx 3) | $(median nginx 4) | $(median nginx 5) | | | 1.00x |"
   for mode in ka close; do
     for target in $TARGETS; do
+      case $target in cgi|fcgiwrap) continue ;; esac
       rps=$(median "$target-$mode" 2)
       echo "| $target | $([ $mode = ka ] && echo on || echo off) | $rps | $(median "$target-$mode" 3) | $(median "$target-$mode" 4) | $(median "$target-$mode" 5) | $(ratio "$rps" "$(median "jetty-$mode" 2)") | $(ratio "$rps" "$(median "php-$mode" 2)") | $(ratio "$rps" "$ceiling") |"
     done
   done
+  case " $TARGETS " in *" cgi "*)
+    echo
+    echo "| CGI hello.sh via | keep_conn | req/s (median of $ROUNDS) | p50 ms | p99 ms | errors | vs fcgiwrap -c 4 (keep_conn off) |"
+    echo "|---|---|---|---|---|---|---|"
+    for mode in ka close; do
+      for target in cgi fcgiwrap; do
+        [ "$target-$mode" = fcgiwrap-ka ] && continue
+        rps=$(median "$target-$mode" 2)
+        echo "| $target | $([ $mode = ka ] && echo on || echo off) | $rps | $(median "$target-$mode" 3) | $(median "$target-$mode" 4) | $(median "$target-$mode" 5) | $(ratio "$rps" "$(median fcgiwrap-close 2)") |"
+      done
+    done ;;
+  esac
   [ -n "$upload" ] && echo && echo "Large upload (${UPLOAD_MIB} MiB, streamed, handler JVM -Xmx64m): $upload"
   echo
   echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ { print $2 }') GiB, $(uname -sr)"

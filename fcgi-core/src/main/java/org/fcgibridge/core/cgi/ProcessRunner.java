@@ -83,8 +83,6 @@ public final class ProcessRunner implements Runner {
             started.signal(false);
         }
         int status = awaitExit(started);
-        // what the script left running in its group is part of this request, and ends with it
-        started.signal(false);
         joinQuietly(stderrPump);
         stdinPump.interrupt();
         return status;
