@@ -1,0 +1,948 @@
+package org.fcgibridge.servlet.container;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletConnection;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestAttributeEvent;
+import jakarta.servlet.ServletRequestAttributeListener;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpUpgradeHandler;
+import jakarta.servlet.http.Part;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.nio.file.Path;
+import java.security.Principal;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.fcgibridge.servlet.http.BridgeResponse;
+import org.fcgibridge.servlet.http.CgiRequest;
+import org.fcgibridge.servlet.http.ContentTypes;
+import org.fcgibridge.servlet.http.Cookies;
+import org.fcgibridge.servlet.http.FormDecoder;
+import org.fcgibridge.servlet.http.HttpDates;
+import org.fcgibridge.servlet.http.MultipartParser;
+import org.fcgibridge.servlet.http.MultipartPart;
+import org.fcgibridge.servlet.http.UriPath;
+
+/**
+ * The request a servlet sees, made from a FastCGI request's params and STDIN. Its path methods follow the current
+ * dispatch (request, forward, include, error, async): getRequestURI, getContextPath, getServletPath, getPathInfo and
+ * getHttpServletMapping always agree with each other and with getRequestURL.
+ */
+public final class BridgeRequest implements HttpServletRequest {
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final Object NULL = new Object();
+
+    private final BridgeServletContext context;
+    private final CgiRequest cgi;
+    private final InputStream body;
+    private final BridgeResponse response;
+    private final String requestId = Long.toString(IDS.incrementAndGet());
+    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+    private String characterEncoding;
+
+    private Dispatch dispatch;
+    private final Deque<Map<String, List<String>>> parameterOverlays = new ArrayDeque<>();
+    private Map<String, List<String>> baseParameters;
+    private List<MultipartPart> parts;
+
+    private enum InputMode { NONE, STREAM, READER }
+
+    private InputMode inputMode = InputMode.NONE;
+    private Input input;
+    private BufferedReader reader;
+
+    private String requestedSessionId;
+    private boolean sessionIdFromCookie;
+    private boolean sessionIdFromUrl;
+    private BridgeSession session;
+    private boolean sessionAccessed;
+    private String remoteUser;
+
+    private BridgeAsyncContext asyncContext;
+    boolean asyncSupported = true;
+
+    /** Where the request is in its dispatches: what the path methods report. */
+    record Dispatch(DispatcherType type, String requestUri, String servletPath, String pathInfo, String queryString,
+                    PathMatch mapping) {
+    }
+
+    BridgeRequest(BridgeServletContext context, CgiRequest cgi, InputStream body, BridgeResponse response,
+                  PathMatch match) {
+        this.context = context;
+        this.cgi = cgi;
+        this.body = body;
+        this.response = response;
+        this.remoteUser = cgi.remoteUser();
+        this.dispatch = new Dispatch(DispatcherType.REQUEST, cgi.rawPath(),
+                match == null ? "" : match.servletPath(), match == null ? null : match.pathInfo(),
+                cgi.queryString(), match);
+        findRequestedSessionId();
+    }
+
+    // ---- dispatch state, for the container
+
+    Dispatch dispatch() {
+        return dispatch;
+    }
+
+    void setDispatch(Dispatch next) {
+        this.dispatch = next;
+    }
+
+    void pushParameters(Map<String, List<String>> overlay) {
+        parameterOverlays.push(overlay);
+    }
+
+    void popParameters() {
+        parameterOverlays.pop();
+    }
+
+    BridgeResponse bridgeResponse() {
+        return response;
+    }
+
+    CgiRequest cgi() {
+        return cgi;
+    }
+
+    BridgeServletContext context() {
+        return context;
+    }
+
+    // ---- attributes
+
+    @Override
+    public Object getAttribute(String name) {
+        Object value = attributes.get(name);
+        return value == NULL ? null : value;
+    }
+
+    @Override
+    public Enumeration<String> getAttributeNames() {
+        return Collections.enumeration(new ArrayList<>(attributes.keySet()));
+    }
+
+    @Override
+    public void setAttribute(String name, Object o) {
+        if (name == null) {
+            throw new IllegalArgumentException("attribute name is null");
+        }
+        if (o == null) {
+            removeAttribute(name);
+            return;
+        }
+        Object old = attributes.put(name, o);
+        for (ServletRequestAttributeListener listener : context.listeners(ServletRequestAttributeListener.class)) {
+            if (old == null) {
+                listener.attributeAdded(new ServletRequestAttributeEvent(context, this, name, o));
+            } else {
+                listener.attributeReplaced(new ServletRequestAttributeEvent(context, this, name, old));
+            }
+        }
+    }
+
+    @Override
+    public void removeAttribute(String name) {
+        Object old = name == null ? null : attributes.remove(name);
+        if (old != null) {
+            for (ServletRequestAttributeListener listener
+                    : context.listeners(ServletRequestAttributeListener.class)) {
+                listener.attributeRemoved(new ServletRequestAttributeEvent(context, this, name, old));
+            }
+        }
+    }
+
+    // ---- body
+
+    @Override
+    public String getCharacterEncoding() {
+        if (characterEncoding != null) {
+            return characterEncoding;
+        }
+        String declared = ContentTypes.charsetOf(cgi.contentType());
+        return declared != null ? declared : context.getRequestCharacterEncoding();
+    }
+
+    @Override
+    public void setCharacterEncoding(String env) throws UnsupportedEncodingException {
+        if (inputMode == InputMode.READER || baseParameters != null) {
+            return;
+        }
+        if (env != null) {
+            try {
+                Charset.forName(env);
+            } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                throw new UnsupportedEncodingException(env);
+            }
+        }
+        characterEncoding = env;
+    }
+
+    private Charset bodyCharset() {
+        String name = getCharacterEncoding();
+        if (name == null) {
+            return StandardCharsets.UTF_8;
+        }
+        try {
+            return Charset.forName(name);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+
+    @Override
+    public int getContentLength() {
+        long length = cgi.contentLength();
+        return length > Integer.MAX_VALUE ? -1 : (int) length;
+    }
+
+    @Override
+    public long getContentLengthLong() {
+        return cgi.contentLength();
+    }
+
+    @Override
+    public String getContentType() {
+        return cgi.contentType();
+    }
+
+    @Override
+    public ServletInputStream getInputStream() {
+        if (inputMode == InputMode.READER) {
+            throw new IllegalStateException("getReader() has been called");
+        }
+        inputMode = InputMode.STREAM;
+        return input();
+    }
+
+    private Input input() {
+        if (input == null) {
+            input = new Input(body, cgi.contentLength());
+        }
+        return input;
+    }
+
+    @Override
+    public BufferedReader getReader() throws UnsupportedEncodingException {
+        if (inputMode == InputMode.STREAM) {
+            throw new IllegalStateException("getInputStream() has been called");
+        }
+        if (reader == null) {
+            String name = getCharacterEncoding();
+            Charset charset;
+            try {
+                charset = name == null ? StandardCharsets.ISO_8859_1 : Charset.forName(name);
+            } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                throw new UnsupportedEncodingException(name);
+            }
+            reader = new BufferedReader(new InputStreamReader(input(), charset));
+        }
+        inputMode = InputMode.READER;
+        return reader;
+    }
+
+    /** Reads and drops what the servlet left of the body (so that the connection can serve the next request). */
+    void consumeRest() {
+        try {
+            input().transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException ignored) {
+            // the web server is gone: nothing to keep in sync with
+        }
+    }
+
+    // ---- parameters
+
+    private Map<String, List<String>> baseParameters() {
+        if (baseParameters == null) {
+            Map<String, List<String>> params = new LinkedHashMap<>();
+            FormDecoder.decode(cgi.queryString(), context.queryCharset(), params);
+            try {
+                readBodyParameters(params);
+            } catch (IOException | ServletException e) {
+                throw new IllegalStateException("cannot read the request's form parameters: " + e.getMessage(), e);
+            }
+            baseParameters = params;
+        }
+        return baseParameters;
+    }
+
+    private void readBodyParameters(Map<String, List<String>> params) throws IOException, ServletException {
+        if (inputMode != InputMode.NONE) {
+            return;
+        }
+        String mime = ContentTypes.mimeOf(cgi.contentType());
+        if ("application/x-www-form-urlencoded".equals(mime) && "POST".equals(cgi.method())) {
+            byte[] form = input().readAllBytes();
+            inputMode = InputMode.STREAM;
+            Charset charset = bodyCharset();
+            FormDecoder.decode(new String(form, charset), charset, params);
+        } else if ("multipart/form-data".equals(mime) && multipartConfig() != null) {
+            for (Part part : getParts()) {
+                MultipartPart p = (MultipartPart) part;
+                if (p.isFormField() && p.getName() != null) {
+                    params.computeIfAbsent(p.getName(), k -> new ArrayList<>()).add(p.value(bodyCharset()));
+                }
+            }
+        }
+    }
+
+    private Map<String, List<String>> parameters() {
+        if (parameterOverlays.isEmpty()) {
+            return baseParameters();
+        }
+        Map<String, List<String>> merged = new LinkedHashMap<>();
+        List<Map<String, List<String>>> layers = new ArrayList<>(parameterOverlays);
+        layers.add(baseParameters());
+        for (Map<String, List<String>> layer : layers) {
+            layer.forEach((name, values) -> merged.computeIfAbsent(name, k -> new ArrayList<>()).addAll(values));
+        }
+        return merged;
+    }
+
+    @Override
+    public String getParameter(String name) {
+        List<String> values = parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    @Override
+    public Enumeration<String> getParameterNames() {
+        return Collections.enumeration(new ArrayList<>(parameters().keySet()));
+    }
+
+    @Override
+    public String[] getParameterValues(String name) {
+        List<String> values = parameters().get(name);
+        return values == null ? null : values.toArray(new String[0]);
+    }
+
+    @Override
+    public Map<String, String[]> getParameterMap() {
+        Map<String, String[]> map = new LinkedHashMap<>();
+        parameters().forEach((name, values) -> map.put(name, values.toArray(new String[0])));
+        return Collections.unmodifiableMap(map);
+    }
+
+    // ---- multipart
+
+    private MultipartConfigElement multipartConfig() {
+        PathMatch match = dispatch.mapping();
+        return match == null ? null : match.holder().multipartConfig();
+    }
+
+    @Override
+    public Collection<Part> getParts() throws IOException, ServletException {
+        if (parts == null) {
+            String mime = ContentTypes.mimeOf(cgi.contentType());
+            if (!"multipart/form-data".equals(mime)) {
+                throw new ServletException("the request is not multipart/form-data");
+            }
+            MultipartConfigElement config = multipartConfig();
+            if (config == null) {
+                throw new IllegalStateException("the servlet has no multipart configuration (@MultipartConfig)");
+            }
+            String boundary = MultipartParser.boundaryOf(cgi.contentType());
+            if (boundary == null) {
+                throw new ServletException("multipart/form-data without a boundary");
+            }
+            if (inputMode != InputMode.NONE) {
+                throw new IllegalStateException("the request body has already been read");
+            }
+            inputMode = InputMode.STREAM;
+            Path location = config.getLocation() == null || config.getLocation().isEmpty() ? context.tempDirectory()
+                    : Path.of(config.getLocation()).isAbsolute() ? Path.of(config.getLocation())
+                    : context.tempDirectory().resolve(config.getLocation());
+            try {
+                parts = new MultipartParser(input(), boundary, location, config.getMaxFileSize(),
+                        config.getMaxRequestSize(), config.getFileSizeThreshold(), bodyCharset()).parse();
+            } catch (IOException e) {
+                throw new ServletException("malformed multipart/form-data: " + e.getMessage(), e);
+            }
+        }
+        return Collections.unmodifiableList(new ArrayList<>(parts));
+    }
+
+    @Override
+    public Part getPart(String name) throws IOException, ServletException {
+        for (Part part : getParts()) {
+            if (name.equals(part.getName())) {
+                return part;
+            }
+        }
+        return null;
+    }
+
+    /** Deletes the temporary files of the parts. */
+    void deleteParts() {
+        if (parts != null) {
+            for (MultipartPart part : parts) {
+                try {
+                    part.delete();
+                } catch (IOException ignored) {
+                    // a temporary file that will not go: the JVM's temp directory cleanup takes it
+                }
+            }
+        }
+    }
+
+    // ---- request line and paths
+
+    @Override
+    public String getMethod() {
+        return cgi.method();
+    }
+
+    @Override
+    public String getProtocol() {
+        return cgi.protocol();
+    }
+
+    @Override
+    public String getScheme() {
+        return cgi.scheme();
+    }
+
+    @Override
+    public boolean isSecure() {
+        return cgi.secure();
+    }
+
+    @Override
+    public String getServerName() {
+        return cgi.serverName();
+    }
+
+    @Override
+    public int getServerPort() {
+        return cgi.serverPort();
+    }
+
+    @Override
+    public String getRemoteAddr() {
+        return cgi.remoteAddr();
+    }
+
+    @Override
+    public String getRemoteHost() {
+        return cgi.remoteHost();
+    }
+
+    @Override
+    public int getRemotePort() {
+        return cgi.remotePort();
+    }
+
+    @Override
+    public String getLocalName() {
+        return cgi.localAddr() != null ? cgi.localAddr() : cgi.serverName();
+    }
+
+    @Override
+    public String getLocalAddr() {
+        return cgi.localAddr();
+    }
+
+    @Override
+    public int getLocalPort() {
+        return cgi.localPort();
+    }
+
+    @Override
+    public String getContextPath() {
+        return context.getContextPath();
+    }
+
+    @Override
+    public String getRequestURI() {
+        return dispatch.requestUri();
+    }
+
+    @Override
+    public StringBuffer getRequestURL() {
+        StringBuffer url = new StringBuffer(64);
+        url.append(getScheme()).append("://");
+        String host = getServerName();
+        url.append(host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host);
+        int port = getServerPort();
+        if (port > 0 && !(port == 80 && getScheme().equals("http")) && !(port == 443 && getScheme().equals("https"))) {
+            url.append(':').append(port);
+        }
+        url.append(getRequestURI());
+        return url;
+    }
+
+    @Override
+    public String getServletPath() {
+        return dispatch.servletPath();
+    }
+
+    @Override
+    public String getPathInfo() {
+        return dispatch.pathInfo();
+    }
+
+    @Override
+    public String getPathTranslated() {
+        String info = getPathInfo();
+        return info == null ? null : context.getRealPath(info);
+    }
+
+    @Override
+    public String getQueryString() {
+        return dispatch.queryString();
+    }
+
+    @Override
+    public HttpServletMapping getHttpServletMapping() {
+        PathMatch mapping = dispatch.mapping();
+        return mapping != null ? mapping : BridgeServletContext.NO_MAPPING;
+    }
+
+    @Override
+    public DispatcherType getDispatcherType() {
+        return dispatch.type();
+    }
+
+    // ---- headers
+
+    @Override
+    public String getHeader(String name) {
+        return cgi.headers().get(name);
+    }
+
+    @Override
+    public Enumeration<String> getHeaders(String name) {
+        String value = getHeader(name);
+        return Collections.enumeration(value == null ? List.of() : List.of(value));
+    }
+
+    @Override
+    public Enumeration<String> getHeaderNames() {
+        return Collections.enumeration(cgi.headers().names());
+    }
+
+    @Override
+    public long getDateHeader(String name) {
+        String value = getHeader(name);
+        if (value == null) {
+            return -1;
+        }
+        long date = HttpDates.parse(value);
+        if (date < 0) {
+            throw new IllegalArgumentException("not an HTTP date in " + name + ": " + value);
+        }
+        return date;
+    }
+
+    @Override
+    public int getIntHeader(String name) {
+        String value = getHeader(name);
+        return value == null ? -1 : Integer.parseInt(value.trim());
+    }
+
+    @Override
+    public Cookie[] getCookies() {
+        List<Cookie> cookies = Cookies.parse(getHeader("Cookie"));
+        return cookies.isEmpty() ? null : cookies.toArray(new Cookie[0]);
+    }
+
+    @Override
+    public Locale getLocale() {
+        return getLocales().nextElement();
+    }
+
+    @Override
+    public Enumeration<Locale> getLocales() {
+        String header = getHeader("Accept-Language");
+        List<Locale> locales = new ArrayList<>();
+        if (header != null && !header.isBlank()) {
+            try {
+                for (Locale.LanguageRange range : Locale.LanguageRange.parse(header)) {
+                    if (range.getWeight() > 0 && !range.getRange().equals("*")) {
+                        locales.add(Locale.forLanguageTag(range.getRange()));
+                    }
+                }
+            } catch (IllegalArgumentException malformed) {
+                locales.clear();
+            }
+        }
+        if (locales.isEmpty()) {
+            locales.add(Locale.getDefault());
+        }
+        return Collections.enumeration(locales);
+    }
+
+    // ---- dispatchers
+
+    @Override
+    public RequestDispatcher getRequestDispatcher(String path) {
+        if (path == null) {
+            return null;
+        }
+        if (path.startsWith("/")) {
+            return context.getRequestDispatcher(path);
+        }
+        String current = dispatch.type() == DispatcherType.INCLUDE
+                ? (String) getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH)
+                        + nullToEmpty((String) getAttribute(RequestDispatcher.INCLUDE_PATH_INFO))
+                : getServletPath() + nullToEmpty(getPathInfo());
+        int slash = current.lastIndexOf('/');
+        String base = slash >= 0 ? current.substring(0, slash + 1) : "/";
+        return context.getRequestDispatcher(base + path);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    @Override
+    public ServletContext getServletContext() {
+        return context;
+    }
+
+    // ---- async
+
+    @Override
+    public AsyncContext startAsync() {
+        return startAsync(this, response);
+    }
+
+    @Override
+    public AsyncContext startAsync(ServletRequest servletRequest, ServletResponse servletResponse) {
+        if (!asyncSupported) {
+            throw new IllegalStateException("a filter or the servlet in this chain does not support async");
+        }
+        if (asyncContext != null && asyncContext.isActive()) {
+            if (asyncContext.isStartedInThisDispatch()) {
+                throw new IllegalStateException("startAsync was already called in this dispatch");
+            }
+        }
+        if (response.isCompleted()) {
+            throw new IllegalStateException("the response is complete");
+        }
+        boolean original = servletRequest == this && servletResponse == response;
+        if (asyncContext == null || !asyncContext.isActive()) {
+            asyncContext = new BridgeAsyncContext(this, servletRequest, servletResponse, original);
+        } else {
+            asyncContext.restart(servletRequest, servletResponse, original);
+        }
+        return asyncContext;
+    }
+
+    @Override
+    public boolean isAsyncStarted() {
+        return asyncContext != null && asyncContext.isStartedInThisDispatch();
+    }
+
+    @Override
+    public boolean isAsyncSupported() {
+        return asyncSupported;
+    }
+
+    @Override
+    public AsyncContext getAsyncContext() {
+        if (asyncContext == null || !asyncContext.isActive()) {
+            throw new IllegalStateException("startAsync has not been called");
+        }
+        return asyncContext;
+    }
+
+    BridgeAsyncContext asyncContext() {
+        return asyncContext;
+    }
+
+    // ---- sessions
+
+    private void findRequestedSessionId() {
+        String cookieName = context.sessionManager().getName();
+        List<Cookie> cookies = Cookies.parse(getHeader("Cookie"));
+        for (Cookie cookie : cookies) {
+            if (cookie.getName().equals(cookieName)) {
+                if (requestedSessionId == null || context.sessionManager().find(cookie.getValue()) != null) {
+                    requestedSessionId = cookie.getValue();
+                    sessionIdFromCookie = true;
+                }
+            }
+        }
+        if (requestedSessionId == null) {
+            String marker = ";" + cookieName.toLowerCase(Locale.ROOT) + "=";
+            String raw = cgi.rawPath();
+            int at = raw.toLowerCase(Locale.ROOT).indexOf(marker);
+            if (at >= 0) {
+                int end = raw.indexOf(';', at + marker.length());
+                int slash = raw.indexOf('/', at + marker.length());
+                int stop = end < 0 ? slash : slash < 0 ? end : Math.min(end, slash);
+                requestedSessionId = raw.substring(at + marker.length(), stop < 0 ? raw.length() : stop);
+                sessionIdFromUrl = true;
+            }
+        }
+    }
+
+    @Override
+    public HttpSession getSession(boolean create) {
+        if (session != null && session.isValid()) {
+            return session;
+        }
+        session = null;
+        if (!sessionAccessed && requestedSessionId != null) {
+            sessionAccessed = true;
+            BridgeSession found = context.sessionManager().find(requestedSessionId);
+            if (found != null) {
+                found.access();
+                session = found;
+                return session;
+            }
+        }
+        if (!create) {
+            return null;
+        }
+        if (response.isCommitted()) {
+            throw new IllegalStateException("cannot create a session after the response was committed");
+        }
+        session = context.sessionManager().create();
+        response.addCookie(context.sessionManager().cookie(session.getId(), isSecure()));
+        return session;
+    }
+
+    @Override
+    public HttpSession getSession() {
+        return getSession(true);
+    }
+
+    @Override
+    public String changeSessionId() {
+        HttpSession current = getSession(false);
+        if (current == null) {
+            throw new IllegalStateException("the request has no session");
+        }
+        String id = context.sessionManager().changeId((BridgeSession) current);
+        response.addCookie(context.sessionManager().cookie(id, isSecure()));
+        return id;
+    }
+
+    @Override
+    public String getRequestedSessionId() {
+        return requestedSessionId;
+    }
+
+    @Override
+    public boolean isRequestedSessionIdValid() {
+        return requestedSessionId != null && context.sessionManager().find(requestedSessionId) != null;
+    }
+
+    @Override
+    public boolean isRequestedSessionIdFromCookie() {
+        return sessionIdFromCookie;
+    }
+
+    @Override
+    public boolean isRequestedSessionIdFromURL() {
+        return sessionIdFromUrl;
+    }
+
+    // ---- security: the web server authenticates
+
+    @Override
+    public String getAuthType() {
+        return remoteUser == null ? null : cgi.authType();
+    }
+
+    @Override
+    public String getRemoteUser() {
+        return remoteUser;
+    }
+
+    @Override
+    public Principal getUserPrincipal() {
+        String user = remoteUser;
+        return user == null ? null : new UserPrincipal(user);
+    }
+
+    @Override
+    public boolean isUserInRole(String role) {
+        if (remoteUser == null || role == null) {
+            return false;
+        }
+        if (role.equals("**")) {
+            return true;
+        }
+        return context.rolesOf(remoteUser, cgi).contains(role);
+    }
+
+    @Override
+    public boolean authenticate(HttpServletResponse res) throws IOException {
+        if (remoteUser != null) {
+            return true;
+        }
+        res.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        return false;
+    }
+
+    @Override
+    public void login(String username, String password) throws ServletException {
+        throw new ServletException("login is the web server's job behind FastCGI (REMOTE_USER)");
+    }
+
+    @Override
+    public void logout() {
+        remoteUser = null;
+    }
+
+    /** The user the web server authenticated. */
+    private record UserPrincipal(String name) implements Principal {
+        @Override
+        public String getName() {
+            return name;
+        }
+    }
+
+    // ---- the rest
+
+    @Override
+    public String getRequestId() {
+        return requestId;
+    }
+
+    @Override
+    public String getProtocolRequestId() {
+        return "";
+    }
+
+    @Override
+    public ServletConnection getServletConnection() {
+        return new ServletConnection() {
+            @Override
+            public String getConnectionId() {
+                return requestId;
+            }
+
+            @Override
+            public String getProtocol() {
+                return cgi.protocol();
+            }
+
+            @Override
+            public String getProtocolConnectionId() {
+                return "";
+            }
+
+            @Override
+            public boolean isSecure() {
+                return cgi.secure();
+            }
+        };
+    }
+
+    @Override
+    public <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass) throws ServletException {
+        throw new ServletException("HTTP upgrade cannot pass through FastCGI");
+    }
+
+    /** A context-relative request path, decoded: what the servlet mappings see. */
+    String pathInContext() {
+        String path = cgi.path();
+        String contextPath = context.getContextPath();
+        return path.length() > contextPath.length() ? path.substring(contextPath.length()) : "/";
+    }
+
+    static String encodeUri(String contextPath, String decodedPath) {
+        return UriPath.encodePath(contextPath + decodedPath);
+    }
+
+    /** The body, bounded by CONTENT_LENGTH when there is one. */
+    private static final class Input extends ServletInputStream {
+        private final InputStream in;
+        private long remaining;
+        private boolean finished;
+
+        Input(InputStream in, long length) {
+            this.in = in;
+            this.remaining = length < 0 ? Long.MAX_VALUE : length;
+            this.finished = length == 0;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (finished) {
+                return -1;
+            }
+            if (len == 0) {
+                return 0;
+            }
+            int n = in.read(b, off, (int) Math.min(len, remaining));
+            if (n < 0) {
+                finished = true;
+                return -1;
+            }
+            remaining -= n;
+            if (remaining == 0) {
+                finished = true;
+            }
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return finished ? 0 : (int) Math.min(in.available(), remaining);
+        }
+
+        @Override
+        public boolean isFinished() {
+            return finished;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            try {
+                if (!finished) {
+                    listener.onDataAvailable();
+                }
+                listener.onAllDataRead();
+            } catch (IOException e) {
+                listener.onError(e);
+            }
+        }
+    }
+}

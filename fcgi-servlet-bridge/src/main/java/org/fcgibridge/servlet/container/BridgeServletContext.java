@@ -1,0 +1,807 @@
+package org.fcgibridge.servlet.container;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextAttributeEvent;
+import jakarta.servlet.ServletContextAttributeListener;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.ServletRequestAttributeListener;
+import jakarta.servlet.ServletRequestListener;
+import jakarta.servlet.SessionCookieConfig;
+import jakarta.servlet.SessionTrackingMode;
+import jakarta.servlet.descriptor.JspConfigDescriptor;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpSessionAttributeListener;
+import jakarta.servlet.http.HttpSessionIdListener;
+import jakarta.servlet.http.HttpSessionListener;
+import jakarta.servlet.http.MappingMatch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.EnumSet;
+import java.util.EventListener;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.fcgibridge.servlet.http.CgiRequest;
+import org.fcgibridge.servlet.http.FormDecoder;
+
+/**
+ * A web application: its servlets, filters, listeners, sessions and resources, with the whole ServletContext API,
+ * and the entry point of its requests ({@link #service}).
+ *
+ * <p>Build it with the registration methods (or let a WAR deployment do it), then {@link #start()}: initializers
+ * run ({@code ServletContainerInitializer}s with their {@code @HandlesTypes} classes), context listeners hear of the
+ * start, filters are initialised, load-on-startup servlets in order. {@link #stop()} undoes it in reverse.
+ */
+public final class BridgeServletContext implements ServletContext {
+    private static final System.Logger LOG = System.getLogger(BridgeServletContext.class.getName());
+    static final HttpServletMapping NO_MAPPING = new HttpServletMapping() {
+        @Override
+        public String getMatchValue() {
+            return "";
+        }
+
+        @Override
+        public String getPattern() {
+            return "";
+        }
+
+        @Override
+        public String getServletName() {
+            return "";
+        }
+
+        @Override
+        public MappingMatch getMappingMatch() {
+            return null;
+        }
+    };
+    private static final Set<Class<? extends EventListener>> LISTENER_TYPES = Set.of(ServletContextListener.class,
+            ServletContextAttributeListener.class, ServletRequestListener.class, ServletRequestAttributeListener.class,
+            HttpSessionListener.class, HttpSessionAttributeListener.class, HttpSessionIdListener.class);
+
+    private enum State { NEW, INITIALIZING, STARTED, STOPPED }
+
+    private final String contextPath;
+    private final ClassLoader classLoader;
+    private final WebResources resources;
+    private volatile String displayName;
+    private volatile State state = State.NEW;
+
+    private final Map<String, String> initParameters = new ConcurrentHashMap<>();
+    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+    private final Map<String, ServletHolder> servlets = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, FilterHolder> filters = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final ServletMappings mappings = new ServletMappings();
+    private final FilterMappings filterMappings = new FilterMappings();
+    private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<ServletContainerInitializer, Set<Class<?>>> initializers = new LinkedHashMap<>();
+    private final SessionManager sessions = new SessionManager(this);
+    private final ErrorPages errorPages = new ErrorPages();
+    private final MimeTypes mimeTypes = new MimeTypes();
+    private final List<String> welcomeFiles = new CopyOnWriteArrayList<>(List.of("index.html", "index.htm",
+            "index.jsp"));
+    private final Set<String> declaredRoles = ConcurrentHashMap.newKeySet();
+    private volatile Set<SessionTrackingMode> trackingModes = EnumSet.of(SessionTrackingMode.COOKIE,
+            SessionTrackingMode.URL);
+    private volatile String requestCharacterEncoding;
+    private volatile String responseCharacterEncoding;
+    private volatile Charset queryCharset = StandardCharsets.UTF_8;
+    private volatile long asyncTimeout = 30_000;
+    private volatile Path tempDirectory;
+    private volatile int effectiveMajorVersion = 6;
+    private volatile int effectiveMinorVersion = 0;
+    private int servletOrder;
+    private ScheduledExecutorService scheduler;
+    private ExecutorService asyncExecutor;
+
+    /**
+     * @param contextPath "" for the root, else "/name" (no trailing slash)
+     * @param classLoader the web application's class loader
+     * @param resources   its static files
+     * @throws IllegalArgumentException if the context path is malformed
+     */
+    public BridgeServletContext(String contextPath, ClassLoader classLoader, WebResources resources) {
+        if (!contextPath.isEmpty() && (!contextPath.startsWith("/") || contextPath.endsWith("/"))) {
+            throw new IllegalArgumentException("a context path is \"\" or starts with '/' and does not end with "
+                    + "it: " + contextPath);
+        }
+        this.contextPath = contextPath;
+        this.classLoader = classLoader;
+        this.resources = resources;
+    }
+
+    // ---- lifecycle
+
+    /**
+     * Starts the application: initializers, context listeners, filters, load-on-startup servlets.
+     *
+     * @throws ServletException if any of them fails; what had started is stopped again
+     */
+    public void start() throws ServletException {
+        if (state != State.NEW) {
+            throw new IllegalStateException("the context was already started");
+        }
+        state = State.INITIALIZING;
+        scheduler = Executors.newSingleThreadScheduledExecutor(daemon("async-timer"));
+        asyncExecutor = Executors.newCachedThreadPool(daemon("async-"));
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(classLoader);
+        try {
+            for (Map.Entry<ServletContainerInitializer, Set<Class<?>>> initializer : initializers.entrySet()) {
+                Set<Class<?>> classes = initializer.getValue();
+                initializer.getKey().onStartup(classes == null || classes.isEmpty() ? null : classes, this);
+            }
+            ServletContextEvent event = new ServletContextEvent(this);
+            for (ServletContextListener listener : listeners(ServletContextListener.class)) {
+                listener.contextInitialized(event);
+            }
+            sessions.start();
+            for (FilterHolder filter : new ArrayList<>(filters.values())) {
+                filter.filter();
+            }
+            List<ServletHolder> onStartup = new ArrayList<>();
+            for (ServletHolder servlet : new ArrayList<>(servlets.values())) {
+                if (servlet.getLoadOnStartup() >= 0) {
+                    onStartup.add(servlet);
+                }
+            }
+            onStartup.sort(Comparator.comparingInt(ServletHolder::getLoadOnStartup)
+                    .thenComparingInt(ServletHolder::order));
+            for (ServletHolder servlet : onStartup) {
+                servlet.servlet();
+            }
+            state = State.STARTED;
+        } catch (ServletException | RuntimeException | LinkageError e) {
+            state = State.STARTED;
+            stop();
+            throw e instanceof ServletException ? (ServletException) e
+                    : new ServletException("the web application failed to start: " + e, e);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    /** Destroys servlets and filters, tells context listeners (in reverse order), ends the sessions. */
+    public void stop() {
+        if (state != State.STARTED && state != State.INITIALIZING) {
+            return;
+        }
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(classLoader);
+        try {
+            List<ServletHolder> all = new ArrayList<>(servlets.values());
+            Collections.reverse(all);
+            for (ServletHolder servlet : all) {
+                servlet.destroy();
+            }
+            List<FilterHolder> allFilters = new ArrayList<>(filters.values());
+            Collections.reverse(allFilters);
+            for (FilterHolder filter : allFilters) {
+                filter.destroy();
+            }
+            sessions.stop();
+            List<ServletContextListener> contextListeners = listeners(ServletContextListener.class);
+            Collections.reverse(contextListeners);
+            ServletContextEvent event = new ServletContextEvent(this);
+            for (ServletContextListener listener : contextListeners) {
+                try {
+                    listener.contextDestroyed(event);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "context listener failed on destroy", e);
+                }
+            }
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+            state = State.STOPPED;
+            if (scheduler != null) {
+                scheduler.shutdownNow();
+            }
+            if (asyncExecutor != null) {
+                asyncExecutor.shutdownNow();
+            }
+        }
+    }
+
+    /** Whether the context has started and not stopped. */
+    public boolean isStarted() {
+        return state == State.STARTED;
+    }
+
+    void checkNotInitialized() {
+        if (state == State.STARTED || state == State.STOPPED) {
+            throw new IllegalStateException("the context has already been initialized");
+        }
+    }
+
+    // ---- requests
+
+    /**
+     * Runs one request through the application: the REQUEST dispatch, any asynchronous processing, error pages, and
+     * the completion of the response.
+     *
+     * @param body  the request body (STDIN)
+     * @param out   where the CGI response goes (STDOUT)
+     * @throws IOException if the web server went away
+     */
+    public void service(CgiRequest request, InputStream body, OutputStream out) throws IOException {
+        Invocation.run(this, request, body, out);
+    }
+
+    // ---- registration (also from initializers and listeners)
+
+    /** Adds a ServletContainerInitializer with the classes its @HandlesTypes found (run at start). */
+    public void addServletContainerInitializer(ServletContainerInitializer initializer, Set<Class<?>> classes) {
+        checkNotInitialized();
+        initializers.put(initializer, classes);
+    }
+
+    /** The default servlet for the application's static files, mapped to "/" unless the application maps "/". */
+    public void addDefaultServlet() {
+        if (!mappings.hasDefault() && !servlets.containsKey("default")) {
+            ServletHolder holder = register("default", DefaultServlet.class, null);
+            mappings.add("/", holder);
+        }
+    }
+
+    private ServletHolder register(String name, Class<? extends Servlet> type, Servlet instance) {
+        synchronized (servlets) {
+            if (servlets.containsKey(name)) {
+                return null;
+            }
+            ServletHolder holder = new ServletHolder(this, name, type, instance, servletOrder++);
+            servlets.put(name, holder);
+            return holder;
+        }
+    }
+
+    @Override
+    public ServletRegistration.Dynamic addServlet(String servletName, String className) {
+        return addServlet(servletName, loadClass(className, Servlet.class));
+    }
+
+    @Override
+    public ServletRegistration.Dynamic addServlet(String servletName, Servlet servlet) {
+        checkName(servletName);
+        checkNotInitialized();
+        return register(servletName, null, servlet);
+    }
+
+    @Override
+    public ServletRegistration.Dynamic addServlet(String servletName, Class<? extends Servlet> servletClass) {
+        checkName(servletName);
+        checkNotInitialized();
+        return register(servletName, servletClass, null);
+    }
+
+    @Override
+    public ServletRegistration.Dynamic addJspFile(String servletName, String jspFile) {
+        throw new UnsupportedOperationException("JSP needs the Jetty engine (--engine jetty)");
+    }
+
+    @Override
+    public <T extends Servlet> T createServlet(Class<T> clazz) throws ServletException {
+        return instantiate(clazz);
+    }
+
+    @Override
+    public ServletRegistration getServletRegistration(String servletName) {
+        return servlets.get(servletName);
+    }
+
+    @Override
+    public Map<String, ? extends ServletRegistration> getServletRegistrations() {
+        synchronized (servlets) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(servlets));
+        }
+    }
+
+    @Override
+    public FilterRegistration.Dynamic addFilter(String filterName, String className) {
+        return addFilter(filterName, loadClass(className, Filter.class));
+    }
+
+    @Override
+    public FilterRegistration.Dynamic addFilter(String filterName, Filter filter) {
+        checkName(filterName);
+        checkNotInitialized();
+        return registerFilter(filterName, null, filter);
+    }
+
+    @Override
+    public FilterRegistration.Dynamic addFilter(String filterName, Class<? extends Filter> filterClass) {
+        checkName(filterName);
+        checkNotInitialized();
+        return registerFilter(filterName, filterClass, null);
+    }
+
+    private FilterHolder registerFilter(String name, Class<? extends Filter> type, Filter instance) {
+        synchronized (filters) {
+            if (filters.containsKey(name)) {
+                return null;
+            }
+            FilterHolder holder = new FilterHolder(this, name, type, instance);
+            filters.put(name, holder);
+            return holder;
+        }
+    }
+
+    @Override
+    public <T extends Filter> T createFilter(Class<T> clazz) throws ServletException {
+        return instantiate(clazz);
+    }
+
+    @Override
+    public FilterRegistration getFilterRegistration(String filterName) {
+        return filters.get(filterName);
+    }
+
+    @Override
+    public Map<String, ? extends FilterRegistration> getFilterRegistrations() {
+        synchronized (filters) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(filters));
+        }
+    }
+
+    @Override
+    public void addListener(String className) {
+        addListener(loadClass(className, EventListener.class));
+    }
+
+    @Override
+    public <T extends EventListener> void addListener(T listener) {
+        checkNotInitialized();
+        boolean known = LISTENER_TYPES.stream().anyMatch(type -> type.isInstance(listener));
+        if (!known) {
+            throw new IllegalArgumentException("not a listener type the container knows: "
+                    + listener.getClass().getName());
+        }
+        listeners.add(listener);
+    }
+
+    @Override
+    public void addListener(Class<? extends EventListener> listenerClass) {
+        try {
+            addListener(createListener(listenerClass));
+        } catch (ServletException e) {
+            throw new IllegalArgumentException("cannot create listener " + listenerClass.getName(), e);
+        }
+    }
+
+    @Override
+    public <T extends EventListener> T createListener(Class<T> clazz) throws ServletException {
+        return instantiate(clazz);
+    }
+
+    /** The registered listeners of a type, in registration order. */
+    <T extends EventListener> List<T> listeners(Class<T> type) {
+        List<T> matching = new ArrayList<>();
+        for (EventListener listener : listeners) {
+            if (type.isInstance(listener)) {
+                matching.add(type.cast(listener));
+            }
+        }
+        return matching;
+    }
+
+    <T> T instantiate(Class<T> type) throws ServletException {
+        try {
+            return type.getDeclaredConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            throw new ServletException("cannot create " + type.getName() + ": " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new ServletException("cannot create " + type.getName() + ": " + e, e);
+        }
+    }
+
+    private <T> Class<? extends T> loadClass(String className, Class<T> type) {
+        try {
+            return Class.forName(className, false, classLoader).asSubclass(type);
+        } catch (ClassNotFoundException | ClassCastException | LinkageError e) {
+            throw new IllegalArgumentException("cannot load " + className + " as a " + type.getSimpleName(), e);
+        }
+    }
+
+    private static void checkName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("a name must not be null or empty");
+        }
+    }
+
+    // ---- configuration of what web.xml sets
+
+    /** Adds an error page for a status code. */
+    public ErrorPages errorPages() {
+        return errorPages;
+    }
+
+    /** The welcome files, replacing the defaults (index.html, index.htm, index.jsp). */
+    public void setWelcomeFiles(List<String> files) {
+        welcomeFiles.clear();
+        welcomeFiles.addAll(files);
+    }
+
+    List<String> welcomeFiles() {
+        return welcomeFiles;
+    }
+
+    /** MIME mappings of the application. */
+    public MimeTypes mimeTypes() {
+        return mimeTypes;
+    }
+
+    /** The display name (web.xml display-name). */
+    public void setDisplayName(String name) {
+        displayName = name;
+    }
+
+    /** The default async timeout in milliseconds (30 s). */
+    public void setAsyncTimeout(long millis) {
+        asyncTimeout = millis;
+    }
+
+    long asyncTimeout() {
+        return asyncTimeout;
+    }
+
+    /** The directory for temporary files (multipart spools); the JVM's temp directory unless set. */
+    public void setTempDirectory(Path directory) {
+        tempDirectory = directory;
+        setAttribute(TEMPDIR, directory.toFile());
+    }
+
+    Path tempDirectory() {
+        Path dir = tempDirectory;
+        if (dir == null) {
+            try {
+                dir = Files.createTempDirectory("fcgi-bridge-");
+                dir.toFile().deleteOnExit();
+            } catch (IOException e) {
+                dir = Path.of(System.getProperty("java.io.tmpdir"));
+            }
+            setTempDirectory(dir);
+        }
+        return dir;
+    }
+
+    /** The servlet version web.xml declares (6.0 unless set). */
+    public void setEffectiveVersion(int major, int minor) {
+        effectiveMajorVersion = major;
+        effectiveMinorVersion = minor;
+    }
+
+    ServletMappings mappings() {
+        return mappings;
+    }
+
+    FilterMappings filterMappings() {
+        return filterMappings;
+    }
+
+    SessionManager sessionManager() {
+        return sessions;
+    }
+
+    /** The web application's files. */
+    public WebResources resources() {
+        return resources;
+    }
+
+    Charset queryCharset() {
+        return queryCharset;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    ExecutorService asyncExecutor() {
+        return asyncExecutor;
+    }
+
+    /** Roles of a user the web server authenticated: the comma-separated REMOTE_USER_ROLES param, if it sends one. */
+    Set<String> rolesOf(String user, CgiRequest request) {
+        String roles = request.params().get("REMOTE_USER_ROLES");
+        if (roles == null || roles.isBlank()) {
+            return Set.of();
+        }
+        Set<String> set = new HashSet<>();
+        for (String role : roles.split(",")) {
+            if (!role.isBlank()) {
+                set.add(role.trim());
+            }
+        }
+        return set;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    // ---- ServletContext: paths, resources, dispatchers
+
+    @Override
+    public String getContextPath() {
+        return contextPath;
+    }
+
+    @Override
+    public ServletContext getContext(String uripath) {
+        return uripath != null && (uripath.equals(contextPath) || uripath.startsWith(contextPath + "/")
+                || contextPath.isEmpty()) ? this : null;
+    }
+
+    @Override
+    public int getMajorVersion() {
+        return 6;
+    }
+
+    @Override
+    public int getMinorVersion() {
+        return 0;
+    }
+
+    @Override
+    public int getEffectiveMajorVersion() {
+        return effectiveMajorVersion;
+    }
+
+    @Override
+    public int getEffectiveMinorVersion() {
+        return effectiveMinorVersion;
+    }
+
+    @Override
+    public String getMimeType(String file) {
+        return mimeTypes.of(file);
+    }
+
+    @Override
+    public Set<String> getResourcePaths(String path) {
+        return resources.paths(path);
+    }
+
+    @Override
+    public URL getResource(String path) throws MalformedURLException {
+        URL url = resources.url(path);
+        if (url == null && classLoader != null && path.startsWith("/")) {
+            url = classLoader.getResource("META-INF/resources" + path);
+        }
+        return url;
+    }
+
+    @Override
+    public InputStream getResourceAsStream(String path) {
+        try {
+            URL url = getResource(path);
+            return url == null ? null : url.openStream();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public RequestDispatcher getRequestDispatcher(String path) {
+        if (path == null || !path.startsWith("/")) {
+            return null;
+        }
+        int q = path.indexOf('?');
+        String pathPart = q < 0 ? path : path.substring(0, q);
+        String query = q < 0 ? null : path.substring(q + 1);
+        String decoded = FormDecoder.unescape(pathPart.replace("+", "%2B"), StandardCharsets.UTF_8);
+        PathMatch match = mappings.match(decoded);
+        if (match == null) {
+            return null;
+        }
+        return new BridgeDispatcher(this, decoded, query, match);
+    }
+
+    @Override
+    public RequestDispatcher getNamedDispatcher(String name) {
+        ServletHolder holder = servlets.get(name);
+        return holder == null ? null : new BridgeDispatcher(this, holder);
+    }
+
+    @Override
+    public void log(String msg) {
+        LOG.log(System.Logger.Level.INFO, "{0}: {1}", contextName(), msg);
+    }
+
+    @Override
+    public void log(String message, Throwable throwable) {
+        LOG.log(System.Logger.Level.ERROR, contextName() + ": " + message, throwable);
+    }
+
+    private String contextName() {
+        return contextPath.isEmpty() ? "/" : contextPath;
+    }
+
+    @Override
+    public String getRealPath(String path) {
+        return resources.realPath(path);
+    }
+
+    @Override
+    public String getServerInfo() {
+        return "fcgi-bridge/0.1";
+    }
+
+    @Override
+    public String getInitParameter(String name) {
+        if (name == null) {
+            throw new NullPointerException("init parameter name is null");
+        }
+        return initParameters.get(name);
+    }
+
+    @Override
+    public Enumeration<String> getInitParameterNames() {
+        return Collections.enumeration(new ArrayList<>(initParameters.keySet()));
+    }
+
+    @Override
+    public boolean setInitParameter(String name, String value) {
+        if (name == null) {
+            throw new NullPointerException("init parameter name is null");
+        }
+        checkNotInitialized();
+        return initParameters.putIfAbsent(name, value) == null;
+    }
+
+    @Override
+    public Object getAttribute(String name) {
+        if (name == null) {
+            throw new NullPointerException("attribute name is null");
+        }
+        return attributes.get(name);
+    }
+
+    @Override
+    public Enumeration<String> getAttributeNames() {
+        return Collections.enumeration(new ArrayList<>(attributes.keySet()));
+    }
+
+    @Override
+    public void setAttribute(String name, Object object) {
+        if (name == null) {
+            throw new NullPointerException("attribute name is null");
+        }
+        if (object == null) {
+            removeAttribute(name);
+            return;
+        }
+        Object old = attributes.put(name, object);
+        for (ServletContextAttributeListener listener : listeners(ServletContextAttributeListener.class)) {
+            if (old == null) {
+                listener.attributeAdded(new ServletContextAttributeEvent(this, name, object));
+            } else {
+                listener.attributeReplaced(new ServletContextAttributeEvent(this, name, old));
+            }
+        }
+    }
+
+    @Override
+    public void removeAttribute(String name) {
+        Object old = attributes.remove(name);
+        if (old != null) {
+            for (ServletContextAttributeListener listener : listeners(ServletContextAttributeListener.class)) {
+                listener.attributeRemoved(new ServletContextAttributeEvent(this, name, old));
+            }
+        }
+    }
+
+    @Override
+    public String getServletContextName() {
+        return displayName;
+    }
+
+    @Override
+    public SessionCookieConfig getSessionCookieConfig() {
+        return sessions;
+    }
+
+    @Override
+    public void setSessionTrackingModes(Set<SessionTrackingMode> modes) {
+        checkNotInitialized();
+        if (modes.contains(SessionTrackingMode.SSL)) {
+            throw new IllegalArgumentException("SSL session tracking is not available");
+        }
+        trackingModes = modes.isEmpty() ? EnumSet.noneOf(SessionTrackingMode.class) : EnumSet.copyOf(modes);
+    }
+
+    @Override
+    public Set<SessionTrackingMode> getDefaultSessionTrackingModes() {
+        return EnumSet.of(SessionTrackingMode.COOKIE, SessionTrackingMode.URL);
+    }
+
+    @Override
+    public Set<SessionTrackingMode> getEffectiveSessionTrackingModes() {
+        return Collections.unmodifiableSet(trackingModes);
+    }
+
+    @Override
+    public JspConfigDescriptor getJspConfigDescriptor() {
+        return null;
+    }
+
+    @Override
+    public ClassLoader getClassLoader() {
+        return classLoader;
+    }
+
+    @Override
+    public void declareRoles(String... roleNames) {
+        checkNotInitialized();
+        declaredRoles.addAll(Arrays.asList(roleNames));
+    }
+
+    @Override
+    public String getVirtualServerName() {
+        return "fcgi-bridge";
+    }
+
+    @Override
+    public int getSessionTimeout() {
+        return sessions.timeoutMinutes();
+    }
+
+    @Override
+    public void setSessionTimeout(int sessionTimeout) {
+        checkNotInitialized();
+        sessions.setTimeoutMinutes(sessionTimeout);
+    }
+
+    @Override
+    public String getRequestCharacterEncoding() {
+        return requestCharacterEncoding;
+    }
+
+    @Override
+    public void setRequestCharacterEncoding(String encoding) {
+        checkNotInitialized();
+        requestCharacterEncoding = encoding;
+    }
+
+    @Override
+    public String getResponseCharacterEncoding() {
+        return responseCharacterEncoding;
+    }
+
+    @Override
+    public void setResponseCharacterEncoding(String encoding) {
+        checkNotInitialized();
+        responseCharacterEncoding = encoding;
+    }
+}

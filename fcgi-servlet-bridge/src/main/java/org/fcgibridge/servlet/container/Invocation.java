@@ -1,0 +1,311 @@
+package org.fcgibridge.servlet.container;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRequestListener;
+import jakarta.servlet.UnavailableException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.fcgibridge.servlet.http.BridgeResponse;
+import org.fcgibridge.servlet.http.CgiRequest;
+
+/**
+ * One request through a context: the REQUEST dispatch through filters and servlet, asynchronous processing until it
+ * completes, errors (an exception or sendError) rendered through the application's error pages or the default one,
+ * and the completion of the response. Runs on the FastCGI request's thread, with the application's class loader.
+ */
+final class Invocation {
+    private static final System.Logger LOG = System.getLogger(Invocation.class.getName());
+
+    private final BridgeServletContext context;
+    private final BridgeRequest request;
+    private final BridgeResponse response;
+
+    private Invocation(BridgeServletContext context, BridgeRequest request, BridgeResponse response) {
+        this.context = context;
+        this.request = request;
+        this.response = response;
+    }
+
+    static void run(BridgeServletContext context, CgiRequest cgi, InputStream body, OutputStream out)
+            throws IOException {
+        BridgeResponse response = new BridgeResponse(out, cgi.method().equals("HEAD"), redirectBase(cgi));
+        if (context.getResponseCharacterEncoding() != null) {
+            response.setDefaultCharacterEncoding(context.getResponseCharacterEncoding());
+        }
+        String contextPath = context.getContextPath();
+        String path = cgi.path();
+        if (!contextPath.isEmpty() && !(path.equals(contextPath) || path.startsWith(contextPath + "/"))) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            writeDefaultErrorPage(response, cgi.rawPath(), HttpServletResponse.SC_NOT_FOUND, null);
+            response.complete();
+            return;
+        }
+        if (!contextPath.isEmpty() && path.equals(contextPath)) {
+            response.sendRedirect(cgi.rawPath() + "/" + (cgi.queryString() == null ? "" : "?" + cgi.queryString()));
+            response.complete();
+            return;
+        }
+        String pathInContext = path.substring(contextPath.length());
+        PathMatch match = context.mappings().match(pathInContext);
+        BridgeRequest request = new BridgeRequest(context, cgi, body, response, match);
+        new Invocation(context, request, response).run(match);
+    }
+
+    private static BridgeResponse.RedirectBase redirectBase(CgiRequest cgi) {
+        return new BridgeResponse.RedirectBase() {
+            @Override
+            public String origin() {
+                boolean defaultPort = cgi.serverPort() == (cgi.secure() ? 443 : 80);
+                String host = cgi.serverName();
+                if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+                    host = "[" + host + "]";
+                }
+                return cgi.scheme() + "://" + host + (defaultPort ? "" : ":" + cgi.serverPort());
+            }
+
+            @Override
+            public String requestUri() {
+                return cgi.rawPath();
+            }
+        };
+    }
+
+    private void run(PathMatch match) throws IOException {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(context.getClassLoader());
+        List<ServletRequestListener> listeners = context.listeners(ServletRequestListener.class);
+        ServletRequestEvent event = new ServletRequestEvent(context, request);
+        try {
+            for (ServletRequestListener listener : listeners) {
+                listener.requestInitialized(event);
+            }
+            if (match == null) {
+                response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            } else {
+                guarded(() -> new FilterChainImpl(context.filterMappings().chain(DispatcherType.REQUEST,
+                        request.pathInContext(), match.holder().getName()), match.holder(), request)
+                        .doFilter(request, response));
+            }
+            asyncLoop();
+            if (response.isErrorSent()) {
+                renderError(response.getStatus(), response.getErrorMessage(), null);
+            }
+            response.complete();
+        } finally {
+            for (int i = listeners.size() - 1; i >= 0; i--) {
+                try {
+                    listeners.get(i).requestDestroyed(event);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "request listener failed", e);
+                }
+            }
+            request.deleteParts();
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    /** What a dispatch runs. */
+    private interface Dispatch {
+        void run() throws ServletException, IOException;
+    }
+
+    /** Runs a dispatch; an exception from it is rendered as an error. */
+    private void guarded(Dispatch dispatch) throws IOException {
+        try {
+            dispatch.run();
+        } catch (ServletException | IOException | RuntimeException | LinkageError | AssertionError e) {
+            if (clientGone(e)) {
+                throw e instanceof IOException ? (IOException) e : new IOException(e);
+            }
+            BridgeAsyncContext async = request.asyncContext();
+            if (async != null && async.isActive()) {
+                async.notifyError(e);
+            }
+            handleException(e);
+        }
+    }
+
+    private static boolean clientGone(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedChannelException
+                    || t instanceof java.io.InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void asyncLoop() throws IOException {
+        while (true) {
+            BridgeAsyncContext async = request.asyncContext();
+            if (async == null || !async.isActive()) {
+                return;
+            }
+            async.dispatchReturned();
+            BridgeAsyncContext.Next next;
+            try {
+                next = async.awaitNext();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                async.finish();
+                throw new java.io.InterruptedIOException("the request was terminated during asynchronous work");
+            }
+            switch (next) {
+                case DISPATCH:
+                    asyncDispatch(async);
+                    if (!async.isStartedInThisDispatch()) {
+                        async.finish();
+                        return;
+                    }
+                    break;
+                case COMPLETE:
+                    async.finish();
+                    return;
+                default:
+                    if (!async.notifyTimeout()) {
+                        if (!response.isCommitted()) {
+                            renderError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Async timeout", null);
+                        }
+                        async.finish();
+                        return;
+                    }
+                    break;
+            }
+        }
+    }
+
+    private void asyncDispatch(BridgeAsyncContext async) throws IOException {
+        String path = async.takeDispatchPath();
+        RequestDispatcher dispatcher = path == null ? null : context.getRequestDispatcher(path);
+        if (!(dispatcher instanceof BridgeDispatcher)) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
+        BridgeRequest.Dispatch original = request.dispatch();
+        Map<String, Object> attributes = new HashMap<>();
+        attributes.put(jakarta.servlet.AsyncContext.ASYNC_REQUEST_URI, original.requestUri());
+        attributes.put(jakarta.servlet.AsyncContext.ASYNC_CONTEXT_PATH, context.getContextPath());
+        attributes.put(jakarta.servlet.AsyncContext.ASYNC_SERVLET_PATH, original.servletPath());
+        if (original.pathInfo() != null) {
+            attributes.put(jakarta.servlet.AsyncContext.ASYNC_PATH_INFO, original.pathInfo());
+        }
+        if (original.queryString() != null) {
+            attributes.put(jakarta.servlet.AsyncContext.ASYNC_QUERY_STRING, original.queryString());
+        }
+        if (original.mapping() != null) {
+            attributes.put(jakarta.servlet.AsyncContext.ASYNC_MAPPING, original.mapping());
+        }
+        guarded(() -> ((BridgeDispatcher) dispatcher).dispatch(request, async.request(), async.response(),
+                DispatcherType.ASYNC, attributes));
+        if (response.isErrorSent() && !async.isStartedInThisDispatch()) {
+            renderError(response.getStatus(), response.getErrorMessage(), null);
+        }
+    }
+
+    private void handleException(Throwable error) throws IOException {
+        Throwable cause = error;
+        if (error instanceof ServletException && ((ServletException) error).getRootCause() != null) {
+            cause = ((ServletException) error).getRootCause();
+        }
+        int status = error instanceof UnavailableException || cause instanceof UnavailableException
+                ? HttpServletResponse.SC_SERVICE_UNAVAILABLE : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+        if (response.isCommitted()) {
+            context.log("exception after the response was committed, on " + request.getRequestURI(), error);
+            return;
+        }
+        context.log("exception on " + request.getRequestURI(), error);
+        renderError(status, null, error);
+    }
+
+    /** Renders an error: the application's error page for the exception or status, else the default page. */
+    private void renderError(int status, String message, Throwable error) throws IOException {
+        String location = error != null ? context.errorPages().forException(error) : null;
+        if (location == null) {
+            location = context.errorPages().forStatus(status);
+        }
+        response.prepareErrorPage();
+        response.setStatus(status);
+        if (location != null) {
+            RequestDispatcher dispatcher = context.getRequestDispatcher(location);
+            if (dispatcher instanceof BridgeDispatcher) {
+                Map<String, Object> attributes = new HashMap<>();
+                attributes.put(RequestDispatcher.ERROR_STATUS_CODE, status);
+                attributes.put(RequestDispatcher.ERROR_REQUEST_URI, request.getRequestURI());
+                PathMatch mapping = request.dispatch().mapping();
+                if (mapping != null) {
+                    attributes.put(RequestDispatcher.ERROR_SERVLET_NAME, mapping.holder().getName());
+                }
+                attributes.put(RequestDispatcher.ERROR_MESSAGE, message != null ? message
+                        : error != null && error.getMessage() != null ? error.getMessage() : "");
+                if (error != null) {
+                    attributes.put(RequestDispatcher.ERROR_EXCEPTION, error);
+                    attributes.put(RequestDispatcher.ERROR_EXCEPTION_TYPE, error.getClass());
+                }
+                if (request.getQueryString() != null) {
+                    attributes.put("jakarta.servlet.error.query_string", request.getQueryString());
+                }
+                try {
+                    ((BridgeDispatcher) dispatcher).dispatch(request, request, response, DispatcherType.ERROR,
+                            attributes);
+                    return;
+                } catch (ServletException | IOException | RuntimeException e) {
+                    context.log("the error page " + location + " failed", e);
+                    if (response.isCommitted()) {
+                        return;
+                    }
+                    response.prepareErrorPage();
+                    response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+                    status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+                    message = null;
+                }
+            }
+        }
+        writeDefaultErrorPage(response, request.getRequestURI(), status, message);
+    }
+
+    private static void writeDefaultErrorPage(BridgeResponse response, String uri, int status, String message)
+            throws IOException {
+        if (response.isErrorSent()) {
+            response.prepareErrorPage();
+            response.setStatus(status);
+        }
+        String reason = BridgeResponse.reasonPhrase(status);
+        String text = message == null || message.isEmpty() ? reason : message;
+        response.setContentType("text/html;charset=utf-8");
+        response.setHeader("Cache-Control", "must-revalidate,no-cache,no-store");
+        String page = "<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>\n"
+                + "<title>Error " + status + " " + escape(text) + "</title>\n</head>\n<body>\n"
+                + "<h2>HTTP ERROR " + status + " " + escape(text) + "</h2>\n<table>\n"
+                + "<tr><th>URI:</th><td>" + escape(uri) + "</td></tr>\n"
+                + "<tr><th>STATUS:</th><td>" + status + "</td></tr>\n"
+                + "<tr><th>MESSAGE:</th><td>" + escape(text) + "</td></tr>\n"
+                + "</table>\n</body>\n</html>\n";
+        byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
+        response.getOutputStream().write(bytes);
+    }
+
+    private static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '<': out.append("&lt;"); break;
+                case '>': out.append("&gt;"); break;
+                case '&': out.append("&amp;"); break;
+                case '"': out.append("&quot;"); break;
+                case '\'': out.append("&#39;"); break;
+                default: out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,158 @@
+package org.fcgibridge.servlet.container;
+
+import jakarta.servlet.http.MappingMatch;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * URL patterns to servlets, with the precedence of Servlet 6.0 section 12.2: an exact match, then the longest path
+ * prefix ({@code /foo/*}), then an extension ({@code *.jsp}), then the default servlet ({@code /}); {@code ""} maps
+ * the context root alone. A pattern may be mapped once.
+ */
+public final class ServletMappings {
+    private final Map<String, ServletHolder> exact = new ConcurrentHashMap<>();
+    /** Prefixes without the trailing "/*", longest first. */
+    private final TreeMap<String, ServletHolder> prefixes = new TreeMap<>((a, b) -> a.length() != b.length()
+            ? Integer.compare(b.length(), a.length()) : a.compareTo(b));
+    private final Map<String, ServletHolder> extensions = new HashMap<>();
+    private volatile ServletHolder defaultServlet;
+    private volatile ServletHolder contextRoot;
+    private final Map<String, ServletHolder> byPattern = new ConcurrentHashMap<>();
+
+    /**
+     * Maps {@code pattern} to {@code holder}.
+     *
+     * @return false if another servlet already has the pattern
+     * @throws IllegalArgumentException if the pattern is not a valid servlet url-pattern
+     */
+    public synchronized boolean add(String pattern, ServletHolder holder) {
+        validate(pattern);
+        if (byPattern.containsKey(pattern)) {
+            return byPattern.get(pattern) == holder;
+        }
+        byPattern.put(pattern, holder);
+        if (pattern.isEmpty()) {
+            contextRoot = holder;
+        } else if (pattern.equals("/")) {
+            defaultServlet = holder;
+        } else if (pattern.startsWith("*.")) {
+            extensions.put(pattern.substring(2), holder);
+        } else if (pattern.endsWith("/*")) {
+            prefixes.put(pattern.substring(0, pattern.length() - 2), holder);
+        } else {
+            exact.put(pattern, holder);
+        }
+        return true;
+    }
+
+    /** The servlet mapped to exactly this pattern, or null. */
+    public ServletHolder holderOf(String pattern) {
+        return byPattern.get(pattern);
+    }
+
+    /** Whether a default servlet ("/") is mapped. */
+    public boolean hasDefault() {
+        return defaultServlet != null;
+    }
+
+    /** Throws if {@code pattern} is not a servlet url-pattern. */
+    public static void validate(String pattern) {
+        if (pattern == null) {
+            throw new IllegalArgumentException("null url-pattern");
+        }
+        if (pattern.isEmpty() || pattern.equals("/")) {
+            return;
+        }
+        if (pattern.startsWith("*.")) {
+            if (pattern.indexOf('/') >= 0 || pattern.length() == 2 || pattern.indexOf('*', 1) >= 0) {
+                throw new IllegalArgumentException("bad extension url-pattern: " + pattern);
+            }
+            return;
+        }
+        if (!pattern.startsWith("/")) {
+            throw new IllegalArgumentException("a url-pattern starts with '/' or '*.': " + pattern);
+        }
+        int star = pattern.indexOf('*');
+        if (star >= 0 && (star != pattern.length() - 1 || !pattern.endsWith("/*"))) {
+            throw new IllegalArgumentException("'*' is only allowed as a trailing /*: " + pattern);
+        }
+    }
+
+    /**
+     * Maps a decoded path (relative to the context) to a servlet.
+     *
+     * @return the match, or null when nothing matches (no default servlet)
+     */
+    public PathMatch match(String path) {
+        if (path.isEmpty() || path.equals("/")) {
+            ServletHolder root = contextRoot;
+            if (root != null) {
+                return new PathMatch(root, "", "/", MappingMatch.CONTEXT_ROOT, "", "");
+            }
+            if (path.isEmpty()) {
+                path = "/";
+            }
+        }
+        ServletHolder holder = exact.get(path);
+        if (holder != null) {
+            return new PathMatch(holder, path, null, MappingMatch.EXACT, path, path.substring(1));
+        }
+        synchronized (this) {
+            for (Map.Entry<String, ServletHolder> prefix : prefixes.entrySet()) {
+                String p = prefix.getKey();
+                if (p.isEmpty() || path.equals(p) || path.startsWith(p) && path.charAt(p.length()) == '/') {
+                    String info = path.length() > p.length() ? path.substring(p.length()) : null;
+                    return new PathMatch(prefix.getValue(), p, info, MappingMatch.PATH, p + "/*",
+                            p.isEmpty() ? "" : p.substring(1));
+                }
+            }
+            int slash = path.lastIndexOf('/');
+            int dot = path.lastIndexOf('.');
+            if (dot > slash) {
+                ServletHolder byExtension = extensions.get(path.substring(dot + 1));
+                if (byExtension != null) {
+                    return new PathMatch(byExtension, path, null, MappingMatch.EXTENSION, "*." + path.substring(dot + 1),
+                            path.substring(1, dot));
+                }
+            }
+        }
+        ServletHolder fallback = defaultServlet;
+        if (fallback != null) {
+            return new PathMatch(fallback, path, null, MappingMatch.DEFAULT, "/", "");
+        }
+        return null;
+    }
+
+    /** Whether {@code pattern} (a url-pattern) matches {@code path}, as for filter mappings. */
+    public static boolean patternMatches(String pattern, String path) {
+        if (pattern.equals("/*") || pattern.equals("/")) {
+            return true;
+        }
+        if (pattern.isEmpty()) {
+            return path.equals("/") || path.isEmpty();
+        }
+        if (pattern.startsWith("*.")) {
+            int slash = path.lastIndexOf('/');
+            int dot = path.lastIndexOf('.');
+            return dot > slash && path.substring(dot + 1).equals(pattern.substring(2));
+        }
+        if (pattern.endsWith("/*")) {
+            String prefix = pattern.substring(0, pattern.length() - 2);
+            return path.equals(prefix) || path.startsWith(prefix + "/");
+        }
+        return pattern.equals(path);
+    }
+
+    /** Every mapped pattern of {@code holder}. */
+    public synchronized java.util.List<String> patternsOf(ServletHolder holder) {
+        java.util.List<String> patterns = new java.util.ArrayList<>();
+        byPattern.forEach((pattern, h) -> {
+            if (h == holder) {
+                patterns.add(pattern);
+            }
+        });
+        return patterns;
+    }
+}

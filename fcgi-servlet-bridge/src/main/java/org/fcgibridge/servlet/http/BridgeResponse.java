@@ -1,0 +1,789 @@
+package org.fcgibridge.servlet.http;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The response of a servlet behind FastCGI: status, headers and a buffer with the servlet API's commit semantics,
+ * written to STDOUT as a CGI response (a {@code Status:} line, the headers, a blank line, the body).
+ *
+ * <p>Nothing leaves until the buffer overflows, the servlet flushes, or the response completes; a response that
+ * completes within its buffer gets a Content-Length. A response to HEAD counts its body but sends none. Once the
+ * declared Content-Length has been written the response is complete. After {@link #sendError} or
+ * {@link #sendRedirect} the servlet's further output is ignored.
+ */
+public class BridgeResponse implements HttpServletResponse {
+    /** The default buffer: as Jetty's. */
+    public static final int DEFAULT_BUFFER_SIZE = 32 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final OutputStream out;
+    private final boolean head;
+    private final RedirectBase redirectBase;
+    private final ResponseHeaders headers = new ResponseHeaders();
+    private int status = SC_OK;
+    private String mimeType;
+    private String contentTypeText;
+    private String characterEncoding;
+    private boolean encodingFixed;
+    private Locale locale;
+    private long contentLength = -1;
+
+    private byte[] buffer = new byte[DEFAULT_BUFFER_SIZE];
+    private int count;
+    private long bodyWritten;
+    private boolean committed;
+    private boolean completed;
+    private boolean outputClosed;
+    private boolean errorSent;
+    private String errorMessage;
+    private int includeDepth;
+
+    private enum Mode { NONE, STREAM, WRITER }
+
+    private Mode mode = Mode.NONE;
+    private Output stream;
+    private PrintWriter writer;
+    private Supplier<Map<String, String>> trailers;
+    private String defaultEncoding = StandardCharsets.ISO_8859_1.name();
+
+    /** How {@link #sendRedirect} makes a relative location absolute. */
+    public interface RedirectBase {
+        /** "http://host:port" for the request, the port left out when it is the scheme's default. */
+        String origin();
+
+        /** The request URI (raw), for locations relative to it. */
+        String requestUri();
+    }
+
+    /**
+     * @param out          where the CGI response goes (the FastCGI request's STDOUT)
+     * @param head         whether the request is HEAD (no body is sent)
+     * @param redirectBase for absolute redirect locations
+     */
+    public BridgeResponse(OutputStream out, boolean head, RedirectBase redirectBase) {
+        this.out = out;
+        this.head = head;
+        this.redirectBase = redirectBase;
+    }
+
+    // ---- status
+
+    @Override
+    public void setStatus(int sc) {
+        if (committed || includeDepth > 0) {
+            return;
+        }
+        status = sc;
+    }
+
+    @Override
+    public int getStatus() {
+        return status;
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+        if (includeDepth > 0) {
+            return;
+        }
+        if (committed) {
+            throw new IllegalStateException("sendError after the response was committed");
+        }
+        resetBuffer();
+        status = sc;
+        errorSent = true;
+        errorMessage = msg;
+        outputClosed = true;
+    }
+
+    @Override
+    public void sendError(int sc) throws IOException {
+        sendError(sc, null);
+    }
+
+    @Override
+    public void sendRedirect(String location) throws IOException {
+        sendRedirect(location, SC_FOUND, true);
+    }
+
+    /** Servlet 6.1's form: the status and whether to clear the buffer. */
+    public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
+        if (includeDepth > 0) {
+            return;
+        }
+        if (committed) {
+            throw new IllegalStateException("sendRedirect after the response was committed");
+        }
+        if (location == null) {
+            throw new IllegalArgumentException("redirect location is null");
+        }
+        if (clearBuffer) {
+            resetBuffer();
+        }
+        headers.set("Location", absolute(location));
+        status = sc;
+        outputClosed = true;
+    }
+
+    /** A location made absolute against the request (Servlet 6.0 section 9.4... and RFC 3986 reference rules). */
+    String absolute(String location) {
+        if (location.matches("(?s)^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+            return location;
+        }
+        if (location.startsWith("//")) {
+            String origin = redirectBase.origin();
+            return origin.substring(0, origin.indexOf(':')) + ":" + location;
+        }
+        String path;
+        if (location.startsWith("/")) {
+            path = location;
+        } else {
+            String base = redirectBase.requestUri();
+            path = base.substring(0, base.lastIndexOf('/') + 1) + location;
+        }
+        return redirectBase.origin() + normalizeDots(path);
+    }
+
+    private static String normalizeDots(String path) {
+        int query = indexOfAny(path, '?', '#');
+        String p = query < 0 ? path : path.substring(0, query);
+        String rest = query < 0 ? "" : path.substring(query);
+        if (!p.contains("/.")) {
+            return path;
+        }
+        String[] segments = p.split("/", -1);
+        java.util.ArrayDeque<String> out = new java.util.ArrayDeque<>();
+        for (int i = 1; i < segments.length; i++) {
+            String s = segments[i];
+            boolean last = i == segments.length - 1;
+            if (s.equals(".")) {
+                if (last) {
+                    out.addLast("");
+                }
+            } else if (s.equals("..")) {
+                out.pollLast();
+                if (last) {
+                    out.addLast("");
+                }
+            } else {
+                out.addLast(s);
+            }
+        }
+        return "/" + String.join("/", out) + rest;
+    }
+
+    private static int indexOfAny(String s, char a, char b) {
+        int i = s.indexOf(a);
+        int j = s.indexOf(b);
+        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
+    }
+
+    /** Whether {@link #sendError} was called (the container then renders the error). */
+    public boolean isErrorSent() {
+        return errorSent;
+    }
+
+    /** The message given to {@link #sendError}, or null. */
+    public String getErrorMessage() {
+        return errorMessage;
+    }
+
+    /** The container takes over the response to write an error page: the servlet's output is open again. */
+    public void prepareErrorPage() {
+        errorSent = false;
+        outputClosed = false;
+        mode = Mode.NONE;
+        writer = null;
+        stream = null;
+        if (!committed) {
+            headers.clear();
+            mimeType = null;
+            contentTypeText = null;
+            characterEncoding = null;
+            encodingFixed = false;
+            contentLength = -1;
+            count = 0;
+            bodyWritten = 0;
+        }
+    }
+
+    // ---- headers
+
+    @Override
+    public void setHeader(String name, String value) {
+        if (committed || includeDepth > 0) {
+            return;
+        }
+        if (special(name, value, true)) {
+            return;
+        }
+        headers.set(name, value);
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        if (committed || includeDepth > 0) {
+            return;
+        }
+        if (special(name, value, false)) {
+            return;
+        }
+        headers.add(name, value);
+    }
+
+    /** Content-Type and Content-Length set as headers go through their own setters. */
+    private boolean special(String name, String value, boolean set) {
+        if (name == null) {
+            return true;
+        }
+        if (name.equalsIgnoreCase("Content-Type")) {
+            if (value == null) {
+                if (set) {
+                    mimeType = null;
+                    contentTypeText = null;
+                    if (mode != Mode.WRITER) {
+                        characterEncoding = null;
+                        encodingFixed = false;
+                    }
+                }
+            } else {
+                setContentType(value);
+            }
+            return true;
+        }
+        if (name.equalsIgnoreCase("Content-Length")) {
+            if (value == null) {
+                contentLength = -1;
+            } else {
+                try {
+                    setContentLengthLong(Long.parseLong(value.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("Content-Length is not a number: " + value);
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void setDateHeader(String name, long date) {
+        setHeader(name, HttpDates.format(date));
+    }
+
+    @Override
+    public void addDateHeader(String name, long date) {
+        addHeader(name, HttpDates.format(date));
+    }
+
+    @Override
+    public void setIntHeader(String name, int value) {
+        setHeader(name, Integer.toString(value));
+    }
+
+    @Override
+    public void addIntHeader(String name, int value) {
+        addHeader(name, Integer.toString(value));
+    }
+
+    @Override
+    public boolean containsHeader(String name) {
+        return getHeader(name) != null;
+    }
+
+    @Override
+    public String getHeader(String name) {
+        if (name == null) {
+            return null;
+        }
+        if (name.equalsIgnoreCase("Content-Type")) {
+            return getContentType();
+        }
+        if (name.equalsIgnoreCase("Content-Length")) {
+            return contentLength >= 0 ? Long.toString(contentLength) : null;
+        }
+        return headers.get(name);
+    }
+
+    @Override
+    public Collection<String> getHeaders(String name) {
+        String special = name != null && (name.equalsIgnoreCase("Content-Type")
+                || name.equalsIgnoreCase("Content-Length")) ? getHeader(name) : null;
+        if (special != null) {
+            return java.util.List.of(special);
+        }
+        return headers.getAll(name);
+    }
+
+    @Override
+    public Collection<String> getHeaderNames() {
+        java.util.List<String> names = new java.util.ArrayList<>(headers.names());
+        if (getContentType() != null) {
+            names.add("Content-Type");
+        }
+        if (contentLength >= 0) {
+            names.add("Content-Length");
+        }
+        return names;
+    }
+
+    @Override
+    public void addCookie(Cookie cookie) {
+        if (cookie == null || committed || includeDepth > 0) {
+            return;
+        }
+        headers.add("Set-Cookie", Cookies.format(cookie));
+    }
+
+    // ---- content type and encoding
+
+    @Override
+    public void setContentType(String type) {
+        if (committed || includeDepth > 0) {
+            return;
+        }
+        if (type == null) {
+            setHeader("Content-Type", null);
+            return;
+        }
+        String charset = ContentTypes.charsetOf(type);
+        mimeType = ContentTypes.withoutCharset(type);
+        if (charset != null && mode != Mode.WRITER) {
+            characterEncoding = charset;
+            encodingFixed = true;
+            contentTypeText = type;
+        } else {
+            contentTypeText = null;
+        }
+    }
+
+    @Override
+    public String getContentType() {
+        if (mimeType == null) {
+            return null;
+        }
+        if (contentTypeText != null) {
+            return contentTypeText;
+        }
+        if (characterEncoding != null && (encodingFixed || mode == Mode.WRITER)) {
+            return mimeType + ";charset=" + characterEncoding;
+        }
+        return mimeType;
+    }
+
+    @Override
+    public void setCharacterEncoding(String charset) {
+        if (committed || includeDepth > 0 || mode == Mode.WRITER) {
+            return;
+        }
+        if (charset == null) {
+            characterEncoding = null;
+            encodingFixed = false;
+        } else {
+            characterEncoding = charset;
+            encodingFixed = true;
+        }
+        contentTypeText = null;
+    }
+
+    /** Servlet 6.1's overload, for applications written against it. */
+    public void setCharacterEncoding(Charset charset) {
+        setCharacterEncoding(charset == null ? null : charset.name());
+    }
+
+    @Override
+    public String getCharacterEncoding() {
+        return characterEncoding != null ? characterEncoding : defaultEncoding;
+    }
+
+    /** The encoding used when none is set (the context's response-character-encoding, else ISO-8859-1). */
+    public void setDefaultCharacterEncoding(String encoding) {
+        defaultEncoding = encoding;
+    }
+
+    @Override
+    public void setLocale(Locale loc) {
+        if (committed || includeDepth > 0 || loc == null) {
+            return;
+        }
+        locale = loc;
+        headers.set("Content-Language", loc.toLanguageTag());
+    }
+
+    @Override
+    public Locale getLocale() {
+        return locale != null ? locale : Locale.getDefault();
+    }
+
+    @Override
+    public void setContentLength(int len) {
+        setContentLengthLong(len);
+    }
+
+    @Override
+    public void setContentLengthLong(long len) {
+        if (committed || includeDepth > 0) {
+            return;
+        }
+        contentLength = len;
+        if (len >= 0 && bodyWritten >= len && len > 0 && mode != Mode.NONE) {
+            closeOutputQuietly();
+        }
+    }
+
+    // ---- body
+
+    @Override
+    public ServletOutputStream getOutputStream() {
+        if (mode == Mode.WRITER) {
+            throw new IllegalStateException("getWriter() has been called");
+        }
+        mode = Mode.STREAM;
+        if (stream == null) {
+            stream = new Output();
+        }
+        return stream;
+    }
+
+    @Override
+    public PrintWriter getWriter() throws UnsupportedEncodingException {
+        if (mode == Mode.STREAM) {
+            throw new IllegalStateException("getOutputStream() has been called");
+        }
+        if (writer == null) {
+            if (characterEncoding == null) {
+                characterEncoding = defaultEncoding;
+            }
+            Charset charset;
+            try {
+                charset = Charset.forName(characterEncoding);
+            } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                throw new UnsupportedEncodingException(characterEncoding);
+            }
+            mode = Mode.WRITER;
+            if (stream == null) {
+                stream = new Output();
+            }
+            writer = new PrintWriter(new OutputStreamWriter(stream, charset), false);
+        }
+        mode = Mode.WRITER;
+        return writer;
+    }
+
+    @Override
+    public void setBufferSize(int size) {
+        if (committed || count > 0 || bodyWritten > 0) {
+            throw new IllegalStateException("setBufferSize after content was written");
+        }
+        buffer = new byte[Math.max(size, 1)];
+    }
+
+    @Override
+    public int getBufferSize() {
+        return buffer.length;
+    }
+
+    @Override
+    public void flushBuffer() throws IOException {
+        if (writer != null) {
+            writer.flush();
+        }
+        commit();
+        writeBuffered();
+        out.flush();
+    }
+
+    @Override
+    public void resetBuffer() {
+        if (committed) {
+            throw new IllegalStateException("resetBuffer after the response was committed");
+        }
+        if (writer != null) {
+            writer.flush();
+        }
+        count = 0;
+        bodyWritten = 0;
+    }
+
+    @Override
+    public void reset() {
+        if (committed) {
+            throw new IllegalStateException("reset after the response was committed");
+        }
+        resetBuffer();
+        status = SC_OK;
+        headers.clear();
+        mimeType = null;
+        contentTypeText = null;
+        characterEncoding = null;
+        encodingFixed = false;
+        locale = null;
+        contentLength = -1;
+        mode = Mode.NONE;
+        writer = null;
+        stream = null;
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return committed;
+    }
+
+    @Override
+    public String encodeURL(String url) {
+        return url;
+    }
+
+    @Override
+    public String encodeRedirectURL(String url) {
+        return url;
+    }
+
+    @Override
+    public void setTrailerFields(Supplier<Map<String, String>> supplier) {
+        trailers = supplier; // FastCGI carries no trailers: kept for getTrailerFields only
+    }
+
+    @Override
+    public Supplier<Map<String, String>> getTrailerFields() {
+        return trailers;
+    }
+
+    /** Output is being included: status and headers are not changed by the included resource. */
+    public void beginInclude() {
+        includeDepth++;
+    }
+
+    public void endInclude() {
+        includeDepth--;
+    }
+
+    // ---- completion, by the container
+
+    /**
+     * Ends the response: flushes the writer, gives a response that fits in its buffer its Content-Length, and sends
+     * whatever is left. Idempotent.
+     *
+     * @throws IOException if the web server is gone
+     */
+    public void complete() throws IOException {
+        if (completed) {
+            return;
+        }
+        if (writer != null) {
+            writer.flush();
+        }
+        if (!committed && contentLength < 0 && !headers.contains("Transfer-Encoding") && !noBodyStatus()) {
+            contentLength = count;
+        }
+        commit();
+        writeBuffered();
+        completed = true;
+        outputClosed = true;
+        out.flush();
+    }
+
+    /** Whether the response is complete (everything is sent). */
+    public boolean isCompleted() {
+        return completed;
+    }
+
+    private boolean noBodyStatus() {
+        return status == SC_NO_CONTENT || status == SC_NOT_MODIFIED || status < 200;
+    }
+
+    private void commit() throws IOException {
+        if (committed) {
+            return;
+        }
+        committed = true;
+        StringBuilder head = new StringBuilder(256);
+        head.append("Status: ").append(status).append(' ').append(reasonPhrase(status)).append("\r\n");
+        String type = getContentType();
+        if (type != null) {
+            head.append("Content-Type: ").append(type).append("\r\n");
+        }
+        if (contentLength >= 0 && !noBodyStatus()) {
+            head.append("Content-Length: ").append(contentLength).append("\r\n");
+        }
+        for (String[] field : headers.fields()) {
+            head.append(field[0]).append(": ").append(field[1]).append("\r\n");
+        }
+        head.append("\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private void writeBuffered() throws IOException {
+        if (count > 0) {
+            if (!head) {
+                out.write(buffer, 0, count);
+            }
+            count = 0;
+        }
+    }
+
+    private void closeOutputQuietly() {
+        try {
+            if (writer != null) {
+                writer.flush();
+            }
+            commit();
+            writeBuffered();
+            out.flush();
+        } catch (IOException e) {
+            // the client is gone; the container sees it at completion
+        }
+        outputClosed = true;
+    }
+
+    private void write(byte[] b, int off, int len) throws IOException {
+        if (outputClosed || len == 0) {
+            return;
+        }
+        if (contentLength >= 0 && bodyWritten + len > contentLength) {
+            len = (int) Math.max(0, contentLength - bodyWritten);
+        }
+        bodyWritten += len;
+        if (count + len <= buffer.length) {
+            System.arraycopy(b, off, buffer, count, len);
+            count += len;
+        } else {
+            commit();
+            writeBuffered();
+            if (len >= buffer.length) {
+                if (!head) {
+                    out.write(b, off, len);
+                }
+            } else {
+                System.arraycopy(b, off, buffer, 0, len);
+                count = len;
+            }
+        }
+        if (contentLength >= 0 && bodyWritten >= contentLength) {
+            closeOutputQuietly();
+        }
+    }
+
+    /** The reason phrase the CGI Status line carries. */
+    public static String reasonPhrase(int status) {
+        switch (status) {
+            case 100: return "Continue";
+            case 101: return "Switching Protocols";
+            case 200: return "OK";
+            case 201: return "Created";
+            case 202: return "Accepted";
+            case 203: return "Non-Authoritative Information";
+            case 204: return "No Content";
+            case 205: return "Reset Content";
+            case 206: return "Partial Content";
+            case 300: return "Multiple Choices";
+            case 301: return "Moved Permanently";
+            case 302: return "Found";
+            case 303: return "See Other";
+            case 304: return "Not Modified";
+            case 307: return "Temporary Redirect";
+            case 308: return "Permanent Redirect";
+            case 400: return "Bad Request";
+            case 401: return "Unauthorized";
+            case 402: return "Payment Required";
+            case 403: return "Forbidden";
+            case 404: return "Not Found";
+            case 405: return "Method Not Allowed";
+            case 406: return "Not Acceptable";
+            case 408: return "Request Timeout";
+            case 409: return "Conflict";
+            case 410: return "Gone";
+            case 411: return "Length Required";
+            case 412: return "Precondition Failed";
+            case 413: return "Content Too Large";
+            case 414: return "URI Too Long";
+            case 415: return "Unsupported Media Type";
+            case 416: return "Range Not Satisfiable";
+            case 417: return "Expectation Failed";
+            case 418: return "I'm a Teapot";
+            case 422: return "Unprocessable Content";
+            case 425: return "Too Early";
+            case 426: return "Upgrade Required";
+            case 428: return "Precondition Required";
+            case 429: return "Too Many Requests";
+            case 431: return "Request Header Fields Too Large";
+            case 451: return "Unavailable For Legal Reasons";
+            case 500: return "Internal Server Error";
+            case 501: return "Not Implemented";
+            case 502: return "Bad Gateway";
+            case 503: return "Service Unavailable";
+            case 504: return "Gateway Timeout";
+            case 505: return "HTTP Version Not Supported";
+            default: return "Status " + status;
+        }
+    }
+
+    /** The servlet's output stream over the response buffer. */
+    private final class Output extends ServletOutputStream {
+        private final byte[] one = new byte[1];
+
+        @Override
+        public void write(int b) throws IOException {
+            one[0] = (byte) b;
+            BridgeResponse.this.write(one, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            BridgeResponse.this.write(b, off, len);
+        }
+
+        /** Sends what is buffered to the web server now (committing the response): server-sent events work. */
+        @Override
+        public void flush() throws IOException {
+            if (outputClosed && committed) {
+                return;
+            }
+            if (includeDepth > 0) {
+                return;
+            }
+            commit();
+            writeBuffered();
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (includeDepth > 0) {
+                return;
+            }
+            complete();
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setWriteListener(WriteListener listener) {
+            try {
+                listener.onWritePossible();
+            } catch (IOException e) {
+                listener.onError(e);
+            }
+        }
+    }
+}
