@@ -1,12 +1,12 @@
 package org.fcgibridge.servlet;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import org.fcgibridge.core.runner.CgiResponses;
 import org.fcgibridge.core.runner.FcgiExchange;
 import org.fcgibridge.core.runner.FcgiHandler;
 import org.fcgibridge.servlet.container.BridgeServletContext;
+import org.fcgibridge.servlet.container.DefaultErrorPage;
 import org.fcgibridge.servlet.http.BadRequestException;
+import org.fcgibridge.servlet.http.BridgeResponse;
 import org.fcgibridge.servlet.http.CgiRequest;
 
 /**
@@ -46,7 +46,13 @@ public final class ServletResponder implements FcgiHandler {
             request = CgiRequest.from(exchange.params());
         } catch (BadRequestException e) {
             LOG.log(System.Logger.Level.INFO, "400 for request {0}: {1}", exchange.requestId(), e.getMessage());
-            exchange.stdout().write(CgiResponses.response(400, e.getMessage()));
+            String uri = exchange.params().get("REQUEST_SCHEME", "http") + "://"
+                    + exchange.params().get("HTTP_HOST", exchange.params().get("SERVER_NAME", "localhost"))
+                    + exchange.params().get("REQUEST_URI", "");
+            BridgeResponse response = new BridgeResponse(exchange.stdout(), false, null);
+            response.setStatus(400);
+            DefaultErrorPage.write(response, uri, 400, e.getMessage());
+            response.complete();
             return 0;
         }
         context.service(request, exchange.stdin(), exchange.stdout());
@@ -58,9 +64,5 @@ public final class ServletResponder implements FcgiHandler {
     public String toString() {
         String name = context.getServletContextName();
         return "ServletResponder[" + (name != null ? name : "context '" + context.getContextPath() + "'") + "]";
-    }
-
-    static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

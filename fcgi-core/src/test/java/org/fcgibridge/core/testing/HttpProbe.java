@@ -48,7 +48,9 @@ public final class HttpProbe {
                                     byte[] body, boolean close) throws IOException {
         StringBuilder head = new StringBuilder();
         head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-        head.append("Host: localhost\r\n");
+        if (headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Host"))) {
+            head.append("Host: localhost\r\n");
+        }
         if (close) {
             head.append("Connection: close\r\n");
         }

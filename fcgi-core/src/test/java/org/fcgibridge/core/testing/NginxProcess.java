@@ -41,7 +41,7 @@ public final class NginxProcess implements AutoCloseable {
     }
 
     /**
-     * Starts nginx with {@code httpContent} inside its http block; {@code PORT} in it is replaced by the port nginx
+     * Starts nginx with {@code httpContent} inside its http block; {@code 127.0.0.1:PORT} in it becomes the address nginx
      * listens on (returned by {@link #port()}).
      */
     public static NginxProcess start(Path dir, String httpContent) throws IOException, InterruptedException {
@@ -64,7 +64,7 @@ public final class NginxProcess implements AutoCloseable {
                 "  uwsgi_temp_path " + dir.resolve("uwsgi") + ";",
                 "  scgi_temp_path " + dir.resolve("scgi") + ";",
                 "  client_max_body_size 0;",
-                httpContent.replace("PORT", Integer.toString(port)),
+                httpContent.replace("127.0.0.1:PORT", "127.0.0.1:" + port),
                 "}", "");
         Path conf = dir.resolve("nginx.conf");
         Files.writeString(conf, config);

@@ -69,7 +69,7 @@ final class BridgeDispatcher implements RequestDispatcher {
         }
         bridgeResponse.resetBuffer();
         dispatch(base, request, response, DispatcherType.FORWARD, Map.of());
-        if (!base.isAsyncStarted()) {
+        if (!base.isAsyncStarted() && !bridgeResponse.isErrorSent()) {
             bridgeResponse.complete();
         }
     }

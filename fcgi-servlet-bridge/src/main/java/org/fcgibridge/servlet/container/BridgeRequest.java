@@ -190,7 +190,15 @@ public final class BridgeRequest implements HttpServletRequest {
             return characterEncoding;
         }
         String declared = ContentTypes.charsetOf(cgi.contentType());
-        return declared != null ? declared : context.getRequestCharacterEncoding();
+        if (declared != null) {
+            return declared;
+        }
+        String contextDefault = context.getRequestCharacterEncoding();
+        if (contextDefault != null) {
+            return contextDefault;
+        }
+        // JSON is UTF-8 by definition (RFC 8259), and containers report it so
+        return "application/json".equals(ContentTypes.mimeOf(cgi.contentType())) ? "UTF-8" : null;
     }
 
     @Override
@@ -231,9 +239,16 @@ public final class BridgeRequest implements HttpServletRequest {
         return cgi.contentLength();
     }
 
+    /** The Content-Type, its charset parameter lower-cased as Jetty reports it. */
     @Override
     public String getContentType() {
-        return cgi.contentType();
+        String type = cgi.contentType();
+        String charset = ContentTypes.charsetOf(type);
+        if (charset == null) {
+            return type;
+        }
+        int at = type.toLowerCase(Locale.ROOT).indexOf("charset=");
+        return type.substring(0, at + 8) + type.substring(at + 8).toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -297,11 +312,12 @@ public final class BridgeRequest implements HttpServletRequest {
     }
 
     private void readBodyParameters(Map<String, List<String>> params) throws IOException, ServletException {
-        if (inputMode != InputMode.NONE) {
+        String mime = ContentTypes.mimeOf(cgi.contentType());
+        if (inputMode != InputMode.NONE && !(parts != null && "multipart/form-data".equals(mime))) {
             return;
         }
-        String mime = ContentTypes.mimeOf(cgi.contentType());
-        if ("application/x-www-form-urlencoded".equals(mime) && "POST".equals(cgi.method())) {
+        if ("application/x-www-form-urlencoded".equals(mime)
+                && ("POST".equals(cgi.method()) || "PUT".equals(cgi.method()))) {
             byte[] form = input().readAllBytes();
             inputMode = InputMode.STREAM;
             Charset charset = bodyCharset();
@@ -365,7 +381,7 @@ public final class BridgeRequest implements HttpServletRequest {
         if (parts == null) {
             String mime = ContentTypes.mimeOf(cgi.contentType());
             if (!"multipart/form-data".equals(mime)) {
-                throw new ServletException("the request is not multipart/form-data");
+                throw new StatusServletException(400, "the request is not multipart/form-data");
             }
             MultipartConfigElement config = multipartConfig();
             if (config == null) {
@@ -373,7 +389,7 @@ public final class BridgeRequest implements HttpServletRequest {
             }
             String boundary = MultipartParser.boundaryOf(cgi.contentType());
             if (boundary == null) {
-                throw new ServletException("multipart/form-data without a boundary");
+                throw new StatusServletException(400, "multipart/form-data without a boundary");
             }
             if (inputMode != InputMode.NONE) {
                 throw new IllegalStateException("the request body has already been read");
@@ -386,7 +402,7 @@ public final class BridgeRequest implements HttpServletRequest {
                 parts = new MultipartParser(input(), boundary, location, config.getMaxFileSize(),
                         config.getMaxRequestSize(), config.getFileSizeThreshold(), bodyCharset()).parse();
             } catch (IOException e) {
-                throw new ServletException("malformed multipart/form-data: " + e.getMessage(), e);
+                throw new StatusServletException(400, "malformed multipart/form-data: " + e.getMessage());
             }
         }
         return Collections.unmodifiableList(new ArrayList<>(parts));

@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +44,7 @@ final class Invocation {
         String path = cgi.path();
         if (!contextPath.isEmpty() && !(path.equals(contextPath) || path.startsWith(contextPath + "/"))) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
-            writeDefaultErrorPage(response, cgi.rawPath(), HttpServletResponse.SC_NOT_FOUND, null);
+            DefaultErrorPage.write(response, cgi.rawPath(), HttpServletResponse.SC_NOT_FOUND, null, null);
             response.complete();
             return;
         }
@@ -216,7 +215,8 @@ final class Invocation {
         if (error instanceof ServletException && ((ServletException) error).getRootCause() != null) {
             cause = ((ServletException) error).getRootCause();
         }
-        int status = error instanceof UnavailableException || cause instanceof UnavailableException
+        int status = error instanceof StatusServletException ? ((StatusServletException) error).status()
+                : error instanceof UnavailableException || cause instanceof UnavailableException
                 ? HttpServletResponse.SC_SERVICE_UNAVAILABLE : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
         if (response.isCommitted()) {
             context.log("exception after the response was committed, on " + request.getRequestURI(), error);
@@ -234,6 +234,7 @@ final class Invocation {
         }
         response.prepareErrorPage();
         response.setStatus(status);
+        response.setHeader("Cache-Control", "must-revalidate,no-cache,no-store");
         if (location != null) {
             RequestDispatcher dispatcher = context.getRequestDispatcher(location);
             if (dispatcher instanceof BridgeDispatcher) {
@@ -245,10 +246,13 @@ final class Invocation {
                     attributes.put(RequestDispatcher.ERROR_SERVLET_NAME, mapping.holder().getName());
                 }
                 attributes.put(RequestDispatcher.ERROR_MESSAGE, message != null ? message
-                        : error != null && error.getMessage() != null ? error.getMessage() : "");
+                        : error != null ? error.toString() : "");
                 if (error != null) {
-                    attributes.put(RequestDispatcher.ERROR_EXCEPTION, error);
-                    attributes.put(RequestDispatcher.ERROR_EXCEPTION_TYPE, error.getClass());
+                    Throwable cause = error instanceof ServletException
+                            && ((ServletException) error).getRootCause() != null
+                            ? ((ServletException) error).getRootCause() : error;
+                    attributes.put(RequestDispatcher.ERROR_EXCEPTION, cause);
+                    attributes.put(RequestDispatcher.ERROR_EXCEPTION_TYPE, cause.getClass());
                 }
                 if (request.getQueryString() != null) {
                     attributes.put("jakarta.servlet.error.query_string", request.getQueryString());
@@ -269,43 +273,10 @@ final class Invocation {
                 }
             }
         }
-        writeDefaultErrorPage(response, request.getRequestURI(), status, message);
+        PathMatch failed = request.dispatch().mapping();
+        String query = request.getQueryString();
+        DefaultErrorPage.write(response, request.getRequestURL() + (query == null ? "" : "?" + query), status,
+                message, failed == null ? null : failed.holder().getName());
     }
 
-    private static void writeDefaultErrorPage(BridgeResponse response, String uri, int status, String message)
-            throws IOException {
-        if (response.isErrorSent()) {
-            response.prepareErrorPage();
-            response.setStatus(status);
-        }
-        String reason = BridgeResponse.reasonPhrase(status);
-        String text = message == null || message.isEmpty() ? reason : message;
-        response.setContentType("text/html;charset=utf-8");
-        response.setHeader("Cache-Control", "must-revalidate,no-cache,no-store");
-        String page = "<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>\n"
-                + "<title>Error " + status + " " + escape(text) + "</title>\n</head>\n<body>\n"
-                + "<h2>HTTP ERROR " + status + " " + escape(text) + "</h2>\n<table>\n"
-                + "<tr><th>URI:</th><td>" + escape(uri) + "</td></tr>\n"
-                + "<tr><th>STATUS:</th><td>" + status + "</td></tr>\n"
-                + "<tr><th>MESSAGE:</th><td>" + escape(text) + "</td></tr>\n"
-                + "</table>\n</body>\n</html>\n";
-        byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
-        response.getOutputStream().write(bytes);
-    }
-
-    private static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '<': out.append("&lt;"); break;
-                case '>': out.append("&gt;"); break;
-                case '&': out.append("&amp;"); break;
-                case '"': out.append("&quot;"); break;
-                case '\'': out.append("&#39;"); break;
-                default: out.append(c);
-            }
-        }
-        return out.toString();
-    }
 }

@@ -104,8 +104,9 @@ public final class ServletMappings {
                 String p = prefix.getKey();
                 if (p.isEmpty() || path.equals(p) || path.startsWith(p) && path.charAt(p.length()) == '/') {
                     String info = path.length() > p.length() ? path.substring(p.length()) : null;
+                    // the match value is what the '*' matched (Servlet 6.0 HttpServletMapping#getMatchValue)
                     return new PathMatch(prefix.getValue(), p, info, MappingMatch.PATH, p + "/*",
-                            p.isEmpty() ? "" : p.substring(1));
+                            info == null ? "" : info.substring(1));
                 }
             }
             int slash = path.lastIndexOf('/');

@@ -38,7 +38,6 @@ public class BridgeResponse implements HttpServletResponse {
     private final ResponseHeaders headers = new ResponseHeaders();
     private int status = SC_OK;
     private String mimeType;
-    private String contentTypeText;
     private String characterEncoding;
     private boolean encodingFixed;
     private Locale locale;
@@ -60,7 +59,9 @@ public class BridgeResponse implements HttpServletResponse {
     private Output stream;
     private PrintWriter writer;
     private Supplier<Map<String, String>> trailers;
-    private String defaultEncoding = StandardCharsets.ISO_8859_1.name();
+    /** The writer's encoder is being drained into the buffer: its flush() must not commit the response. */
+    private boolean drainingWriter;
+    private String defaultEncoding = "iso-8859-1";
 
     /** How {@link #sendRedirect} makes a relative location absolute. */
     public interface RedirectBase {
@@ -86,7 +87,7 @@ public class BridgeResponse implements HttpServletResponse {
 
     @Override
     public void setStatus(int sc) {
-        if (committed || includeDepth > 0) {
+        if (committed || includeDepth > 0 || errorSent) {
             return;
         }
         status = sc;
@@ -214,7 +215,6 @@ public class BridgeResponse implements HttpServletResponse {
         if (!committed) {
             headers.clear();
             mimeType = null;
-            contentTypeText = null;
             characterEncoding = null;
             encodingFixed = false;
             contentLength = -1;
@@ -256,7 +256,6 @@ public class BridgeResponse implements HttpServletResponse {
             if (value == null) {
                 if (set) {
                     mimeType = null;
-                    contentTypeText = null;
                     if (mode != Mode.WRITER) {
                         characterEncoding = null;
                         encodingFixed = false;
@@ -349,6 +348,7 @@ public class BridgeResponse implements HttpServletResponse {
             return;
         }
         headers.add("Set-Cookie", Cookies.format(cookie));
+        headers.set("Expires", HttpDates.format(0));
     }
 
     // ---- content type and encoding
@@ -365,11 +365,8 @@ public class BridgeResponse implements HttpServletResponse {
         String charset = ContentTypes.charsetOf(type);
         mimeType = ContentTypes.withoutCharset(type);
         if (charset != null && mode != Mode.WRITER) {
-            characterEncoding = charset;
+            characterEncoding = charset.toLowerCase(Locale.ROOT);
             encodingFixed = true;
-            contentTypeText = type;
-        } else {
-            contentTypeText = null;
         }
     }
 
@@ -378,11 +375,8 @@ public class BridgeResponse implements HttpServletResponse {
         if (mimeType == null) {
             return null;
         }
-        if (contentTypeText != null) {
-            return contentTypeText;
-        }
         if (characterEncoding != null && (encodingFixed || mode == Mode.WRITER)) {
-            return mimeType + ";charset=" + characterEncoding;
+            return mimeType + ";charset=" + characterEncoding.toLowerCase(Locale.ROOT);
         }
         return mimeType;
     }
@@ -399,7 +393,6 @@ public class BridgeResponse implements HttpServletResponse {
             characterEncoding = charset;
             encodingFixed = true;
         }
-        contentTypeText = null;
     }
 
     /** Servlet 6.1's overload, for applications written against it. */
@@ -499,11 +492,21 @@ public class BridgeResponse implements HttpServletResponse {
         return buffer.length;
     }
 
+    /** Moves what the writer holds into the response buffer, without committing anything. */
+    private void drainWriter() {
+        if (writer != null) {
+            drainingWriter = true;
+            try {
+                writer.flush();
+            } finally {
+                drainingWriter = false;
+            }
+        }
+    }
+
     @Override
     public void flushBuffer() throws IOException {
-        if (writer != null) {
-            writer.flush();
-        }
+        drainWriter();
         commit();
         writeBuffered();
         out.flush();
@@ -514,9 +517,7 @@ public class BridgeResponse implements HttpServletResponse {
         if (committed) {
             throw new IllegalStateException("resetBuffer after the response was committed");
         }
-        if (writer != null) {
-            writer.flush();
-        }
+        drainWriter();
         count = 0;
         bodyWritten = 0;
     }
@@ -530,7 +531,6 @@ public class BridgeResponse implements HttpServletResponse {
         status = SC_OK;
         headers.clear();
         mimeType = null;
-        contentTypeText = null;
         characterEncoding = null;
         encodingFixed = false;
         locale = null;
@@ -586,9 +586,7 @@ public class BridgeResponse implements HttpServletResponse {
         if (completed) {
             return;
         }
-        if (writer != null) {
-            writer.flush();
-        }
+        drainWriter();
         if (!committed && contentLength < 0 && !headers.contains("Transfer-Encoding") && !noBodyStatus()) {
             contentLength = count;
         }
@@ -605,7 +603,7 @@ public class BridgeResponse implements HttpServletResponse {
     }
 
     private boolean noBodyStatus() {
-        return status == SC_NO_CONTENT || status == SC_NOT_MODIFIED || status < 200;
+        return status == SC_NO_CONTENT || status < 200;
     }
 
     private void commit() throws IOException {
@@ -640,9 +638,7 @@ public class BridgeResponse implements HttpServletResponse {
 
     private void closeOutputQuietly() {
         try {
-            if (writer != null) {
-                writer.flush();
-            }
+            drainWriter();
             commit();
             writeBuffered();
             out.flush();
@@ -657,7 +653,7 @@ public class BridgeResponse implements HttpServletResponse {
             return;
         }
         if (contentLength >= 0 && bodyWritten + len > contentLength) {
-            len = (int) Math.max(0, contentLength - bodyWritten);
+            throw new IllegalStateException("too much content written: Content-Length is " + contentLength);
         }
         bodyWritten += len;
         if (count + len <= buffer.length) {
@@ -753,10 +749,7 @@ public class BridgeResponse implements HttpServletResponse {
         /** Sends what is buffered to the web server now (committing the response): server-sent events work. */
         @Override
         public void flush() throws IOException {
-            if (outputClosed && committed) {
-                return;
-            }
-            if (includeDepth > 0) {
+            if (drainingWriter || outputClosed && committed || includeDepth > 0) {
                 return;
             }
             commit();

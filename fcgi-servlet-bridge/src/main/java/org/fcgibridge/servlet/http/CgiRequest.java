@@ -1,5 +1,6 @@
 package org.fcgibridge.servlet.http;
 
+import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,9 @@ public record CgiRequest(String method, String scheme, String protocol, String r
                 if (name.equals("HTTP_CONTENT_TYPE") || name.equals("HTTP_CONTENT_LENGTH")) {
                     continue; // the unprefixed variables are authoritative
                 }
-                headerList.add(new AbstractMap.SimpleImmutableEntry<>(HttpHeaders.nameOf(name), params.valueAt(i)));
+                // header values are octets: ISO-8859-1, as HTTP defines them and containers read them
+                headerList.add(new AbstractMap.SimpleImmutableEntry<>(HttpHeaders.nameOf(name),
+                        new String(params.valueBytesAt(i), StandardCharsets.ISO_8859_1)));
             }
         }
         if (contentType != null) {
@@ -113,8 +116,10 @@ public record CgiRequest(String method, String scheme, String protocol, String r
                 serverName = host.substring(0, colon);
                 serverPort = parsePort(host.substring(colon + 1), defaultPort(scheme));
             } else {
+                // no port in Host: the port the web server took the request on (Debian's nginx passes $host,
+                // which drops the port the client asked for), else the scheme's
                 serverName = host;
-                serverPort = defaultPort(scheme);
+                serverPort = localPort > 0 ? localPort : defaultPort(scheme);
             }
         }
         if (serverName == null) {

@@ -56,9 +56,10 @@ public final class Cookies {
             out.append("; Domain=").append(cookie.getDomain());
         }
         int maxAge = cookie.getMaxAge();
-        if (maxAge >= 0) {
-            out.append("; Expires=").append(HttpDates.format(maxAge == 0 ? 0
-                    : System.currentTimeMillis() + maxAge * 1000L));
+        if (maxAge == 0) {
+            out.append("; Expires=").append(HttpDates.format(0));
+        } else if (maxAge > 0) {
+            out.append("; Expires=").append(HttpDates.format(System.currentTimeMillis() + maxAge * 1000L));
             out.append("; Max-Age=").append(maxAge);
         }
         if (cookie.getSecure()) {

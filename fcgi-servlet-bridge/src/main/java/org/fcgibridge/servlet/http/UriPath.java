@@ -41,9 +41,12 @@ public final class UriPath {
             boolean encoded = segment.indexOf('%') >= 0;
             String decoded = decodeSegment(segment);
             boolean last = i == segments.length - 1;
+            if (decoded.isEmpty() && !last) {
+                throw new BadRequestException("Ambiguous URI empty segment");
+            }
             if (decoded.equals(".") || decoded.equals("..")) {
                 if (encoded || hadParameter) {
-                    throw new BadRequestException("ambiguous dot segment in the request path");
+                    throw new BadRequestException("Ambiguous URI path segment");
                 }
                 if (decoded.equals("..")) {
                     if (out.isEmpty()) {
@@ -80,7 +83,8 @@ public final class UriPath {
                 }
                 int b = hi << 4 | lo;
                 if (b == '/' || b == '\\' || b == 0) {
-                    throw new BadRequestException("ambiguous encoded character in the request path");
+                    throw new BadRequestException(b == '/' ? "Ambiguous URI path separator"
+                            : b == '\\' ? "Ambiguous URI path separator" : "Ambiguous URI encoding");
                 }
                 bytes.write(b);
                 i += 2;

@@ -1,0 +1,73 @@
+package org.fcgibridge.servlet.container;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.fcgibridge.servlet.http.BridgeResponse;
+
+/**
+ * The error page the container writes when the application has none for an error: small HTML in ISO-8859-1 (as
+ * Jetty's), never cached, with the request URI, status and message escaped.
+ */
+public final class DefaultErrorPage {
+    private DefaultErrorPage() {
+    }
+
+    /**
+     * Writes the page for {@code status} into a response that is not committed.
+     *
+     * @throws IOException if the web server went away
+     */
+    public static void write(BridgeResponse response, String uri, int status, String message) throws IOException {
+        write(response, uri, status, message, null);
+    }
+
+    /**
+     * Writes the page, naming the servlet that failed when there was one.
+     *
+     * @param url the request URL with its query, as the client asked for it
+     * @throws IOException if the web server went away
+     */
+    public static void write(BridgeResponse response, String url, int status, String message, String servlet)
+            throws IOException {
+        String uri = url;
+        if (response.isErrorSent()) {
+            response.prepareErrorPage();
+            response.setStatus(status);
+        }
+        String reason = BridgeResponse.reasonPhrase(status);
+        String text = message == null || message.isEmpty() ? reason : message;
+        response.setContentType("text/html;charset=iso-8859-1");
+        response.setHeader("Cache-Control", "must-revalidate,no-cache,no-store");
+        String page = "<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html;charset=ISO-8859-1\"/>\n"
+                + "<title>Error " + status + " " + escape(text) + "</title>\n</head>\n<body>\n"
+                + "<h2>HTTP ERROR " + status + " " + escape(text) + "</h2>\n<table>\n"
+                + "<tr><th>URI:</th><td>" + escape(uri) + "</td></tr>\n"
+                + "<tr><th>STATUS:</th><td>" + status + "</td></tr>\n"
+                + "<tr><th>MESSAGE:</th><td>" + escape(text) + "</td></tr>\n"
+                + (servlet == null ? "" : "<tr><th>SERVLET:</th><td>" + escape(servlet) + "</td></tr>\n")
+                + "</table>\n\n</body>\n</html>\n";
+        response.getOutputStream().write(page.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** HTML-escapes text; characters outside ISO-8859-1 become numeric references. */
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '<': out.append("&lt;"); break;
+                case '>': out.append("&gt;"); break;
+                case '&': out.append("&amp;"); break;
+                case '"': out.append("&quot;"); break;
+                case '\'': out.append("&#39;"); break;
+                default:
+                    if (c > 0xFF) {
+                        out.append("&#").append((int) c).append(';');
+                    } else {
+                        out.append(c);
+                    }
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package org.fcgibridge.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import org.fcgibridge.core.client.FcgiClient;
+import org.fcgibridge.core.client.FcgiResponse;
+import org.fcgibridge.core.runner.RunnerFactory;
+import org.fcgibridge.core.server.FcgiServer;
+import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.server.ServerParams;
+import org.fcgibridge.servlet.container.BridgeServletContext;
+import org.fcgibridge.servlet.container.WebResources;
+import org.junit.jupiter.api.Test;
+
+class SmokeTest {
+    public static class Hello extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.setContentType("text/plain");
+            resp.getWriter().print("hello " + req.getParameter("name") + " " + req.getServletPath() + "|"
+                    + req.getPathInfo());
+        }
+    }
+
+    @Test
+    void helloThroughFastCgi() throws Exception {
+        BridgeServletContext app = new BridgeServletContext("", getClass().getClassLoader(), WebResources.none());
+        app.addServlet("hello", Hello.class).addMapping("/hello/*");
+        app.start();
+        try (FcgiServer server = FcgiServer.start(ListenAddress.parse("127.0.0.1:0"), ServerParams.defaults(),
+                RunnerFactory.of(new ServletResponder(app)));
+             FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", server.port()))) {
+            FcgiResponse response = client.execute(Map.of("REQUEST_METHOD", "GET", "REQUEST_URI",
+                    "/hello/x?name=bob", "QUERY_STRING", "name=bob", "HTTP_HOST", "localhost"), new byte[0]);
+            assertEquals(200, response.status(), response.stdoutText());
+            assertEquals("hello bob /hello|/x", response.bodyText());
+            assertEquals("text/plain;charset=iso-8859-1", response.header("Content-Type"));
+            server.close(Duration.ofSeconds(1));
+        } finally {
+            app.stop();
+        }
+    }
+}

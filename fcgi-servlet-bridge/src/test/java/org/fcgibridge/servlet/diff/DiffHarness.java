@@ -1,0 +1,151 @@
+package org.fcgibridge.servlet.diff;
+
+import jakarta.servlet.ServletContainerInitializer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.fcgibridge.core.runner.RunnerFactory;
+import org.fcgibridge.core.server.FcgiServer;
+import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.server.ServerParams;
+import org.fcgibridge.core.testing.HttpProbe;
+import org.fcgibridge.core.testing.NginxProcess;
+import org.fcgibridge.servlet.ServletResponder;
+import org.fcgibridge.servlet.container.BridgeServletContext;
+import org.fcgibridge.servlet.container.ErrorPages;
+import org.fcgibridge.servlet.container.WebResources;
+
+/**
+ * The same web application in two containers: Jetty 12 ee10 over HTTP (the reference) and the bridge over FastCGI
+ * behind a real nginx. A request goes to both; their responses are compared without the headers that belong to the
+ * transport (Date, Server, Connection, Keep-Alive, Transfer-Encoding).
+ */
+final class DiffHarness implements AutoCloseable {
+    private final Server jetty;
+    private final int jettyPort;
+    private final BridgeServletContext bridge;
+    private final FcgiServer fcgi;
+    private final NginxProcess nginx;
+
+    /** Error pages both sides get. */
+    static final Map<Integer, String> STATUS_PAGES = Map.of(409, "/errorpage/conflict", 410, "/errorpage/gone");
+    static final Map<String, String> EXCEPTION_PAGES = Map.of(IllegalArgumentException.class.getName(),
+            "/errorpage/iae");
+
+    DiffHarness(Path dir, String contextPath, ServletContainerInitializer app, Path resources,
+                Consumer<BridgeServletContext> bridgeSetup) throws Exception {
+        jetty = new Server();
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        config.setSendDateHeader(true);
+        // Servlet 6.0 says sendRedirect sends an absolute URL; Jetty 12.1 sends a relative one unless told
+        config.setRelativeRedirectAllowed(false);
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(config));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        jetty.addConnector(connector);
+        ServletContextHandler handler = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath,
+                ServletContextHandler.SESSIONS);
+        handler.addServletContainerInitializer(app);
+        if (resources != null) {
+            handler.setBaseResourceAsPath(resources);
+        }
+        handler.getSessionHandler().setHttpOnly(true);
+        ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+        STATUS_PAGES.forEach(errors::addErrorPage);
+        EXCEPTION_PAGES.forEach(errors::addErrorPage);
+        handler.setErrorHandler(errors);
+        jetty.setHandler(handler);
+        jetty.start();
+        jettyPort = connector.getLocalPort();
+
+        bridge = new BridgeServletContext(contextPath, getClass().getClassLoader(),
+                resources == null ? WebResources.none() : WebResources.of(resources));
+        bridge.addServletContainerInitializer(app, null);
+        ErrorPages pages = bridge.errorPages();
+        STATUS_PAGES.forEach(pages::add);
+        EXCEPTION_PAGES.forEach(pages::add);
+        bridgeSetup.accept(bridge);
+        bridge.start();
+        fcgi = FcgiServer.start(ListenAddress.parse("127.0.0.1:0"), ServerParams.defaults(),
+                RunnerFactory.of(new ServletResponder(bridge)));
+        nginx = NginxProcess.start(dir.resolve("nginx"), String.join("\n",
+                "upstream bridge { server 127.0.0.1:" + fcgi.port() + "; keepalive 8; }",
+                "server {",
+                "  listen 127.0.0.1:PORT;",
+                // as an nginx on port 80 that passes the client's Host as it came
+                "  location / { include /etc/nginx/fastcgi_params; fastcgi_param HTTP_HOST $http_host;",
+                "    fastcgi_param SERVER_PORT 80; fastcgi_keep_conn on; fastcgi_pass bridge; }",
+                "}"));
+    }
+
+    HttpProbe.Response jetty(Request request) throws IOException {
+        return HttpProbe.send(jettyPort, request.method(), request.target(), request.headers(), request.body());
+    }
+
+    HttpProbe.Response bridge(Request request) throws IOException {
+        return HttpProbe.send(nginx.port(), request.method(), request.target(), request.headers(), request.body());
+    }
+
+    String nginxErrorLog() {
+        return nginx.errorLog();
+    }
+
+    BridgeServletContext bridgeContext() {
+        return bridge;
+    }
+
+    /** One request of a case. */
+    record Request(String method, String target, Map<String, String> headers, byte[] body) {
+    }
+
+    /** The parts of a response that must agree: status, headers (normalised), body. */
+    static String normalise(HttpProbe.Response response, List<java.util.function.UnaryOperator<String>> masks,
+                            boolean statusOnly, boolean statusCodeOnly) {
+        StringBuilder out = new StringBuilder();
+        out.append("status ").append(response.status()).append('\n');
+        if (statusCodeOnly) {
+            return out.toString();
+        }
+        if (statusOnly) {
+            String type = response.header("Content-Type");
+            out.append("content-type ").append(type == null ? null : type.toLowerCase(Locale.ROOT)).append('\n');
+            return out.toString();
+        }
+        Map<String, List<String>> headers = new TreeMap<>();
+        response.headers().forEach((name, values) -> {
+            if (!List.of("date", "server", "connection", "keep-alive", "transfer-encoding").contains(name)) {
+                List<String> sorted = new ArrayList<>(values);
+                sorted.sort(null);
+                headers.put(name, sorted);
+            }
+        });
+        headers.forEach((name, values) -> out.append(name).append(": ").append(values).append('\n'));
+        out.append('\n').append(response.bodyText());
+        String text = out.toString();
+        for (java.util.function.UnaryOperator<String> mask : masks) {
+            text = mask.apply(text);
+        }
+        return text;
+    }
+
+    @Override
+    public void close() throws Exception {
+        nginx.close();
+        fcgi.close(Duration.ofSeconds(2));
+        bridge.stop();
+        jetty.stop();
+    }
+}
