@@ -3,7 +3,6 @@ package org.fcgibridge.servlet.diff;
 import jakarta.servlet.ServletContainerInitializer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,16 +15,11 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.fcgibridge.core.runner.RunnerFactory;
-import org.fcgibridge.core.server.FcgiServer;
-import org.fcgibridge.core.server.ListenAddress;
-import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.core.testing.HttpProbe;
-import org.fcgibridge.core.testing.NginxProcess;
-import org.fcgibridge.servlet.ServletResponder;
 import org.fcgibridge.servlet.container.BridgeServletContext;
 import org.fcgibridge.servlet.container.ErrorPages;
 import org.fcgibridge.servlet.container.WebResources;
+import org.fcgibridge.servlet.testing.BridgeBehindNginx;
 
 /**
  * The same web application in two containers: Jetty 12 ee10 over HTTP (the reference) and the bridge over FastCGI
@@ -35,9 +29,7 @@ import org.fcgibridge.servlet.container.WebResources;
 final class DiffHarness implements AutoCloseable {
     private final Server jetty;
     private final int jettyPort;
-    private final BridgeServletContext bridge;
-    private final FcgiServer fcgi;
-    private final NginxProcess nginx;
+    private final BridgeBehindNginx bridge;
 
     /** Error pages both sides get. */
     static final Map<Integer, String> STATUS_PAGES = Map.of(409, "/errorpage/conflict", 410, "/errorpage/gone");
@@ -71,24 +63,14 @@ final class DiffHarness implements AutoCloseable {
         jetty.start();
         jettyPort = connector.getLocalPort();
 
-        bridge = new BridgeServletContext(contextPath, getClass().getClassLoader(),
+        BridgeServletContext context = new BridgeServletContext(contextPath, getClass().getClassLoader(),
                 resources == null ? WebResources.none() : WebResources.of(resources));
-        bridge.addServletContainerInitializer(app, null);
-        ErrorPages pages = bridge.errorPages();
+        context.addServletContainerInitializer(app, null);
+        ErrorPages pages = context.errorPages();
         STATUS_PAGES.forEach(pages::add);
         EXCEPTION_PAGES.forEach(pages::add);
-        bridgeSetup.accept(bridge);
-        bridge.start();
-        fcgi = FcgiServer.start(ListenAddress.parse("127.0.0.1:0"), ServerParams.defaults(),
-                RunnerFactory.of(new ServletResponder(bridge)));
-        nginx = NginxProcess.start(dir.resolve("nginx"), String.join("\n",
-                "upstream bridge { server 127.0.0.1:" + fcgi.port() + "; keepalive 8; }",
-                "server {",
-                "  listen 127.0.0.1:PORT;",
-                // as an nginx on port 80 that passes the client's Host as it came
-                "  location / { include /etc/nginx/fastcgi_params; fastcgi_param HTTP_HOST $http_host;",
-                "    fastcgi_param SERVER_PORT 80; fastcgi_keep_conn on; fastcgi_pass bridge; }",
-                "}"));
+        bridgeSetup.accept(context);
+        bridge = new BridgeBehindNginx(dir, context);
     }
 
     HttpProbe.Response jetty(Request request) throws IOException {
@@ -96,15 +78,15 @@ final class DiffHarness implements AutoCloseable {
     }
 
     HttpProbe.Response bridge(Request request) throws IOException {
-        return HttpProbe.send(nginx.port(), request.method(), request.target(), request.headers(), request.body());
+        return HttpProbe.send(bridge.port(), request.method(), request.target(), request.headers(), request.body());
     }
 
     String nginxErrorLog() {
-        return nginx.errorLog();
+        return bridge.errorLog();
     }
 
     BridgeServletContext bridgeContext() {
-        return bridge;
+        return bridge.context();
     }
 
     /** One request of a case. */
@@ -143,9 +125,7 @@ final class DiffHarness implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        nginx.close();
-        fcgi.close(Duration.ofSeconds(2));
-        bridge.stop();
+        bridge.close();
         jetty.stop();
     }
 }
