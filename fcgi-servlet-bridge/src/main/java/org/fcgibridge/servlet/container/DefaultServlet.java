@@ -38,7 +38,11 @@ public final class DefaultServlet extends HttpServlet {
                 return;
             }
             response.setHeader("Allow", "GET, HEAD, OPTIONS");
-            response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+            if (method.equals("POST")) {
+                response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+            } else {
+                response.setStatus(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+            }
             return;
         }
         BridgeServletContext context = (BridgeServletContext) getServletContext();
@@ -106,9 +110,11 @@ public final class DefaultServlet extends HttpServlet {
                                   HttpServletResponse response) throws IOException {
         long length = Files.size(file);
         long modified = Files.getLastModifiedTime(file).toMillis() / 1000 * 1000;
-        String etag = "W/\"" + Long.toHexString(modified) + "-" + Long.toHexString(length) + "\"";
+        // strong, as nginx makes it (mtime and size): If-Range may then use it
+        String etag = "\"" + Long.toHexString(modified) + "-" + Long.toHexString(length) + "\"";
         boolean include = request.getAttribute(RequestDispatcher.INCLUDE_REQUEST_URI) != null;
         if (!include) {
+            response.setHeader("Accept-Ranges", "bytes");
             if (!preconditions(request, response, etag, modified)) {
                 return;
             }
@@ -118,7 +124,6 @@ public final class DefaultServlet extends HttpServlet {
             }
             response.setDateHeader("Last-Modified", modified);
             response.setHeader("ETag", etag);
-            response.setHeader("Accept-Ranges", "bytes");
             List<long[]> ranges = ranges(request, etag, modified, length);
             if (ranges == null) {
                 response.setHeader("Content-Range", "bytes */" + length);
@@ -145,13 +150,13 @@ public final class DefaultServlet extends HttpServlet {
                                          long modified) throws IOException {
         String ifMatch = request.getHeader("If-Match");
         if (ifMatch != null && !ifMatch.trim().equals("*") && !matches(ifMatch, etag, false)) {
-            response.setStatus(HttpServletResponse.SC_PRECONDITION_FAILED);
+            response.sendError(HttpServletResponse.SC_PRECONDITION_FAILED);
             return false;
         }
         if (ifMatch == null) {
             long unmodifiedSince = safeDate(request, "If-Unmodified-Since");
             if (unmodifiedSince >= 0 && modified > unmodifiedSince) {
-                response.setStatus(HttpServletResponse.SC_PRECONDITION_FAILED);
+                response.sendError(HttpServletResponse.SC_PRECONDITION_FAILED);
                 return false;
             }
         }
@@ -207,12 +212,13 @@ public final class DefaultServlet extends HttpServlet {
                 return List.of();
             }
         }
+        // RFC 9110 section 14: ranges that start past the end are unsatisfiable, as is a header that is not ranges
         List<long[]> ranges = new ArrayList<>();
         for (String spec : header.substring(6).split(",")) {
             String s = spec.trim();
             int dash = s.indexOf('-');
             if (dash < 0) {
-                return List.of();
+                return null;
             }
             try {
                 long start;
@@ -226,17 +232,17 @@ public final class DefaultServlet extends HttpServlet {
                     end = length - 1;
                 } else {
                     start = Long.parseLong(s.substring(0, dash));
-                    end = dash == s.length() - 1 ? length - 1 : Math.min(Long.parseLong(s.substring(dash + 1)),
-                            length - 1);
+                    end = dash == s.length() - 1 ? length - 1 : Long.parseLong(s.substring(dash + 1));
                     if (end < start) {
-                        return List.of();
+                        return null;
                     }
+                    end = Math.min(end, length - 1);
                 }
                 if (start < length) {
                     ranges.add(new long[] {start, end});
                 }
             } catch (NumberFormatException e) {
-                return List.of();
+                return null;
             }
         }
         return ranges.isEmpty() ? null : ranges;
@@ -260,8 +266,10 @@ public final class DefaultServlet extends HttpServlet {
             return;
         }
         OutputStream out = response.getOutputStream();
+        boolean first = true;
         for (long[] r : ranges) {
-            StringBuilder part = new StringBuilder("\r\n--").append(boundary).append("\r\n");
+            StringBuilder part = new StringBuilder(first ? "--" : "\r\n--").append(boundary).append("\r\n");
+            first = false;
             if (type != null) {
                 part.append("Content-Type: ").append(type).append("\r\n");
             }
@@ -270,7 +278,7 @@ public final class DefaultServlet extends HttpServlet {
             out.write(part.toString().getBytes(StandardCharsets.ISO_8859_1));
             copy(file, r[0], r[1] - r[0] + 1, out);
         }
-        out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(("\r\n--" + boundary + "--").getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private static void copy(Path file, long start, long count, OutputStream out) throws IOException {

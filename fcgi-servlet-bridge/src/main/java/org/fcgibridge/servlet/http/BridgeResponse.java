@@ -205,15 +205,24 @@ public class BridgeResponse implements HttpServletResponse {
         return errorMessage;
     }
 
-    /** The container takes over the response to write an error page: the servlet's output is open again. */
+    /**
+     * The container takes over the response to write an error page: the servlet's output is open again. After
+     * sendError the headers the application set stay (Content-Range on a 416, say); after an exception they go.
+     */
     public void prepareErrorPage() {
+        prepareErrorPage(isErrorSent());
+    }
+
+    private void prepareErrorPage(boolean keepHeaders) {
         errorSent = false;
         outputClosed = false;
         mode = Mode.NONE;
         writer = null;
         stream = null;
         if (!committed) {
-            headers.clear();
+            if (!keepHeaders) {
+                headers.clear();
+            }
             mimeType = null;
             characterEncoding = null;
             encodingFixed = false;

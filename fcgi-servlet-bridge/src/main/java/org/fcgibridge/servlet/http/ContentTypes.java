@@ -30,6 +30,9 @@ public final class ContentTypes {
         if (contentType == null) {
             return null;
         }
+        if (charsetOf(contentType) == null && !contentType.toLowerCase(Locale.ROOT).contains("charset=")) {
+            return contentType; // nothing to take out: the application's text stays as written
+        }
         StringBuilder out = new StringBuilder();
         for (String part : contentType.split(";")) {
             String p = part.trim();

@@ -11,12 +11,15 @@ import java.util.Locale;
 public final class HttpDates {
     private static final DateTimeFormatter IMF = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'",
             Locale.US).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter RFC850 = new java.time.format.DateTimeFormatterBuilder()
-            .appendPattern("EEEE, dd-MMM-")
+    // parsing ignores the day of the week: a wrong one (clients compute it badly) does not void the date
+    private static final DateTimeFormatter IMF_IN = DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss 'GMT'",
+            Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RFC850_IN = new java.time.format.DateTimeFormatterBuilder()
+            .appendPattern("dd-MMM-")
             .appendValueReduced(java.time.temporal.ChronoField.YEAR, 2, 2, 1970)
             .appendPattern(" HH:mm:ss 'GMT'")
             .toFormatter(Locale.US).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy",
+    private static final DateTimeFormatter ASCTIME_IN = DateTimeFormatter.ofPattern("MMM d HH:mm:ss yyyy",
             Locale.US).withZone(ZoneOffset.UTC);
 
     private HttpDates() {
@@ -37,9 +40,14 @@ public final class HttpDates {
         if (semicolon > 0) {
             value = value.substring(0, semicolon).trim();
         }
-        for (DateTimeFormatter format : new DateTimeFormatter[] {IMF, RFC850, ASCTIME}) {
+        value = value.replaceAll("\\s+", " ");
+        int comma = value.indexOf(',');
+        int space = value.indexOf(' ');
+        String withoutDay = comma > 0 && comma < space + 1 ? value.substring(comma + 1).trim()
+                : space > 0 ? value.substring(space + 1) : value;
+        for (DateTimeFormatter format : new DateTimeFormatter[] {IMF_IN, RFC850_IN, ASCTIME_IN}) {
             try {
-                return ZonedDateTime.parse(value.replaceAll("\\s+", " "), format).toInstant().toEpochMilli();
+                return ZonedDateTime.parse(withoutDay, format).toInstant().toEpochMilli();
             } catch (DateTimeParseException notThisOne) {
                 // try the next format
             }

@@ -38,6 +38,12 @@ final class DiffHarness implements AutoCloseable {
 
     DiffHarness(Path dir, String contextPath, ServletContainerInitializer app, Path resources,
                 Consumer<BridgeServletContext> bridgeSetup) throws Exception {
+        this(dir, contextPath, app, resources, handler -> { }, bridgeSetup);
+    }
+
+    DiffHarness(Path dir, String contextPath, ServletContainerInitializer app, Path resources,
+                Consumer<ServletContextHandler> jettySetup, Consumer<BridgeServletContext> bridgeSetup)
+            throws Exception {
         jetty = new Server();
         HttpConfiguration config = new HttpConfiguration();
         config.setSendServerVersion(false);
@@ -59,6 +65,7 @@ final class DiffHarness implements AutoCloseable {
         STATUS_PAGES.forEach(errors::addErrorPage);
         EXCEPTION_PAGES.forEach(errors::addErrorPage);
         handler.setErrorHandler(errors);
+        jettySetup.accept(handler);
         jetty.setHandler(handler);
         jetty.start();
         jettyPort = connector.getLocalPort();
