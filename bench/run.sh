@@ -3,15 +3,17 @@
 #
 # wrk through nginx (on loopback, worker_processes auto) to:
 #   - fcgi-core's hello handler                      (java -jar fcgi-core.jar hello)
+#   - a hello servlet in the bridge                  (bench/peers BridgePeer: the servlet container of the project)
 #   - Jetty 12.0.25's jetty-fcgi-server, hello servlet (bench/peers)
 #   - php-fpm with hello.php (pm static, more children than nginx keeps connections)
 #   - nginx's own "return 200" (the ceiling)
 #   - hello.sh through fcgi-core's CGI runner (java -jar fcgi-core.jar cgi) and through fcgiwrap -c 4
 # each with fastcgi_keep_conn on (upstream keepalive) and off (nginx's default: a connection per request), in
-# alternating rounds; the median round counts. Then a 1 GiB POST streamed through nginx to a handler with -Xmx64m.
+# alternating rounds; the median round counts. Then a 1 GiB POST streamed through nginx to a handler and to a servlet,
+# each in a JVM with -Xmx64m.
 #
 # Settings (environment): DURATION=10 (s per run) ROUNDS=3 CONNECTIONS=64 JAVA_HOME (JVM of the servers)
-#   UPLOAD_MIB=1024 (the large POST; 0 skips it) TARGETS="core jetty php cgi fcgiwrap" (which backends)
+#   UPLOAD_MIB=1024 (the large POST; 0 skips it) TARGETS="core bridge jetty php cgi fcgiwrap" (which backends)
 # Results: bench/target/results.md (a table with ratios), raw wrk output beside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,11 +22,12 @@ DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 UPLOAD_MIB=${UPLOAD_MIB:-1024}
-TARGETS=${TARGETS:-core jetty php cgi fcgiwrap}
+TARGETS=${TARGETS:-core bridge jetty php cgi fcgiwrap}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 OUT=$ROOT/bench/target
 RUN=$OUT/run
 CORE_PORT=19001 JETTY_PORT=19002 PHP_PORT=19003 COUNT_PORT=19004 CGI_PORT=19005 FCGIWRAP_PORT=19006
+BRIDGE_PORT=19007 SERVLET_UPLOAD_PORT=19008
 NGINX_PORT=18080
 
 need=()
@@ -38,7 +41,7 @@ fi
 PHP_FPM=$(ls /usr/sbin/php-fpm* | head -n 1)
 
 echo "== building"
-mvn -B -ntp -q -DskipTests install -pl fcgi-core -am
+mvn -B -ntp -q -DskipTests install -pl fcgi-core,fcgi-servlet-bridge -am
 (cd bench/peers && mvn -B -ntp -q -DskipTests package)
 CORE_JAR=$(ls "$ROOT"/fcgi-core/target/fcgi-core-*.jar | grep -v -e tests -e sources | head -n 1)
 PEERS_CP="$ROOT/bench/peers/target/classes:$ROOT/bench/peers/target/lib/*"
@@ -69,6 +72,7 @@ wait_port() {
 echo "== starting servers"
 start core "$JAVA" -jar "$CORE_JAR" hello --listen 127.0.0.1:$CORE_PORT
 start jetty "$JAVA" -cp "$PEERS_CP" org.fcgibridge.bench.JettyFcgiPeer $JETTY_PORT
+start bridge "$JAVA" -cp "$PEERS_CP" org.fcgibridge.bench.BridgePeer 127.0.0.1:$BRIDGE_PORT
 cat >"$RUN/php/hello.php" <<'PHP'
 <?php header("Content-Type: text/plain; charset=utf-8"); echo "Hello, World!\n";
 PHP
@@ -105,6 +109,7 @@ http {
   fastcgi_temp_path $RUN/nginx/fastcgi;
   client_max_body_size 0;
   upstream core { server 127.0.0.1:$CORE_PORT; keepalive 32; }
+  upstream bridge { server 127.0.0.1:$BRIDGE_PORT; keepalive 32; }
   upstream jetty { server 127.0.0.1:$JETTY_PORT; keepalive 32; }
   upstream php { server 127.0.0.1:$PHP_PORT; keepalive 32; }
   upstream cgi { server 127.0.0.1:$CGI_PORT; keepalive 32; }
@@ -113,6 +118,9 @@ http {
     location = /nginx/ret { return 200 "Hello, World!\n"; }
     location /core/ka/ { $fcgi fastcgi_keep_conn on; fastcgi_pass core; }
     location /core/close/ { $fcgi fastcgi_pass 127.0.0.1:$CORE_PORT; }
+    location /bridge/ka/ { $fcgi fastcgi_keep_conn on; fastcgi_pass bridge; }
+    location /bridge/close/ { $fcgi fastcgi_pass 127.0.0.1:$BRIDGE_PORT; }
+    location /servlet-upload/ { $fcgi fastcgi_request_buffering off; fastcgi_read_timeout 600s; fastcgi_pass 127.0.0.1:$SERVLET_UPLOAD_PORT; }
     location /jetty/ka/ { $fcgi fastcgi_keep_conn on; fastcgi_pass jetty; }
     location /jetty/close/ { $fcgi fastcgi_read_timeout 5s; fastcgi_pass 127.0.0.1:$JETTY_PORT; }
     location /php/ka/ { $fcgi fastcgi_keep_conn on; fastcgi_pass php; }
@@ -125,7 +133,7 @@ http {
 }
 NGINX
 start nginx nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf"
-for port in $CORE_PORT $JETTY_PORT $PHP_PORT $CGI_PORT $FCGIWRAP_PORT $NGINX_PORT; do wait_port "$port"; done
+for port in $CORE_PORT $BRIDGE_PORT $JETTY_PORT $PHP_PORT $CGI_PORT $FCGIWRAP_PORT $NGINX_PORT; do wait_port "$port"; done
 
 for target in $TARGETS; do
   mode=ka; [ "$target" = fcgiwrap ] && mode=close # fcgiwrap cannot keep connections; Jetty's hangs without
@@ -169,23 +177,28 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-upload=""
-if [ "$UPLOAD_MIB" -gt 0 ]; then
-  echo "== a ${UPLOAD_MIB} MiB POST through nginx (fastcgi_request_buffering off) to a handler with -Xmx64m"
-  start count "$JAVA" -Xmx64m -cp "$PEERS_CP" org.fcgibridge.bench.CountingHandler 127.0.0.1:$COUNT_PORT
-  wait_port $COUNT_PORT
-  count_pid=${pids[-1]}
+upload_through() { # label, main class, port, nginx path -> the result line
+  local label=$1 main=$2 port=$3 path=$4
+  start "$label" "$JAVA" -Xmx64m -cp "$PEERS_CP" "$main" 127.0.0.1:$port
+  wait_port "$port"
+  local t0 t1 answer jvm_pid rss secs
   t0=$(date +%s.%N)
   answer=$(head -c $((UPLOAD_MIB * 1024 * 1024)) /dev/zero \
-    | curl -s --max-time 600 -T - -H "Content-Type: application/octet-stream" "http://127.0.0.1:$NGINX_PORT/count/upload")
+    | curl -s --max-time 600 -T - -H "Content-Type: application/octet-stream" "http://127.0.0.1:$NGINX_PORT/$path")
   t1=$(date +%s.%N)
-  jvm_pid=$(pgrep -f "CountingHandler 127.0.0.1:$COUNT_PORT" | head -n 1)
+  jvm_pid=$(pgrep -f "$main 127.0.0.1:$port" | head -n 1)
   rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$jvm_pid/status")
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-  upload="$answer; ${secs} s; $(awk -v m="$UPLOAD_MIB" -v s="$secs" 'BEGIN { printf "%.0f", m / s }') MiB/s; peak RSS ${rss} MiB"
-  echo "  $upload"
-  expected="bytes=$((UPLOAD_MIB * 1024 * 1024)) "
-  case "$answer" in "$expected"*) ;; *) echo "  the handler did not get every byte"; exit 1 ;; esac
+  case "$answer" in "bytes=$((UPLOAD_MIB * 1024 * 1024)) "*) ;; *) echo "  $label did not get every byte: $answer"; exit 1 ;; esac
+  echo "$label: ${answer%$'\n'}; ${secs} s; $(awk -v m="$UPLOAD_MIB" -v s="$secs" 'BEGIN { printf "%.0f", m / s }') MiB/s; peak RSS ${rss} MiB"
+}
+
+uploads=()
+if [ "$UPLOAD_MIB" -gt 0 ]; then
+  echo "== a ${UPLOAD_MIB} MiB POST through nginx (fastcgi_request_buffering off), to JVMs with -Xmx64m"
+  uploads+=("$(upload_through handler org.fcgibridge.bench.CountingHandler $COUNT_PORT count/upload)")
+  uploads+=("$(upload_through servlet org.fcgibridge.bench.BridgePeer $SERVLET_UPLOAD_PORT servlet-upload/upload/)")
+  printf '  %s\n' "${uploads[@]}"
 fi
 
 median() { # label field
@@ -217,7 +230,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; els
       done
     done ;;
   esac
-  [ -n "$upload" ] && echo && echo "Large upload (${UPLOAD_MIB} MiB, streamed, handler JVM -Xmx64m): $upload"
+  if [ ${#uploads[@]} -gt 0 ]; then
+    echo
+    echo "Large upload (${UPLOAD_MIB} MiB streamed through nginx, the receiving JVM run with -Xmx64m):"
+    printf -- '- %s\n' "${uploads[@]}"
+  fi
   echo
   echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ { print $2 }') GiB, $(uname -sr)"
   echo "Java: $("$JAVA" -version 2>&1 | head -n 1); nginx: $(nginx -v 2>&1 | sed 's/.*: //'); $("$PHP_FPM" -v | head -n 1 | cut -d' ' -f1-2); wrk -t2 -c$CONNECTIONS -d${DURATION}s"

@@ -119,6 +119,8 @@ public final class BridgeServletContext implements ServletContext {
     private volatile int effectiveMajorVersion = 6;
     private volatile int effectiveMinorVersion = 0;
     private int servletOrder;
+    /** Servlets in the order they were initialised: they are destroyed in the reverse. */
+    private final List<ServletHolder> initOrder = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService scheduler;
     private ExecutorService asyncExecutor;
 
@@ -197,11 +199,12 @@ public final class BridgeServletContext implements ServletContext {
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(classLoader);
         try {
-            List<ServletHolder> all = new ArrayList<>(servlets.values());
+            List<ServletHolder> all = new ArrayList<>(initOrder);
             Collections.reverse(all);
             for (ServletHolder servlet : all) {
                 servlet.destroy();
             }
+            initOrder.clear();
             List<FilterHolder> allFilters = new ArrayList<>(filters.values());
             Collections.reverse(allFilters);
             for (FilterHolder filter : allFilters) {
@@ -233,6 +236,10 @@ public final class BridgeServletContext implements ServletContext {
     /** Whether the context has started and not stopped. */
     public boolean isStarted() {
         return state == State.STARTED;
+    }
+
+    void initialized(ServletHolder holder) {
+        initOrder.add(holder);
     }
 
     void checkNotInitialized() {

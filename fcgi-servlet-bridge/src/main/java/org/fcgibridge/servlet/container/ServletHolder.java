@@ -71,6 +71,7 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
                 }
                 instance = servlet;
                 initialized = true;
+                context.initialized(this);
             }
             return instance;
         }

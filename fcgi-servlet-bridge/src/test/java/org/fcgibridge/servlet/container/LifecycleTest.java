@@ -109,8 +109,8 @@ class LifecycleTest {
         assertThrows(IllegalStateException.class, () -> context.setInitParameter("x", "y"));
         EVENTS.clear();
         context.stop();
-        assertEquals(List.of("destroy zero", "destroy late", "destroy early", "filter destroy", "contextDestroyed"),
-                new ArrayList<>(EVENTS), "servlets in reverse registration order, then filters, then listeners");
+        assertEquals(List.of("destroy late", "destroy early", "destroy zero", "filter destroy", "contextDestroyed"),
+                new ArrayList<>(EVENTS), "servlets in the reverse of their init, then filters, then listeners");
         assertTrue(!context.isStarted());
     }
 
