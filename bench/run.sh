@@ -177,27 +177,32 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-upload_through() { # label, main class, port, nginx path -> the result line
+measure_upload() { # label, main class, port, nginx path -> the result line
   local label=$1 main=$2 port=$3 path=$4
-  start "$label" "$JAVA" -Xmx64m -cp "$PEERS_CP" "$main" 127.0.0.1:$port
-  wait_port "$port"
   local t0 t1 answer jvm_pid rss secs
   t0=$(date +%s.%N)
-  answer=$(head -c $((UPLOAD_MIB * 1024 * 1024)) /dev/zero \
-    | curl -s --max-time 600 -T - -H "Content-Type: application/octet-stream" "http://127.0.0.1:$NGINX_PORT/$path")
+  answer=$(head -c $((UPLOAD_MIB * 1024 * 1024)) /dev/zero | curl -s --max-time 600 -X POST -T - \
+    -H "Content-Type: application/octet-stream" "http://127.0.0.1:$NGINX_PORT/$path" || true)
   t1=$(date +%s.%N)
   jvm_pid=$(pgrep -f "$main 127.0.0.1:$port" | head -n 1)
   rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$jvm_pid/status")
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-  case "$answer" in "bytes=$((UPLOAD_MIB * 1024 * 1024)) "*) ;; *) echo "  $label did not get every byte: $answer"; exit 1 ;; esac
+  case "$answer" in
+    "bytes=$((UPLOAD_MIB * 1024 * 1024)) "*) ;;
+    *) echo "$label did not get every byte: $answer" >&2; return 1 ;;
+  esac
   echo "$label: ${answer%$'\n'}; ${secs} s; $(awk -v m="$UPLOAD_MIB" -v s="$secs" 'BEGIN { printf "%.0f", m / s }') MiB/s; peak RSS ${rss} MiB"
 }
 
 uploads=()
 if [ "$UPLOAD_MIB" -gt 0 ]; then
   echo "== a ${UPLOAD_MIB} MiB POST through nginx (fastcgi_request_buffering off), to JVMs with -Xmx64m"
-  uploads+=("$(upload_through handler org.fcgibridge.bench.CountingHandler $COUNT_PORT count/upload)")
-  uploads+=("$(upload_through servlet org.fcgibridge.bench.BridgePeer $SERVLET_UPLOAD_PORT servlet-upload/upload/)")
+  start handler "$JAVA" -Xmx64m -cp "$PEERS_CP" org.fcgibridge.bench.CountingHandler 127.0.0.1:$COUNT_PORT
+  start servlet "$JAVA" -Xmx64m -cp "$PEERS_CP" org.fcgibridge.bench.BridgePeer 127.0.0.1:$SERVLET_UPLOAD_PORT
+  wait_port $COUNT_PORT
+  wait_port $SERVLET_UPLOAD_PORT
+  uploads+=("$(measure_upload handler org.fcgibridge.bench.CountingHandler $COUNT_PORT count/upload)")
+  uploads+=("$(measure_upload servlet org.fcgibridge.bench.BridgePeer $SERVLET_UPLOAD_PORT servlet-upload/upload/)")
   printf '  %s\n' "${uploads[@]}"
 fi
 

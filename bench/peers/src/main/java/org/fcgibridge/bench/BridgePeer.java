@@ -46,7 +46,7 @@ public final class BridgePeer {
         BridgeServletContext app = new BridgeServletContext("", BridgePeer.class.getClassLoader(),
                 WebResources.none());
         app.addServlet("hello", new JettyFcgiPeer.HelloServlet()).addMapping("/*");
-        app.addServlet("upload", new UploadServlet()).addMapping("/upload/*");
+        app.addServlet("upload", new UploadServlet()).addMapping("/servlet-upload/*");
         app.start();
         FcgiServer server = FcgiServer.start(ListenAddress.parse(args[0]),
                 ServerParams.defaults().withRequestTimeout(Duration.ZERO), RunnerFactory.of(new ServletResponder(app)));

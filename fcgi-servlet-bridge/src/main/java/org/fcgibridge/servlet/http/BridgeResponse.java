@@ -43,7 +43,9 @@ public class BridgeResponse implements HttpServletResponse {
     private Locale locale;
     private long contentLength = -1;
 
-    private byte[] buffer = new byte[DEFAULT_BUFFER_SIZE];
+    /** The buffer's logical size; its array grows up to it, so a small response never zeroes 32 KiB. */
+    private int bufferSize = DEFAULT_BUFFER_SIZE;
+    private byte[] buffer = new byte[1024];
     private int count;
     private long bodyWritten;
     private boolean committed;
@@ -493,12 +495,15 @@ public class BridgeResponse implements HttpServletResponse {
         if (committed || count > 0 || bodyWritten > 0) {
             throw new IllegalStateException("setBufferSize after content was written");
         }
-        buffer = new byte[Math.max(size, 1)];
+        bufferSize = Math.max(size, 1);
+        if (buffer.length > bufferSize) {
+            buffer = new byte[bufferSize];
+        }
     }
 
     @Override
     public int getBufferSize() {
-        return buffer.length;
+        return bufferSize;
     }
 
     /** Moves what the writer holds into the response buffer, without committing anything. */
@@ -665,17 +670,24 @@ public class BridgeResponse implements HttpServletResponse {
             throw new IllegalStateException("too much content written: Content-Length is " + contentLength);
         }
         bodyWritten += len;
-        if (count + len <= buffer.length) {
+        if (count + len <= bufferSize) {
+            if (count + len > buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, Math.min(bufferSize, Math.max(count + len,
+                        buffer.length * 2)));
+            }
             System.arraycopy(b, off, buffer, count, len);
             count += len;
         } else {
             commit();
             writeBuffered();
-            if (len >= buffer.length) {
+            if (len >= bufferSize) {
                 if (!head) {
                     out.write(b, off, len);
                 }
             } else {
+                if (len > buffer.length) {
+                    buffer = new byte[Math.min(bufferSize, Math.max(len, buffer.length * 2))];
+                }
                 System.arraycopy(b, off, buffer, 0, len);
                 count = len;
             }
