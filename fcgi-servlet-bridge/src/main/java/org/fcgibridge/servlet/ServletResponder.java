@@ -26,12 +26,22 @@ public final class ServletResponder implements FcgiHandler {
     private static final System.Logger LOG = System.getLogger(ServletResponder.class.getName());
 
     private final BridgeServletContext context;
+    private final AccessLog accessLog;
 
     /**
      * @param context a started web application
      */
     public ServletResponder(BridgeServletContext context) {
+        this(context, null);
+    }
+
+    /**
+     * @param context   a started web application
+     * @param accessLog where each request is logged, or null
+     */
+    public ServletResponder(BridgeServletContext context, AccessLog accessLog) {
         this.context = context;
+        this.accessLog = accessLog;
     }
 
     /** The application. */
@@ -55,8 +65,43 @@ public final class ServletResponder implements FcgiHandler {
             response.complete();
             return 0;
         }
-        context.service(request, exchange.stdin(), exchange.stdout());
+        if (accessLog == null) {
+            context.service(request, exchange.stdin(), exchange.stdout());
+            return 0;
+        }
+        long start = System.nanoTime();
+        CountingOutputStream out = new CountingOutputStream(exchange.stdout());
+        int status = context.service(request, exchange.stdin(), out);
+        String query = request.queryString();
+        accessLog.log(request.remoteAddr(), request.remoteUser(), request.method(),
+                request.rawPath() + (query == null ? "" : "?" + query), request.protocol(), status, out.count(),
+                request.headers().get("Referer"), request.headers().get("User-Agent"), System.nanoTime() - start);
         return 0;
+    }
+
+    /** Counts what the response writes (header block included), for the access log. */
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        long count() {
+            return count;
+        }
     }
 
     /** A one-line description for logs: what is served. */

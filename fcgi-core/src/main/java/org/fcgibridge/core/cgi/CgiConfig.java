@@ -19,9 +19,11 @@ import java.util.Set;
  * @param maxProcesses   scripts running at once; more are answered 503
  * @param killGrace      after SIGTERM, how long a script's process tree has before SIGKILL
  * @param logStderr      whether a script's STDERR lines also go to the server's log (they always go to FCGI_STDERR)
+ * @param mountPrefix    null: the script is SCRIPT_FILENAME (or DOCUMENT_ROOT + SCRIPT_NAME); else a path prefix such
+ *                       as "/cgi-bin" under which the request path names the script in the first root
  */
 public record CgiConfig(List<Path> roots, Set<Path> allowed, Map<String, String> environment, int maxProcesses,
-                        Duration killGrace, boolean logStderr) {
+                        Duration killGrace, boolean logStderr, String mountPrefix) {
     /** The PATH a script gets unless the operator sets one. */
     public static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
@@ -55,7 +57,7 @@ public record CgiConfig(List<Path> roots, Set<Path> allowed, Map<String, String>
         }
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("PATH", DEFAULT_PATH);
-        return new CgiConfig(absolute, Set.of(), environment, 64, Duration.ofSeconds(2), false);
+        return new CgiConfig(absolute, Set.of(), environment, 64, Duration.ofSeconds(2), false, null);
     }
 
     /**
@@ -68,25 +70,31 @@ public record CgiConfig(List<Path> roots, Set<Path> allowed, Map<String, String>
         for (Path script : scripts) {
             real.add(script.toRealPath());
         }
-        return new CgiConfig(roots, Set.copyOf(real), environment, maxProcesses, killGrace, logStderr);
+        return new CgiConfig(roots, Set.copyOf(real), environment, maxProcesses, killGrace, logStderr, mountPrefix);
     }
 
     /** These variables in every script's environment (replacing the defaults, PATH included, when named). */
     public CgiConfig withEnvironment(Map<String, String> variables) {
         Map<String, String> merged = new LinkedHashMap<>(environment);
         merged.putAll(variables);
-        return new CgiConfig(roots, allowed, merged, maxProcesses, killGrace, logStderr);
+        return new CgiConfig(roots, allowed, merged, maxProcesses, killGrace, logStderr, mountPrefix);
     }
 
     public CgiConfig withMaxProcesses(int value) {
-        return new CgiConfig(roots, allowed, environment, value, killGrace, logStderr);
+        return new CgiConfig(roots, allowed, environment, value, killGrace, logStderr, mountPrefix);
     }
 
     public CgiConfig withKillGrace(Duration value) {
-        return new CgiConfig(roots, allowed, environment, maxProcesses, value, logStderr);
+        return new CgiConfig(roots, allowed, environment, maxProcesses, value, logStderr, mountPrefix);
+    }
+
+    /** Scripts are named by the request path under {@code prefix} (and live in the first root). */
+    public CgiConfig mountedAt(String prefix) {
+        String normalized = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        return new CgiConfig(roots, allowed, environment, maxProcesses, killGrace, logStderr, normalized);
     }
 
     public CgiConfig withLogStderr(boolean value) {
-        return new CgiConfig(roots, allowed, environment, maxProcesses, killGrace, value);
+        return new CgiConfig(roots, allowed, environment, maxProcesses, killGrace, value, mountPrefix);
     }
 }

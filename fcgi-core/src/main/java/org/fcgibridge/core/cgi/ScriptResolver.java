@@ -53,7 +53,7 @@ public final class ScriptResolver {
      *                      through a link), is not a regular executable file, or is not on the allow-list
      */
     public Resolution resolve(Params params) throws CgiRejection {
-        Path requested = requestedPath(params);
+        Path requested = config.mountPrefix() != null ? mountedPath(params) : requestedPath(params);
         if (!insideRoot(requested, namedRoots)) {
             throw new CgiRejection(403, "the script is outside the script roots");
         }
@@ -119,6 +119,17 @@ public final class ScriptResolver {
         } catch (InvalidPathException e) {
             throw new CgiRejection(404, "no such script");
         }
+    }
+
+    /** Under a mount prefix: the first root plus the request path after the prefix. */
+    private Path mountedPath(Params params) throws CgiRejection {
+        String path = org.fcgibridge.core.runner.PrefixRouter.requestPath(params);
+        String prefix = config.mountPrefix();
+        String rest = path.length() > prefix.length() ? path.substring(prefix.length()) : "";
+        if (rest.isEmpty() || rest.equals("/") || rest.indexOf('\0') >= 0) {
+            throw new CgiRejection(404, "no such script");
+        }
+        return config.roots().get(0).resolve(rest.substring(1)).normalize();
     }
 
     /** Apache mod_proxy_fcgi without ProxyFCGIBackendType GENERIC sends proxy:fcgi://host:port/path. */

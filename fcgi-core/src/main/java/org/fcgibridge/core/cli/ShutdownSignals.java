@@ -10,7 +10,7 @@ import sun.misc.Signal;
  * System.exit) still runs the close through a shutdown hook. Install it before the server starts, so that no stop
  * signal can arrive unhandled.
  */
-final class ShutdownSignals {
+public final class ShutdownSignals {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicReference<Runnable> close = new AtomicReference<>(() -> { });
     private final Thread hook = new Thread(() -> close.get().run(), "fcgi-shutdown");
@@ -18,7 +18,8 @@ final class ShutdownSignals {
     private ShutdownSignals() {
     }
 
-    static ShutdownSignals install() {
+    /** Installs the handlers and the hook; call it before the server starts. */
+    public static ShutdownSignals install() {
         ShutdownSignals signals = new ShutdownSignals();
         Runtime.getRuntime().addShutdownHook(signals.hook);
         for (String name : new String[] {"TERM", "INT"}) {
@@ -32,7 +33,7 @@ final class ShutdownSignals {
     }
 
     /** Blocks until a stop signal has arrived, then runs {@code onStop} (which must be idempotent). */
-    void awaitStop(Runnable onStop) {
+    public void awaitStop(Runnable onStop) {
         close.set(onStop);
         try {
             stop.await();

@@ -256,10 +256,11 @@ public final class BridgeServletContext implements ServletContext {
      *
      * @param body  the request body (STDIN)
      * @param out   where the CGI response goes (STDOUT)
+     * @return the response's status
      * @throws IOException if the web server went away
      */
-    public void service(CgiRequest request, InputStream body, OutputStream out) throws IOException {
-        Invocation.run(this, request, body, out);
+    public int service(CgiRequest request, InputStream body, OutputStream out) throws IOException {
+        return Invocation.run(this, request, body, out);
     }
 
     // ---- registration (also from initializers and listeners)

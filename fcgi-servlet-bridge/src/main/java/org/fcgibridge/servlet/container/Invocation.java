@@ -34,7 +34,7 @@ final class Invocation {
         this.response = response;
     }
 
-    static void run(BridgeServletContext context, CgiRequest cgi, InputStream body, OutputStream out)
+    static int run(BridgeServletContext context, CgiRequest cgi, InputStream body, OutputStream out)
             throws IOException {
         BridgeResponse response = new BridgeResponse(out, cgi.method().equals("HEAD"), redirectBase(cgi));
         if (context.getResponseCharacterEncoding() != null) {
@@ -46,17 +46,18 @@ final class Invocation {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             DefaultErrorPage.write(response, cgi.rawPath(), HttpServletResponse.SC_NOT_FOUND, null, null);
             response.complete();
-            return;
+            return response.getStatus();
         }
         if (!contextPath.isEmpty() && path.equals(contextPath)) {
             response.sendRedirect(cgi.rawPath() + "/" + (cgi.queryString() == null ? "" : "?" + cgi.queryString()));
             response.complete();
-            return;
+            return response.getStatus();
         }
         String pathInContext = path.substring(contextPath.length());
         PathMatch match = context.mappings().match(pathInContext);
         BridgeRequest request = new BridgeRequest(context, cgi, body, response, match);
         new Invocation(context, request, response).run(match);
+        return response.getStatus();
     }
 
     private static BridgeResponse.RedirectBase redirectBase(CgiRequest cgi) {

@@ -1,0 +1,198 @@
+package org.fcgibridge.servlet.cli;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.fcgibridge.core.client.ClientRequest;
+import org.fcgibridge.core.client.FcgiClient;
+import org.fcgibridge.core.protocol.Role;
+import org.fcgibridge.core.server.ListenAddress;
+
+/**
+ * A development front that speaks HTTP: each request is sent, as nginx would send it, over a real FastCGI connection
+ * to the bridge, and the CGI response is turned back into HTTP. So {@code curl} works with nothing else installed.
+ * Not for production: put nginx (or another web server) in front there.
+ */
+final class HttpFront {
+    private static final System.Logger LOG = System.getLogger(HttpFront.class.getName());
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final ListenAddress backend;
+
+    private HttpFront(HttpServer server, ExecutorService executor, ListenAddress backend) {
+        this.server = server;
+        this.executor = executor;
+        this.backend = backend;
+    }
+
+    /**
+     * @param address where to listen for HTTP
+     * @param backend where the bridge listens for FastCGI
+     * @throws IOException if the address cannot be listened on
+     */
+    static HttpFront start(InetSocketAddress address, ListenAddress backend) throws IOException {
+        HttpServer server = HttpServer.create(address, 128);
+        ExecutorService executor = Executors.newFixedThreadPool(16, task -> {
+            Thread thread = new Thread(task, "http-front");
+            thread.setDaemon(true);
+            return thread;
+        });
+        HttpFront front = new HttpFront(server, executor, backend);
+        server.createContext("/", front::forward);
+        server.setExecutor(executor);
+        server.start();
+        return front;
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void forward(HttpExchange exchange) throws IOException {
+        try (exchange; FcgiClient client = FcgiClient.connect(backend)) {
+            ClientRequest request = client.begin(Role.RESPONDER, params(exchange), false);
+            try (OutputStream stdin = request.stdin(); InputStream body = exchange.getRequestBody()) {
+                body.transferTo(stdin);
+            }
+            InputStream stdout = request.stdout();
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            int status = readHead(stdout, headers);
+            Headers out = exchange.getResponseHeaders();
+            headers.forEach(out::put);
+            long length = -1;
+            List<String> declared = headers.get("Content-Length");
+            boolean head = exchange.getRequestMethod().equals("HEAD");
+            if (declared != null) {
+                length = Long.parseLong(declared.get(0).trim());
+                out.remove("Content-Length");
+            }
+            boolean noBody = head || status == 204 || status == 304 || status < 200;
+            exchange.sendResponseHeaders(status, noBody ? -1 : length == 0 ? -1 : length < 0 ? 0 : length);
+            if (!noBody) {
+                try (OutputStream body = exchange.getResponseBody()) {
+                    copyAsItArrives(stdout, body);
+                }
+            }
+            request.awaitEnd();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "HTTP front: {0} {1} failed: {2}", exchange.getRequestMethod(),
+                    exchange.getRequestURI(), e.toString());
+            try {
+                exchange.sendResponseHeaders(502, -1);
+            } catch (IOException | RuntimeException alreadySent) {
+                // the response had begun: the client sees a cut connection
+            }
+        }
+    }
+
+    /** The params nginx's fastcgi_params would send. */
+    private static Map<String, String> params(HttpExchange exchange) {
+        URI uri = exchange.getRequestURI();
+        String raw = uri.getRawPath() == null ? "/" : uri.getRawPath();
+        String query = uri.getRawQuery();
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("QUERY_STRING", query == null ? "" : query);
+        params.put("REQUEST_METHOD", exchange.getRequestMethod());
+        Headers headers = exchange.getRequestHeaders();
+        params.put("CONTENT_TYPE", headers.getFirst("Content-Type") == null ? "" : headers.getFirst("Content-Type"));
+        params.put("CONTENT_LENGTH", headers.getFirst("Content-Length") == null ? ""
+                : headers.getFirst("Content-Length"));
+        params.put("SCRIPT_NAME", uri.getPath());
+        params.put("REQUEST_URI", raw + (query == null ? "" : "?" + query));
+        params.put("DOCUMENT_URI", uri.getPath());
+        params.put("SERVER_PROTOCOL", exchange.getProtocol());
+        params.put("REQUEST_SCHEME", "http");
+        params.put("GATEWAY_INTERFACE", "CGI/1.1");
+        params.put("SERVER_SOFTWARE", "fcgi-bridge-http-front");
+        params.put("REMOTE_ADDR", exchange.getRemoteAddress().getAddress().getHostAddress());
+        params.put("REMOTE_PORT", Integer.toString(exchange.getRemoteAddress().getPort()));
+        params.put("SERVER_ADDR", exchange.getLocalAddress().getAddress().getHostAddress());
+        params.put("SERVER_PORT", Integer.toString(exchange.getLocalAddress().getPort()));
+        params.put("SERVER_NAME", exchange.getLocalAddress().getHostString());
+        headers.forEach((name, values) -> {
+            String key = "HTTP_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+            if (!key.equals("HTTP_CONTENT_TYPE") && !key.equals("HTTP_CONTENT_LENGTH")) {
+                params.put(key, String.join(", ", values));
+            }
+        });
+        return params;
+    }
+
+    /** Reads the CGI header block; returns the status. */
+    private static int readHead(InputStream in, Map<String, List<String>> headers) throws IOException {
+        int status = 200;
+        boolean location = false;
+        boolean explicitStatus = false;
+        while (true) {
+            String line = readLine(in);
+            if (line == null) {
+                throw new IOException("the bridge ended the response inside its headers");
+            }
+            if (line.isEmpty()) {
+                break;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = line.substring(0, colon).trim();
+            String value = line.substring(colon + 1).trim();
+            if (name.equalsIgnoreCase("Status")) {
+                status = Integer.parseInt(value.split(" ", 2)[0]);
+                explicitStatus = true;
+            } else {
+                location |= name.equalsIgnoreCase("Location");
+                headers.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(value);
+            }
+        }
+        return !explicitStatus && location ? 302 : status;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                String text = line.toString(StandardCharsets.ISO_8859_1);
+                return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+            }
+            line.write(b);
+        }
+        return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Flushes after every read, so that a streamed response (server-sent events, a long poll) is not held back. */
+    private static void copyAsItArrives(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[16 * 1024];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+            out.flush();
+        }
+    }
+
+    /**
+     * Stops accepting, lets the exchanges in flight finish for up to {@code grace}, then abandons the rest. Call it
+     * before the FastCGI server closes, so that requests the front accepted still reach the application.
+     */
+    void close(Duration grace) {
+        server.stop((int) Math.max(1, Math.min(Integer.MAX_VALUE, grace.toSeconds())));
+        executor.shutdownNow();
+    }
+
+}

@@ -1,0 +1,241 @@
+package org.fcgibridge.servlet.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.fcgibridge.core.cgi.CgiConfig;
+import org.fcgibridge.core.cgi.CgiRunnerFactory;
+import org.fcgibridge.core.cli.ShutdownSignals;
+import org.fcgibridge.core.runner.PrefixRouter;
+import org.fcgibridge.core.runner.RunnerFactory;
+import org.fcgibridge.core.server.FcgiServer;
+import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.server.ServerParams;
+import org.fcgibridge.core.server.WebServerAddresses;
+import org.fcgibridge.servlet.AccessLog;
+import org.fcgibridge.servlet.ServletResponder;
+import org.fcgibridge.servlet.war.DeploymentException;
+import org.fcgibridge.servlet.war.WebAppDeployer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar fcgi-bridge.jar --war app.war --listen 127.0.0.1:9000}: puts a WAR behind any FastCGI web server.
+ *
+ * <p>Exit status: 0 after a clean stop (SIGTERM, SIGINT), 1 if the application cannot be deployed or the address
+ * cannot be listened on, 2 for a usage error.
+ */
+@Command(name = "fcgi-bridge", mixinStandardHelpOptions = true, version = "fcgi-bridge 0.1.0",
+        sortOptions = false, usageHelpWidth = 110,
+        description = "Serves a web application (a WAR) over FastCGI, for nginx, Apache httpd, lighttpd, Caddy or h2o.")
+public final class Launcher implements Callable<Integer> {
+    /** Which container runs the application. */
+    enum Engine { standalone, jetty }
+
+    @Option(names = "--war", required = true, paramLabel = "PATH", description = "a .war file or an exploded webapp")
+    Path war;
+
+    @Option(names = "--listen", defaultValue = "127.0.0.1:9000", paramLabel = "ADDR",
+            description = "host:port, [ipv6]:port, unix:PATH, or fd:0 (the socket a web server hands over) "
+                    + "(default: ${DEFAULT-VALUE})")
+    String listen;
+
+    @Option(names = "--context-path", defaultValue = "", paramLabel = "PATH",
+            description = "the application's context path, \"\" for the root (default: \"\")")
+    String contextPath;
+
+    @Option(names = "--engine", defaultValue = "standalone", paramLabel = "ENGINE",
+            description = "standalone (the bridge's own container) or jetty (default: ${DEFAULT-VALUE})")
+    Engine engine;
+
+    @Option(names = "--http", paramLabel = "[HOST:]PORT",
+            description = "also serve HTTP on this port (a development front: each request goes through a real "
+                    + "FastCGI connection), so curl works with nothing else installed")
+    String http;
+
+    @Option(names = "--cgi-root", paramLabel = "DIR", description = "serve legacy CGI scripts from DIR beside the WAR")
+    List<Path> cgiRoots = new ArrayList<>();
+
+    @Option(names = "--cgi-prefix", defaultValue = "/cgi-bin", paramLabel = "PATH",
+            description = "the request path under which the scripts of --cgi-root are (default: ${DEFAULT-VALUE})")
+    String cgiPrefix;
+
+    @Option(names = "--access-log", paramLabel = "FILE", description = "one line per request, to FILE or - (stdout)")
+    String accessLog;
+
+    @Option(names = "--socket-mode", defaultValue = "666", paramLabel = "MODE",
+            description = "mode of a Unix socket file (default: ${DEFAULT-VALUE})")
+    String socketMode;
+
+    @Option(names = "--max-conns", defaultValue = "1024", description = "FCGI_MAX_CONNS (default: ${DEFAULT-VALUE})")
+    int maxConns;
+
+    @Option(names = "--max-reqs", defaultValue = "1024", description = "FCGI_MAX_REQS (default: ${DEFAULT-VALUE})")
+    int maxReqs;
+
+    @Option(names = "--mpxs-conns", description = "FCGI_MPXS_CONNS=1: concurrent requests on one connection")
+    boolean mpxsConns;
+
+    @Option(names = "--max-params-bytes", defaultValue = "262144",
+            description = "PARAMS of one request (default: ${DEFAULT-VALUE})")
+    int maxParamsBytes;
+
+    @Option(names = "--idle-timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "close a connection that waits this long (default: ${DEFAULT-VALUE})")
+    long idleTimeout;
+
+    @Option(names = "--request-timeout", defaultValue = "300", paramLabel = "SECONDS",
+            description = "terminate a request that runs longer, 0 = never (default: ${DEFAULT-VALUE})")
+    long requestTimeout;
+
+    @Option(names = "--grace", defaultValue = "30", paramLabel = "SECONDS",
+            description = "on SIGTERM, let requests in flight finish this long (default: ${DEFAULT-VALUE})")
+    long grace;
+
+    @Option(names = "--web-server-addrs", paramLabel = "LIST",
+            description = "FCGI_WEB_SERVER_ADDRS: the IP addresses allowed to connect (default: the environment's)")
+    String webServerAddrs;
+
+    @Option(names = "--threads", defaultValue = "AUTO", paramLabel = "KIND",
+            description = "AUTO, PLATFORM or VIRTUAL (default: ${DEFAULT-VALUE}: virtual threads on Java 21+)")
+    ServerParams.ThreadKind threads;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Launcher(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        }
+        CommandLine line = new CommandLine(new Launcher(out, err));
+        line.setOut(new java.io.PrintWriter(out, true));
+        line.setErr(new java.io.PrintWriter(err, true));
+        line.setCaseInsensitiveEnumValuesAllowed(true);
+        return line.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        ServerParams params;
+        ListenAddress address;
+        String mode;
+        try {
+            address = ListenAddress.parse(listen);
+            mode = mode(socketMode);
+            params = ServerParams.defaults().withMaxConns(maxConns).withMaxReqs(maxReqs).withMpxsConns(mpxsConns)
+                    .withMaxParamsBytes(maxParamsBytes).withIdleTimeout(Duration.ofSeconds(idleTimeout))
+                    .withRequestTimeout(Duration.ofSeconds(requestTimeout)).withGracePeriod(Duration.ofSeconds(grace))
+                    .withThreads(threads);
+            if (webServerAddrs != null) {
+                params = params.withWebServerAddrs(WebServerAddresses.parse(webServerAddrs));
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("fcgi-bridge: " + e.getMessage());
+            return 2;
+        }
+        if (engine == Engine.jetty) {
+            err.println("fcgi-bridge: the Jetty engine is not in this build yet; use --engine standalone");
+            return 2;
+        }
+        ShutdownSignals signals = ShutdownSignals.install();
+        WebAppDeployer.Deployment deployment;
+        try {
+            deployment = WebAppDeployer.deploy(war, contextPath, Launcher.class.getClassLoader());
+        } catch (DeploymentException e) {
+            err.println("fcgi-bridge: cannot deploy: " + e.getMessage());
+            return 1;
+        }
+        FcgiServer server;
+        HttpFront front = null;
+        AccessLog log = null;
+        try {
+            log = accessLog == null ? null : AccessLog.open(accessLog, out);
+            RunnerFactory runners = RunnerFactory.of(new ServletResponder(deployment.context(), log));
+            if (!cgiRoots.isEmpty()) {
+                CgiConfig cgi = CgiConfig.of(cgiRoots.toArray(Path[]::new)).mountedAt(cgiPrefix);
+                runners = new PrefixRouter(cgiPrefix, new CgiRunnerFactory(cgi), runners);
+            }
+            server = FcgiServer.start(address, params, runners, mode);
+            if (http != null) {
+                front = HttpFront.start(httpAddress(http), backendOf(server, address));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("fcgi-bridge: cannot start: " + e.getMessage());
+            deployment.context().stop();
+            return 1;
+        }
+        out.println("fcgi-bridge: serving " + war + " (context path \"" + contextPath + "\", "
+                + deployment.context().getServletRegistrations().size() + " servlets, " + engine + " engine) on "
+                + server.describeAddress() + (front == null ? "" : ", HTTP front on http://127.0.0.1:" + front.port()
+                + "/") + (cgiRoots.isEmpty() ? "" : ", CGI scripts of " + cgiRoots + " under " + cgiPrefix));
+        out.flush();
+        HttpFront httpFront = front;
+        AccessLog accessLogFile = log;
+        signals.awaitStop(() -> {
+            if (httpFront != null) {
+                httpFront.close(Duration.ofSeconds(grace));
+            }
+            server.close();
+            deployment.context().stop();
+            if (accessLogFile != null) {
+                accessLogFile.close();
+            }
+        });
+        return 0;
+    }
+
+    private static String mode(String mode) {
+        if (mode.matches("[0-7]{3,4}")) {
+            int bits = Integer.parseInt(mode, 8);
+            StringBuilder text = new StringBuilder();
+            for (int shift = 8; shift >= 0; shift--) {
+                text.append((bits & (1 << shift)) != 0 ? "rwx".charAt((8 - shift) % 3) : '-');
+            }
+            return text.toString();
+        }
+        if (mode.matches("[r-][w-][x-][r-][w-][x-][r-][w-][x-]")) {
+            return mode;
+        }
+        throw new IllegalArgumentException("--socket-mode must be octal (660) or like rw-rw----: " + mode);
+    }
+
+    private static InetSocketAddress httpAddress(String text) {
+        int colon = text.lastIndexOf(':');
+        try {
+            return colon < 0 ? new InetSocketAddress("127.0.0.1", Integer.parseInt(text))
+                    : new InetSocketAddress(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--http wants [HOST:]PORT: " + text);
+        }
+    }
+
+    private static ListenAddress backendOf(FcgiServer server, ListenAddress address) {
+        SocketAddress local = server.localAddress();
+        if (local instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) local;
+            String host = inet.getAddress().isAnyLocalAddress() ? "127.0.0.1" : inet.getAddress().getHostAddress();
+            return ListenAddress.tcp(host, inet.getPort());
+        }
+        if (local instanceof UnixDomainSocketAddress) {
+            return ListenAddress.unix(((UnixDomainSocketAddress) local).getPath());
+        }
+        return address;
+    }
+}

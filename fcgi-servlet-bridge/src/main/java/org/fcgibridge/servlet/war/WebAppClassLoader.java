@@ -1,0 +1,97 @@
+package org.fcgibridge.servlet.war;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+
+/**
+ * The class loader of a web application: WEB-INF/classes, then WEB-INF/lib/*.jar, searched before the parent
+ * (Servlet 6.0 section 10.7.2), so the application's own version of a library wins. The Java platform, the servlet
+ * API and the bridge itself always come from the parent: an application cannot replace them.
+ */
+public final class WebAppClassLoader extends URLClassLoader {
+    static {
+        registerAsParallelCapable();
+    }
+
+    private static final String[] PARENT_FIRST = {"java.", "jakarta.servlet.", "org.fcgibridge.core.", "org.fcgibridge.servlet.", "sun.", "jdk."};
+
+    private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
+
+    /**
+     * @param urls   WEB-INF/classes/ and the jars of WEB-INF/lib, in that order
+     * @param parent the launcher's class loader (servlet API, bridge)
+     */
+    public WebAppClassLoader(URL[] urls, ClassLoader parent) {
+        super("webapp", urls, parent);
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> type = findLoadedClass(name);
+            if (type == null) {
+                if (parentFirst(name)) {
+                    type = getParent().loadClass(name);
+                } else {
+                    type = fromPlatform(name);
+                    if (type == null) {
+                        try {
+                            type = findClass(name);
+                        } catch (ClassNotFoundException notMine) {
+                            type = getParent().loadClass(name);
+                        }
+                    }
+                }
+            }
+            if (resolve) {
+                resolveClass(type);
+            }
+            return type;
+        }
+    }
+
+    private Class<?> fromPlatform(String name) {
+        try {
+            return platform.loadClass(name);
+        } catch (ClassNotFoundException notPlatform) {
+            return null;
+        }
+    }
+
+    private static boolean parentFirst(String name) {
+        for (String prefix : PARENT_FIRST) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public URL getResource(String name) {
+        if (parentFirst(name.replace('/', '.'))) {
+            return super.getResource(name);
+        }
+        URL own = findResource(name);
+        return own != null ? own : super.getResource(name);
+    }
+
+    @Override
+    public Enumeration<URL> getResources(String name) throws IOException {
+        List<URL> all = new ArrayList<>(Collections.list(findResources(name)));
+        ClassLoader parent = getParent();
+        if (parent != null) {
+            for (URL url : Collections.list(parent.getResources(name))) {
+                if (!all.contains(url)) {
+                    all.add(url);
+                }
+            }
+        }
+        return Collections.enumeration(all);
+    }
+}

@@ -1,0 +1,441 @@
+package org.fcgibridge.servlet.war;
+
+import io.github.classgraph.ClassGraph;
+import io.github.classgraph.ClassInfo;
+import io.github.classgraph.ClassInfoList;
+import io.github.classgraph.ScanResult;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.SessionCookieConfig;
+import jakarta.servlet.SessionTrackingMode;
+import jakarta.servlet.annotation.HandlesTypes;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.annotation.WebInitParam;
+import jakarta.servlet.annotation.WebListener;
+import jakarta.servlet.annotation.WebServlet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.EventListener;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.fcgibridge.servlet.container.BridgeServletContext;
+import org.fcgibridge.servlet.container.WebResources;
+
+/**
+ * Deploys a web application from a packed WAR or an exploded directory into a {@link BridgeServletContext}:
+ * WEB-INF/classes and WEB-INF/lib in the application's own class loader, web.xml and the web-fragment.xml of its jars,
+ * the {@code @WebServlet}, {@code @WebFilter}, {@code @WebListener} and {@code @MultipartConfig} annotations (unless
+ * metadata-complete), and the ServletContainerInitializers of its jars with their {@code @HandlesTypes} classes
+ * (scanned with ClassGraph).
+ */
+public final class WebAppDeployer {
+    private static final System.Logger LOG = System.getLogger(WebAppDeployer.class.getName());
+
+    private WebAppDeployer() {
+    }
+
+    /** A deployed application: its context (not started) and where its files are. */
+    public record Deployment(BridgeServletContext context, Path root, Path workDirectory,
+                             WebAppClassLoader classLoader) {
+    }
+
+    /**
+     * Deploys and starts the application.
+     *
+     * @param war         a .war file or an exploded web application directory
+     * @param contextPath "" or "/name"
+     * @param parent      the class loader the servlet API and the bridge come from
+     * @throws DeploymentException naming the file and the cause, if anything fails (the application is stopped)
+     */
+    public static Deployment deploy(Path war, String contextPath, ClassLoader parent) throws DeploymentException {
+        Deployment deployment = prepare(war, contextPath, parent);
+        try {
+            deployment.context().start();
+        } catch (ServletException | RuntimeException e) {
+            Throwable cause = e instanceof ServletException && ((ServletException) e).getRootCause() != null
+                    ? ((ServletException) e).getRootCause() : e;
+            throw new DeploymentException(war + ": the web application failed to start: " + cause, e);
+        }
+        return deployment;
+    }
+
+    /**
+     * Builds the context of the application without starting it.
+     *
+     * @throws DeploymentException naming the file and the cause
+     */
+    public static Deployment prepare(Path war, String contextPath, ClassLoader parent) throws DeploymentException {
+        if (!Files.exists(war)) {
+            throw new DeploymentException(war + ": no such file or directory");
+        }
+        Path work;
+        try {
+            work = Files.createTempDirectory("fcgi-bridge-");
+        } catch (IOException e) {
+            throw new DeploymentException("cannot create a work directory: " + e.getMessage(), e);
+        }
+        Path root;
+        if (Files.isDirectory(war)) {
+            root = war.toAbsolutePath().normalize();
+        } else {
+            root = work.resolve("webapp");
+            WarUnpacker.unpack(war, root);
+        }
+        WebAppClassLoader loader = new WebAppClassLoader(classpath(root), parent);
+        WebXml web = descriptor(root);
+        if (!web.metadataComplete) {
+            for (URL jar : loader.getURLs()) {
+                WebXml fragment = fragmentOf(jar);
+                if (fragment != null) {
+                    web.merge(fragment);
+                }
+            }
+        }
+        BridgeServletContext context;
+        try {
+            context = new BridgeServletContext(contextPath, loader, WebResources.of(root));
+        } catch (IllegalArgumentException e) {
+            throw new DeploymentException(war + ": " + e.getMessage(), e);
+        }
+        Path tmp = work.resolve("tmp");
+        try {
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new DeploymentException("cannot create " + tmp + ": " + e.getMessage(), e);
+        }
+        context.setTempDirectory(tmp);
+        try (ScanResult scan = scan(loader)) {
+            apply(web, context, loader, war.toString());
+            if (!web.metadataComplete) {
+                annotations(scan, web, context, loader, war.toString());
+            }
+            initializers(scan, context, loader);
+        } catch (RuntimeException e) {
+            throw new DeploymentException(war + ": " + e.getMessage(), e);
+        }
+        context.addDefaultServlet();
+        LOG.log(System.Logger.Level.INFO, "deployed {0} at context path \"{1}\" ({2} servlets)", war, contextPath,
+                context.getServletRegistrations().size());
+        return new Deployment(context, root, work, loader);
+    }
+
+    private static URL[] classpath(Path root) throws DeploymentException {
+        List<URL> urls = new ArrayList<>();
+        try {
+            Path classes = root.resolve("WEB-INF/classes");
+            if (Files.isDirectory(classes)) {
+                urls.add(classes.toUri().toURL());
+            }
+            Path lib = root.resolve("WEB-INF/lib");
+            if (Files.isDirectory(lib)) {
+                try (Stream<Path> jars = Files.list(lib)) {
+                    for (Path jar : (Iterable<Path>) jars.filter(p -> p.toString().toLowerCase(Locale.ROOT)
+                            .endsWith(".jar")).sorted()::iterator) {
+                        urls.add(jar.toUri().toURL());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new DeploymentException(root + ": cannot list WEB-INF: " + e.getMessage(), e);
+        }
+        return urls.toArray(new URL[0]);
+    }
+
+    private static WebXml descriptor(Path root) throws DeploymentException {
+        Path file = root.resolve("WEB-INF/web.xml");
+        if (!Files.exists(file)) {
+            return new WebXml();
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return WebXmlParser.parse(in, file.toString());
+        } catch (IOException e) {
+            throw new DeploymentException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static WebXml fragmentOf(URL jar) throws DeploymentException {
+        if (!jar.getPath().endsWith(".jar")) {
+            return null;
+        }
+        Path path;
+        try {
+            path = Path.of(jar.toURI());
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
+        try (JarFile file = new JarFile(path.toFile())) {
+            var entry = file.getEntry("META-INF/web-fragment.xml");
+            if (entry == null) {
+                return null;
+            }
+            try (InputStream in = file.getInputStream(entry)) {
+                return WebXmlParser.parse(in, path + "!/META-INF/web-fragment.xml");
+            }
+        } catch (IOException e) {
+            throw new DeploymentException(path + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static ScanResult scan(WebAppClassLoader loader) {
+        List<URL> urls = List.of(loader.getURLs());
+        return new ClassGraph().overrideClasspath(urls).enableClassInfo().enableAnnotationInfo()
+                .enableExternalClasses().ignoreClassVisibility().scan();
+    }
+
+    // ---- web.xml
+
+    private static void apply(WebXml web, BridgeServletContext context, ClassLoader loader, String source) {
+        if (web.displayName != null) {
+            context.setDisplayName(web.displayName);
+        }
+        if (web.version != null) {
+            String[] parts = web.version.split("\\.");
+            try {
+                context.setEffectiveVersion(Integer.parseInt(parts[0]), parts.length > 1
+                        ? Integer.parseInt(parts[1]) : 0);
+            } catch (NumberFormatException ignored) {
+                // an odd version attribute: the default (6.0) stands
+            }
+        }
+        web.contextParams.forEach(context::setInitParameter);
+        for (WebXml.Servlet servlet : web.servlets) {
+            if (Boolean.FALSE.equals(servlet.enabled)) {
+                continue;
+            }
+            if (servlet.className == null) {
+                throw new IllegalArgumentException("servlet " + servlet.name + " is a JSP (" + servlet.jspFile
+                        + "): JSP needs the Jetty engine (--engine jetty)");
+            }
+            ServletRegistration.Dynamic registration = context.addServlet(servlet.name,
+                    load(loader, servlet.className, Servlet.class, source));
+            if (registration == null) {
+                throw new IllegalArgumentException("the servlet name " + servlet.name + " is declared twice");
+            }
+            servlet.initParams.forEach(registration::setInitParameter);
+            if (servlet.loadOnStartup != null) {
+                registration.setLoadOnStartup(servlet.loadOnStartup);
+            }
+            if (servlet.asyncSupported != null) {
+                registration.setAsyncSupported(servlet.asyncSupported);
+            }
+            if (servlet.multipart != null) {
+                registration.setMultipartConfig(new MultipartConfigElement(servlet.multipart.location,
+                        servlet.multipart.maxFileSize, servlet.multipart.maxRequestSize,
+                        servlet.multipart.fileSizeThreshold));
+            }
+        }
+        web.servletMappings.forEach((name, patterns) -> {
+            ServletRegistration registration = context.getServletRegistration(name);
+            if (registration == null) {
+                throw new IllegalArgumentException("<servlet-mapping> for servlet " + name + ", which is not declared");
+            }
+            Set<String> conflicts = registration.addMapping(patterns.toArray(new String[0]));
+            if (!conflicts.isEmpty()) {
+                throw new IllegalArgumentException("the url-pattern " + conflicts + " of servlet " + name
+                        + " is mapped to another servlet already");
+            }
+        });
+        for (WebXml.Filter filter : web.filters) {
+            FilterRegistration.Dynamic registration = context.addFilter(filter.name,
+                    load(loader, filter.className, Filter.class, source));
+            if (registration == null) {
+                throw new IllegalArgumentException("the filter name " + filter.name + " is declared twice");
+            }
+            filter.initParams.forEach(registration::setInitParameter);
+            if (filter.asyncSupported != null) {
+                registration.setAsyncSupported(filter.asyncSupported);
+            }
+        }
+        for (WebXml.FilterMapping mapping : web.filterMappings) {
+            FilterRegistration registration = context.getFilterRegistration(mapping.filterName);
+            if (registration == null) {
+                throw new IllegalArgumentException("<filter-mapping> for filter " + mapping.filterName
+                        + ", which is not declared");
+            }
+            EnumSet<DispatcherType> types = EnumSet.noneOf(DispatcherType.class);
+            for (String dispatcher : mapping.dispatchers) {
+                types.add(DispatcherType.valueOf(dispatcher.trim().toUpperCase(Locale.ROOT)));
+            }
+            if (!mapping.urlPatterns.isEmpty()) {
+                registration.addMappingForUrlPatterns(types, true, mapping.urlPatterns.toArray(new String[0]));
+            }
+            if (!mapping.servletNames.isEmpty()) {
+                registration.addMappingForServletNames(types, true, mapping.servletNames.toArray(new String[0]));
+            }
+        }
+        for (String listener : web.listeners) {
+            context.addListener(load(loader, listener, EventListener.class, source));
+        }
+        for (WebXml.ErrorPage page : web.errorPages) {
+            if (page.code != null) {
+                context.errorPages().add(page.code, page.location);
+            } else if (page.exceptionType != null) {
+                context.errorPages().add(page.exceptionType, page.location);
+            } else {
+                context.errorPages().setDefault(page.location);
+            }
+        }
+        if (web.welcomeFiles != null) {
+            context.setWelcomeFiles(web.welcomeFiles);
+        }
+        web.mimeMappings.forEach(context.mimeTypes()::add);
+        if (web.sessionTimeout != null) {
+            context.setSessionTimeout(web.sessionTimeout);
+        }
+        SessionCookieConfig cookie = context.getSessionCookieConfig();
+        if (web.cookieName != null) {
+            cookie.setName(web.cookieName);
+        }
+        if (web.cookieDomain != null) {
+            cookie.setDomain(web.cookieDomain);
+        }
+        if (web.cookiePath != null) {
+            cookie.setPath(web.cookiePath);
+        }
+        if (web.cookieHttpOnly != null) {
+            cookie.setHttpOnly(web.cookieHttpOnly);
+        }
+        if (web.cookieSecure != null) {
+            cookie.setSecure(web.cookieSecure);
+        }
+        if (web.cookieMaxAge != null) {
+            cookie.setMaxAge(web.cookieMaxAge);
+        }
+        if (!web.trackingModes.isEmpty()) {
+            Set<SessionTrackingMode> modes = EnumSet.noneOf(SessionTrackingMode.class);
+            for (String mode : web.trackingModes) {
+                modes.add(SessionTrackingMode.valueOf(mode.trim().toUpperCase(Locale.ROOT)));
+            }
+            context.setSessionTrackingModes(modes);
+        }
+        if (web.requestCharacterEncoding != null) {
+            context.setRequestCharacterEncoding(web.requestCharacterEncoding);
+        }
+        if (web.responseCharacterEncoding != null) {
+            context.setResponseCharacterEncoding(web.responseCharacterEncoding);
+        }
+    }
+
+    // ---- annotations
+
+    private static void annotations(ScanResult scan, WebXml web, BridgeServletContext context, ClassLoader loader,
+                                    String source) {
+        for (ClassInfo info : scan.getClassesWithAnnotation(WebServlet.class.getName())) {
+            Class<? extends Servlet> type = load(loader, info.getName(), Servlet.class, source);
+            WebServlet annotation = type.getAnnotation(WebServlet.class);
+            String name = annotation.name().isEmpty() ? type.getName() : annotation.name();
+            if (web.servlet(name) != null) {
+                continue; // web.xml declares it: web.xml wins (Servlet 6.0 section 8.2.3)
+            }
+            ServletRegistration.Dynamic registration = context.addServlet(name, type);
+            if (registration == null) {
+                throw new IllegalArgumentException("@WebServlet " + type.getName() + ": the servlet name " + name
+                        + " is taken");
+            }
+            for (WebInitParam param : annotation.initParams()) {
+                registration.setInitParameter(param.name(), param.value());
+            }
+            if (annotation.loadOnStartup() >= 0) {
+                registration.setLoadOnStartup(annotation.loadOnStartup());
+            }
+            registration.setAsyncSupported(annotation.asyncSupported());
+            String[] patterns = annotation.urlPatterns().length > 0 ? annotation.urlPatterns() : annotation.value();
+            if (patterns.length > 0 && !web.servletMappings.containsKey(name)) {
+                Set<String> conflicts = registration.addMapping(patterns);
+                if (!conflicts.isEmpty()) {
+                    throw new IllegalArgumentException("@WebServlet " + type.getName() + ": the url-pattern "
+                            + conflicts + " is mapped to another servlet already");
+                }
+            }
+        }
+        for (ClassInfo info : scan.getClassesWithAnnotation(WebFilter.class.getName())) {
+            Class<? extends Filter> type = load(loader, info.getName(), Filter.class, source);
+            WebFilter annotation = type.getAnnotation(WebFilter.class);
+            String name = annotation.filterName().isEmpty() ? type.getName() : annotation.filterName();
+            if (web.filter(name) != null) {
+                continue;
+            }
+            FilterRegistration.Dynamic registration = context.addFilter(name, type);
+            if (registration == null) {
+                throw new IllegalArgumentException("@WebFilter " + type.getName() + ": the filter name " + name
+                        + " is taken");
+            }
+            for (WebInitParam param : annotation.initParams()) {
+                registration.setInitParameter(param.name(), param.value());
+            }
+            registration.setAsyncSupported(annotation.asyncSupported());
+            EnumSet<DispatcherType> types = annotation.dispatcherTypes().length == 0
+                    ? EnumSet.of(DispatcherType.REQUEST) : EnumSet.copyOf(List.of(annotation.dispatcherTypes()));
+            String[] patterns = annotation.urlPatterns().length > 0 ? annotation.urlPatterns() : annotation.value();
+            if (patterns.length > 0) {
+                registration.addMappingForUrlPatterns(types, true, patterns);
+            }
+            if (annotation.servletNames().length > 0) {
+                registration.addMappingForServletNames(types, true, annotation.servletNames());
+            }
+        }
+        for (ClassInfo info : scan.getClassesWithAnnotation(WebListener.class.getName())) {
+            String name = info.getName();
+            if (!web.listeners.contains(name)) {
+                context.addListener(load(loader, name, EventListener.class, source));
+            }
+        }
+    }
+
+    // ---- initializers
+
+    private static void initializers(ScanResult scan, BridgeServletContext context, ClassLoader loader) {
+        for (ServiceLoader.Provider<ServletContainerInitializer> provider
+                : ServiceLoader.load(ServletContainerInitializer.class, loader).stream().toList()) {
+            if (provider.type().getClassLoader() != loader) {
+                continue; // only the application's own initializers (the launcher's classpath has its own uses)
+            }
+            HandlesTypes handles = provider.type().getAnnotation(HandlesTypes.class);
+            Set<Class<?>> classes = new LinkedHashSet<>();
+            if (handles != null) {
+                for (Class<?> handled : handles.value()) {
+                    ClassInfoList found = handled.isAnnotation()
+                            ? scan.getClassesWithAnnotation(handled.getName())
+                            : handled.isInterface() ? scan.getClassesImplementing(handled.getName())
+                            : scan.getSubclasses(handled.getName());
+                    for (ClassInfo info : found) {
+                        try {
+                            classes.add(Class.forName(info.getName(), false, loader));
+                        } catch (ClassNotFoundException | LinkageError unloadable) {
+                            LOG.log(System.Logger.Level.DEBUG, "skipping {0}: {1}", info.getName(), unloadable);
+                        }
+                    }
+                }
+            }
+            context.addServletContainerInitializer(provider.get(), classes);
+        }
+    }
+
+    private static <T> Class<? extends T> load(ClassLoader loader, String name, Class<T> type, String source) {
+        try {
+            return Class.forName(name, false, loader).asSubclass(type);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("class " + name + " is not in the web application", e);
+        } catch (ClassCastException e) {
+            throw new IllegalArgumentException("class " + name + " is not a " + type.getSimpleName(), e);
+        } catch (LinkageError e) {
+            throw new IllegalArgumentException("class " + name + " cannot be loaded: " + e, e);
+        }
+    }
+}
