@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(nginx-light libfcgi-bin spawn-fcgi perl python3)
+packages=(nginx-light apache2 lighttpd libfcgi-bin spawn-fcgi systemd perl python3)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -19,7 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # The peers' own services are not wanted: tests start them on loopback with their own configs.
 if command -v systemctl >/dev/null 2>&1; then
-  systemctl stop nginx >/dev/null 2>&1 || true
+  systemctl stop nginx apache2 lighttpd >/dev/null 2>&1 || true
 fi
 
 exec mvn -B -ntp verify "$@"

@@ -1,5 +1,6 @@
 package org.fcgibridge.sample;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,109 +9,119 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * A JSON API: {@code GET /api/items}, {@code GET /api/items/{id}}, {@code POST /api/items},
- * {@code PUT /api/items/{id}}, {@code DELETE /api/items/{id}}. Items are {"id":1,"name":"x","quantity":2}.
+ * {@code PUT /api/items/{id}}, {@code DELETE /api/items/{id}}. Items are {"id":1,"name":"x","quantity":2}; errors
+ * are {"error":"..."} with 400, 404, 405 or 415.
  */
 @WebServlet("/api/items/*")
 public final class ItemsApi extends HttpServlet {
-    private ItemStore store(HttpServletRequest request) {
-        return (ItemStore) request.getServletContext().getAttribute(ItemStore.ATTRIBUTE);
+    /** A request the API cannot take, answered with its status and message. */
+    private static final class Refusal extends Exception {
+        private final int status;
+
+        Refusal(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
     }
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Integer id = id(request, response);
-        if (id == null) {
-            if (request.getPathInfo() == null || request.getPathInfo().equals("/")) {
-                List<Object> all = new ArrayList<>();
-                for (Item item : store(request).all()) {
-                    all.add(item.toMap());
-                }
-                json(response, HttpServletResponse.SC_OK, all);
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        try {
+            switch (request.getMethod()) {
+                case "GET": get(request, response); break;
+                case "POST": post(request, response); break;
+                case "PUT": put(request, response); break;
+                case "DELETE": delete(request, response); break;
+                default: super.service(request, response);
             }
-            return;
-        }
-        Item item = store(request).get(id);
-        if (item == null) {
-            json(response, HttpServletResponse.SC_NOT_FOUND, Map.of("error", "no item " + id));
-        } else {
-            json(response, HttpServletResponse.SC_OK, item.toMap());
+        } catch (Refusal refusal) {
+            if (refusal.status == HttpServletResponse.SC_METHOD_NOT_ALLOWED) {
+                response.setHeader("Allow", "GET, POST");
+            }
+            json(response, refusal.status, Map.of("error", refusal.getMessage()));
         }
     }
 
-    @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Map<String, String> fields = body(request, response);
-        if (fields == null) {
-            return;
+    private void get(HttpServletRequest request, HttpServletResponse response) throws IOException, Refusal {
+        OptionalInt id = id(request);
+        if (id.isEmpty()) {
+            List<Object> all = new ArrayList<>();
+            for (Item item : store(request).all()) {
+                all.add(item.toMap());
+            }
+            json(response, HttpServletResponse.SC_OK, all);
+        } else {
+            json(response, HttpServletResponse.SC_OK, found(store(request).get(id.getAsInt()), id).toMap());
         }
+    }
+
+    private void post(HttpServletRequest request, HttpServletResponse response) throws IOException, Refusal {
+        Map<String, String> fields = body(request);
         Item item = store(request).add(fields.get("name"), Integer.parseInt(fields.get("quantity")));
-        response.setHeader("Location", request.getRequestURL() + (request.getRequestURL().toString().endsWith("/")
-                ? "" : "/") + item.id());
+        String collection = request.getRequestURL().toString();
+        response.setHeader("Location", collection + (collection.endsWith("/") ? "" : "/") + item.id());
         json(response, HttpServletResponse.SC_CREATED, item.toMap());
     }
 
-    @Override
-    protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Integer id = id(request, response);
-        if (id == null) {
-            if (!response.isCommitted()) {
-                json(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, Map.of("error", "PUT needs an item id"));
-            }
-            return;
-        }
-        Map<String, String> fields = body(request, response);
-        if (fields == null) {
-            return;
-        }
+    private void put(HttpServletRequest request, HttpServletResponse response) throws IOException, Refusal {
+        int id = requiredId(request, "PUT");
+        Map<String, String> fields = body(request);
         Item item = store(request).replace(id, fields.get("name"), Integer.parseInt(fields.get("quantity")));
+        json(response, HttpServletResponse.SC_OK, found(item, OptionalInt.of(id)).toMap());
+    }
+
+    private void delete(HttpServletRequest request, HttpServletResponse response) throws Refusal {
+        int id = requiredId(request, "DELETE");
+        if (!store(request).remove(id)) {
+            throw new Refusal(HttpServletResponse.SC_NOT_FOUND, "no item " + id);
+        }
+        response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    private static ItemStore store(HttpServletRequest request) {
+        return (ItemStore) request.getServletContext().getAttribute(ItemStore.ATTRIBUTE);
+    }
+
+    private static Item found(Item item, OptionalInt id) throws Refusal {
         if (item == null) {
-            json(response, HttpServletResponse.SC_NOT_FOUND, Map.of("error", "no item " + id));
-        } else {
-            json(response, HttpServletResponse.SC_OK, item.toMap());
+            throw new Refusal(HttpServletResponse.SC_NOT_FOUND, "no item " + id.getAsInt());
         }
+        return item;
     }
 
-    @Override
-    protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Integer id = id(request, response);
-        if (id == null) {
-            if (!response.isCommitted()) {
-                json(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, Map.of("error", "DELETE needs an item id"));
-            }
-            return;
-        }
-        if (store(request).remove(id)) {
-            response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-        } else {
-            json(response, HttpServletResponse.SC_NOT_FOUND, Map.of("error", "no item " + id));
-        }
-    }
-
-    /** The id in the path, null when there is none; a malformed one is answered 400 (and null). */
-    private static Integer id(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    /** The id in the path; empty when the path names the whole collection. */
+    private static OptionalInt id(HttpServletRequest request) throws Refusal {
         String info = request.getPathInfo();
         if (info == null || info.equals("/")) {
-            return null;
+            return OptionalInt.empty();
         }
         try {
-            return Integer.parseInt(info.substring(1));
+            return OptionalInt.of(Integer.parseInt(info.substring(1)));
         } catch (NumberFormatException e) {
-            json(response, HttpServletResponse.SC_BAD_REQUEST, Map.of("error", "not an item id: " + info.substring(1)));
-            return null;
+            throw new Refusal(HttpServletResponse.SC_BAD_REQUEST, "not an item id: " + info.substring(1));
         }
     }
 
-    /** The item fields of a JSON body; null after answering 400 or 415. */
-    private static Map<String, String> body(HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
+    private static int requiredId(HttpServletRequest request, String method) throws Refusal {
+        OptionalInt id = id(request);
+        if (id.isEmpty()) {
+            throw new Refusal(HttpServletResponse.SC_METHOD_NOT_ALLOWED, method + " needs an item id");
+        }
+        return id.getAsInt();
+    }
+
+    /** The item fields of a JSON body. */
+    private static Map<String, String> body(HttpServletRequest request) throws IOException, Refusal {
         String type = request.getContentType();
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            json(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, Map.of("error", "send application/json"));
-            return null;
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new Refusal(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "send application/json");
         }
         String text = new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
@@ -121,8 +132,7 @@ public final class ItemsApi extends HttpServlet {
             Integer.parseInt(fields.get("quantity"));
             return fields;
         } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
-            json(response, HttpServletResponse.SC_BAD_REQUEST, Map.of("error", "bad item: " + e.getMessage()));
-            return null;
+            throw new Refusal(HttpServletResponse.SC_BAD_REQUEST, "bad item: " + e.getMessage());
         }
     }
 

@@ -8,7 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** Marks every response, and counts the requests the application has seen. */
+/** Marks every response with the application's name, so a test can tell it from the web server's own answers. */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public final class ServedByFilter extends HttpFilter {
     /** The response header the filter adds. */

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A file upload (multipart/form-data field "file"): answers with the file's name, size and SHA-256. */
@@ -43,7 +44,10 @@ public final class UploadServlet extends HttpServlet {
         }
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().print(Json.write(Map.of("name", String.valueOf(file.getSubmittedFileName()),
-                "size", size, "sha256", HexFormat.of().formatHex(sha.digest()))));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("name", String.valueOf(file.getSubmittedFileName()));
+        answer.put("size", size);
+        answer.put("sha256", HexFormat.of().formatHex(sha.digest()));
+        response.getWriter().print(Json.write(answer));
     }
 }

@@ -3,27 +3,21 @@ package org.fcgibridge.core.testing;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * A real nginx, started on loopback from a generated config in a directory of the test's, stopped on close. The
  * config is the caller's http-level content (upstreams and a server block) wrapped in what every test needs.
  */
 public final class NginxProcess implements AutoCloseable {
-    private final Process process;
-    private final Path dir;
-    private final int port;
+    private final WebServerProcess server;
 
-    private NginxProcess(Process process, Path dir, int port) {
-        this.process = process;
-        this.dir = dir;
-        this.port = port;
+    private NginxProcess(WebServerProcess server) {
+        this.server = server;
     }
 
     /** The nginx binary, or a skipped test that says how to install it. */
@@ -68,51 +62,21 @@ public final class NginxProcess implements AutoCloseable {
                 "}", "");
         Path conf = dir.resolve("nginx.conf");
         Files.writeString(conf, config);
-        Process process = new ProcessBuilder(List.of(nginx.toString(), "-p", dir.toString(), "-c", conf.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("stdout.log").toFile())
-                .start();
-        NginxProcess started = new NginxProcess(process, dir, port);
-        started.awaitListening();
-        return started;
-    }
-
-    private void awaitListening() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("nginx exited: " + Files.readString(dir.resolve("stdout.log"))
-                        + errorLog());
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(20);
-            }
-        }
-        throw new IOException("nginx did not listen on " + port + ": " + errorLog());
+        return new NginxProcess(WebServerProcess.start(List.of(nginx.toString(), "-p", dir.toString(), "-c",
+                conf.toString()), Map.of(), dir, dir.resolve("error.log"), port));
     }
 
     public int port() {
-        return port;
+        return server.port();
     }
 
     /** nginx's error log, for failure messages. */
     public String errorLog() {
-        try {
-            return Files.readString(dir.resolve("error.log"));
-        } catch (IOException e) {
-            return "(no error log: " + e.getMessage() + ")";
-        }
+        return server.errorLog();
     }
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+        server.close();
     }
 }

@@ -1,0 +1,90 @@
+package org.fcgibridge.sample.e2e;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.fcgibridge.core.testing.JavaProcess;
+
+/**
+ * The packed war-sample served by the real launcher jar, {@code java -jar fcgi-bridge.jar --war war-sample.war}, in
+ * its own JVM, as a user runs it.
+ */
+final class RunningBridge implements AutoCloseable {
+    private static final Pattern SERVING = Pattern.compile(" on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern FRONT = Pattern.compile("HTTP front on http://127\\.0\\.0\\.1:(\\d+)/");
+
+    private final JavaProcess process;
+    private final String servingLine;
+
+    private RunningBridge(JavaProcess process, String servingLine) {
+        this.process = process;
+        this.servingLine = servingLine;
+    }
+
+    static Path launcherJar() {
+        return Path.of(System.getProperty("launcher.jar", "../fcgi-servlet-bridge/target/fcgi-bridge.jar"));
+    }
+
+    static Path sampleWar() {
+        return Path.of(System.getProperty("sample.war", "target/war-sample.war"));
+    }
+
+    /** {@code java -jar fcgi-bridge.jar} with these arguments. */
+    static List<String> command(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-jar");
+        command.add(launcherJar().toString());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Starts the launcher on the war-sample, listening on a free loopback port, plus {@code extra} arguments. */
+    static RunningBridge start(Path dir, String... extra) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--war", sampleWar().toString(), "--listen", "127.0.0.1:0"));
+        args.addAll(List.of(extra));
+        JavaProcess process = JavaProcess.start(command(args.toArray(String[]::new)), dir.resolve("bridge.stderr"));
+        try {
+            return new RunningBridge(process, process.awaitLine("fcgi-bridge: serving", 30));
+        } catch (AssertionError | IOException | InterruptedException e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    /** The line the launcher logs once it serves. */
+    String servingLine() {
+        return servingLine;
+    }
+
+    /** The FastCGI port. */
+    int port() {
+        return group(SERVING);
+    }
+
+    /** The port of the HTTP front (started with {@code --http 0}). */
+    int httpPort() {
+        return group(FRONT);
+    }
+
+    private int group(Pattern pattern) {
+        Matcher matcher = pattern.matcher(servingLine);
+        if (!matcher.find()) {
+            throw new AssertionError("no " + pattern + " in: " + servingLine);
+        }
+        return Integer.parseInt(matcher.group(1));
+    }
+
+    JavaProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}
