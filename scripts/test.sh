@@ -18,8 +18,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 # The peers' own services are not wanted: tests start them on loopback with their own configs.
-if command -v systemctl >/dev/null 2>&1; then
-  systemctl stop nginx apache2 lighttpd >/dev/null 2>&1 || true
-fi
+for service in nginx apache2 lighttpd; do
+  if command -v systemctl >/dev/null 2>&1; then systemctl stop "$service" >/dev/null 2>&1 || true; fi
+  if command -v service >/dev/null 2>&1; then service "$service" stop >/dev/null 2>&1 || true; fi
+done
 
 exec mvn -B -ntp verify "$@"
