@@ -85,6 +85,11 @@ public final class ScriptResolver {
         }
         String walkedPathInfo = found.equals(requested) ? "" : "/" + found.relativize(requested).toString();
         String pathInfo = params.get("PATH_INFO", "");
+        if (config.mountPrefix() != null) {
+            // the web server knows nothing of the mount: the path after the script is the PATH_INFO
+            String scriptName = config.mountPrefix() + "/" + config.roots().get(0).relativize(found);
+            return new Resolution(real, scriptName, walkedPathInfo);
+        }
         String scriptName = params.get("SCRIPT_NAME", "");
         if (!walkedPathInfo.isEmpty()) {
             if (scriptName.endsWith(walkedPathInfo)) {

@@ -20,6 +20,8 @@ import org.fcgibridge.core.client.ClientRequest;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.client.FcgiResponse;
 import org.fcgibridge.core.protocol.Role;
+import org.fcgibridge.core.runner.PrefixRouter;
+import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
 import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
@@ -162,6 +164,38 @@ class ProcessRunnerTest {
             assertEquals("/cgi-bin/env.pl", env.get("SCRIPT_NAME"));
             assertEquals("/extra/path", env.get("PATH_INFO"));
             assertEquals(root.toRealPath().resolve("env.pl").toString(), env.get("SCRIPT_FILENAME"));
+        }
+    }
+
+    @Test
+    void mountedUnderAPrefixBesideAnotherRunner() throws Exception {
+        factory = new CgiRunnerFactory(CgiConfig.of(root).mountedAt("/legacy/"));
+        RunnerFactory app = RunnerFactory.of(exchange -> {
+            exchange.stdout().write("Status: 200\r\n\r\nthe application".getBytes(StandardCharsets.US_ASCII));
+            return 0;
+        });
+        server = FcgiServer.start(ListenAddress.parse("127.0.0.1:0"), ServerParams.defaults(),
+                new PrefixRouter("/legacy", factory, app));
+        try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", server.port()))) {
+            // as nginx's fastcgi_params sends it: no SCRIPT_FILENAME, DOCUMENT_URI decoded, SCRIPT_NAME the whole path
+            Map<String, String> env = envOf(client.execute(Map.of("REQUEST_METHOD", "GET", "DOCUMENT_URI",
+                    "/legacy/env.pl/a b", "SCRIPT_NAME", "/legacy/env.pl/a b", "REQUEST_URI", "/legacy/env.pl/a%20b?x=1",
+                    "QUERY_STRING", "x=1"), new byte[0]));
+            assertEquals("/legacy/env.pl", env.get("SCRIPT_NAME"));
+            assertEquals("/a b", env.get("PATH_INFO"));
+            assertEquals("x=1", env.get("QUERY_STRING"));
+        }
+        assertEquals("the application", requestPath("/legacyish/env.pl").bodyText());
+        assertEquals("the application", requestPath("/index.html").bodyText());
+        assertEquals(404, requestPath("/legacy/").status());
+        assertEquals(404, requestPath("/legacy/missing.sh").status());
+        assertEquals(403, requestPath("/legacy/../outside/evil.sh").status(), "normalised outside the root");
+        assertEquals(403, requestPath("/legacy/link.sh").status(), "a link out of the root");
+    }
+
+    private FcgiResponse requestPath(String documentUri) throws IOException {
+        try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", server.port()))) {
+            return client.execute(Map.of("REQUEST_METHOD", "GET", "DOCUMENT_URI", documentUri), new byte[0]);
         }
     }
 

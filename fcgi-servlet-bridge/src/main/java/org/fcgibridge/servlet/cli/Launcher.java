@@ -7,8 +7,6 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.fcgibridge.core.cgi.CgiConfig;
 import org.fcgibridge.core.cgi.CgiRunnerFactory;
@@ -61,8 +59,9 @@ public final class Launcher implements Callable<Integer> {
                     + "FastCGI connection), so curl works with nothing else installed")
     String http;
 
-    @Option(names = "--cgi-root", paramLabel = "DIR", description = "serve legacy CGI scripts from DIR beside the WAR")
-    List<Path> cgiRoots = new ArrayList<>();
+    @Option(names = "--cgi-root", paramLabel = "DIR",
+            description = "serve the legacy CGI scripts of DIR beside the WAR, under --cgi-prefix")
+    Path cgiRoot;
 
     @Option(names = "--cgi-prefix", defaultValue = "/cgi-bin", paramLabel = "PATH",
             description = "the request path under which the scripts of --cgi-root are (default: ${DEFAULT-VALUE})")
@@ -168,8 +167,8 @@ public final class Launcher implements Callable<Integer> {
         try {
             log = accessLog == null ? null : AccessLog.open(accessLog, out);
             RunnerFactory runners = RunnerFactory.of(new ServletResponder(deployment.context(), log));
-            if (!cgiRoots.isEmpty()) {
-                CgiConfig cgi = CgiConfig.of(cgiRoots.toArray(Path[]::new)).mountedAt(cgiPrefix);
+            if (cgiRoot != null) {
+                CgiConfig cgi = CgiConfig.of(cgiRoot).mountedAt(cgiPrefix);
                 runners = new PrefixRouter(cgiPrefix, new CgiRunnerFactory(cgi), runners);
             }
             server = FcgiServer.start(address, params, runners, mode);
@@ -178,13 +177,13 @@ public final class Launcher implements Callable<Integer> {
             }
         } catch (IOException | IllegalArgumentException e) {
             err.println("fcgi-bridge: cannot start: " + e.getMessage());
-            deployment.context().stop();
+            deployment.undeploy();
             return 1;
         }
         out.println("fcgi-bridge: serving " + war + " (context path \"" + contextPath + "\", "
                 + deployment.context().getServletRegistrations().size() + " servlets, " + engine + " engine) on "
                 + server.describeAddress() + (front == null ? "" : ", HTTP front on http://127.0.0.1:" + front.port()
-                + "/") + (cgiRoots.isEmpty() ? "" : ", CGI scripts of " + cgiRoots + " under " + cgiPrefix));
+                + "/") + (cgiRoot == null ? "" : ", CGI scripts of " + cgiRoot + " under " + cgiPrefix));
         out.flush();
         HttpFront httpFront = front;
         AccessLog accessLogFile = log;
@@ -193,7 +192,7 @@ public final class Launcher implements Callable<Integer> {
                 httpFront.close(Duration.ofSeconds(grace));
             }
             server.close();
-            deployment.context().stop();
+            deployment.undeploy();
             if (accessLogFile != null) {
                 accessLogFile.close();
             }

@@ -50,9 +50,17 @@ public final class WebAppDeployer {
     private WebAppDeployer() {
     }
 
-    /** A deployed application: its context (not started) and where its files are. */
+    /** A deployed application: its context and where its files are. */
     public record Deployment(BridgeServletContext context, Path root, Path workDirectory,
                              WebAppClassLoader classLoader) {
+        /**
+         * Stops the application, closes its class loader (and so its jars) and deletes its work directory (the
+         * unpacked WAR, the temporary files). Idempotent; failures to delete are logged, not thrown.
+         */
+        public void undeploy() {
+            context.stop();
+            release(workDirectory, classLoader);
+        }
     }
 
     /**
@@ -68,6 +76,7 @@ public final class WebAppDeployer {
         try {
             deployment.context().start();
         } catch (ServletException | RuntimeException e) {
+            deployment.undeploy();
             Throwable cause = e instanceof ServletException && ((ServletException) e).getRootCause() != null
                     ? ((ServletException) e).getRootCause() : e;
             throw new DeploymentException(war + ": the web application failed to start: " + cause, e);
@@ -91,14 +100,31 @@ public final class WebAppDeployer {
             throw new DeploymentException("cannot create a work directory: " + e.getMessage(), e);
         }
         Path root;
-        if (Files.isDirectory(war)) {
-            root = war.toAbsolutePath().normalize();
-        } else {
-            root = work.resolve("webapp");
-            WarUnpacker.unpack(war, root);
+        WebAppClassLoader loader;
+        try {
+            if (Files.isDirectory(war)) {
+                root = war.toAbsolutePath().normalize();
+            } else {
+                root = work.resolve("webapp");
+                WarUnpacker.unpack(war, root);
+            }
+            loader = new WebAppClassLoader(classpath(root), parent);
+        } catch (DeploymentException | RuntimeException e) {
+            release(work, null);
+            throw e;
         }
-        WebAppClassLoader loader = new WebAppClassLoader(classpath(root), parent);
-        WebXml web = descriptor(root);
+        try {
+            return assemble(war, contextPath, root, work, loader);
+        } catch (DeploymentException | RuntimeException e) {
+            release(work, loader);
+            throw e;
+        }
+    }
+
+    private static Deployment assemble(Path war, String contextPath, Path root, Path work, WebAppClassLoader loader)
+            throws DeploymentException {
+        WebXml web = descriptor(root, Files.isDirectory(war) ? root.resolve("WEB-INF/web.xml").toString()
+                : war + "!/WEB-INF/web.xml");
         if (!web.metadataComplete) {
             for (URL jar : loader.getURLs()) {
                 WebXml fragment = fragmentOf(jar);
@@ -135,6 +161,26 @@ public final class WebAppDeployer {
         return new Deployment(context, root, work, loader);
     }
 
+    private static void release(Path work, WebAppClassLoader loader) {
+        if (loader != null) {
+            try {
+                loader.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot close the class loader of " + work + ": " + e);
+            }
+        }
+        if (!Files.exists(work)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(work)) {
+            for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete the work directory " + work + ": " + e);
+        }
+    }
+
     private static URL[] classpath(Path root) throws DeploymentException {
         List<URL> urls = new ArrayList<>();
         try {
@@ -157,15 +203,16 @@ public final class WebAppDeployer {
         return urls.toArray(new URL[0]);
     }
 
-    private static WebXml descriptor(Path root) throws DeploymentException {
+    /** The application's web.xml; {@code label} names it in errors as the user knows it (inside the .war). */
+    private static WebXml descriptor(Path root, String label) throws DeploymentException {
         Path file = root.resolve("WEB-INF/web.xml");
         if (!Files.exists(file)) {
             return new WebXml();
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return WebXmlParser.parse(in, file.toString());
+            return WebXmlParser.parse(in, label);
         } catch (IOException e) {
-            throw new DeploymentException(file + ": cannot read: " + e.getMessage(), e);
+            throw new DeploymentException(label + ": cannot read: " + e.getMessage(), e);
         }
     }
 

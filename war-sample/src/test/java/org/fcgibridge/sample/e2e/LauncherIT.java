@@ -61,6 +61,30 @@ class LauncherIT {
     }
 
     @Test
+    void legacyCgiScriptsBesideTheWar() throws Exception {
+        Path scripts = Files.createDirectories(dir.resolve("cgi"));
+        Path script = Files.writeString(scripts.resolve("report.sh"), "#!/bin/sh\n"
+                + "printf 'Content-Type: text/plain\\n\\n'\n"
+                + "echo \"script=$SCRIPT_NAME info=$PATH_INFO query=$QUERY_STRING\"\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (RunningBridge bridge = RunningBridge.start(dir, "--http", "0", "--cgi-root", scripts.toString())) {
+            assertTrue(bridge.servingLine().contains("CGI scripts of " + scripts + " under /cgi-bin"),
+                    bridge.servingLine());
+            String base = "http://127.0.0.1:" + bridge.httpPort();
+            HttpResponse<String> report = http.send(HttpRequest.newBuilder(URI.create(base
+                    + "/cgi-bin/report.sh/june?year=2026")).build(), BodyHandlers.ofString());
+            assertEquals(200, report.statusCode(), report.body());
+            assertEquals("script=/cgi-bin/report.sh info=/june query=year=2026\n", report.body());
+            HttpResponse<String> servlet = http.send(HttpRequest.newBuilder(URI.create(base + "/hello")).build(),
+                    BodyHandlers.ofString());
+            assertTrue(servlet.body().contains("Hello, world!"), "the WAR still answers the rest");
+            HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(base
+                    + "/cgi-bin/none.sh")).build(), BodyHandlers.ofString());
+            assertEquals(404, missing.statusCode());
+        }
+    }
+
+    @Test
     void sigtermLetsTheRequestInFlightFinishThenExitsZero() throws Exception {
         RunningBridge bridge = RunningBridge.start(dir);
         try (bridge; NginxProcess nginx = NginxProcess.start(dir.resolve("nginx"),

@@ -1,0 +1,318 @@
+package org.fcgibridge.servlet.war;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.fcgibridge.core.client.FcgiResponse;
+import org.fcgibridge.servlet.cli.LauncherAccess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Deploying real (compiled here) web applications: descriptors, annotations, initializers, libraries, failures. */
+class DeploymentTest {
+    private static final String WEB_XML_HEAD = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\"";
+
+    private static final String HELLO = "package app;\n"
+            + "import jakarta.servlet.http.*; import java.io.IOException;\n"
+            + "public class Hello extends HttpServlet {\n"
+            + "  protected void doGet(HttpServletRequest q, HttpServletResponse r) throws IOException {\n"
+            + "    r.setContentType(\"text/plain\");\n"
+            + "    r.getWriter().print(\"hello \" + getInitParameter(\"who\") + \" \"\n"
+            + "        + getServletContext().getInitParameter(\"site\") + \" \"\n"
+            + "        + getServletContext().getAttribute(\"started\"));\n"
+            + "  }\n}\n";
+    private static final String STAMP = "package app;\n"
+            + "import jakarta.servlet.*; import jakarta.servlet.http.*; import java.io.IOException;\n"
+            + "public class Stamp extends HttpFilter {\n"
+            + "  protected void doFilter(HttpServletRequest q, HttpServletResponse r, FilterChain c)\n"
+            + "      throws IOException, ServletException {\n"
+            + "    r.setHeader(\"X-Stamp\", getInitParameter(\"stamp\")); c.doFilter(q, r);\n"
+            + "  }\n}\n";
+    private static final String STARTED = "package app;\n"
+            + "import jakarta.servlet.*;\n"
+            + "public class Started implements ServletContextListener {\n"
+            + "  public void contextInitialized(ServletContextEvent e) {\n"
+            + "    e.getServletContext().setAttribute(\"started\", \"yes\");\n"
+            + "  }\n}\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aWarWithWebXmlOnly() throws Exception {
+        Path war = new WarBuilder(dir)
+                .source("app.Hello", HELLO).source("app.Stamp", STAMP).source("app.Started", STARTED)
+                .webXml(WEB_XML_HEAD + ">\n"
+                        + "<context-param><param-name>site</param-name><param-value>docs</param-value></context-param>\n"
+                        + "<listener><listener-class>app.Started</listener-class></listener>\n"
+                        + "<filter><filter-name>stamp</filter-name><filter-class>app.Stamp</filter-class>\n"
+                        + "  <init-param><param-name>stamp</param-name><param-value>s1</param-value></init-param>"
+                        + "</filter>\n"
+                        + "<filter-mapping><filter-name>stamp</filter-name><url-pattern>/*</url-pattern>"
+                        + "</filter-mapping>\n"
+                        + "<servlet><servlet-name>hello</servlet-name><servlet-class>app.Hello</servlet-class>\n"
+                        + "  <init-param><param-name>who</param-name><param-value>xml</param-value></init-param>\n"
+                        + "  <load-on-startup>1</load-on-startup></servlet>\n"
+                        + "<servlet-mapping><servlet-name>hello</servlet-name><url-pattern>/hello</url-pattern>"
+                        + "</servlet-mapping>\n"
+                        + "<welcome-file-list><welcome-file>start.html</welcome-file></welcome-file-list>\n"
+                        + "<error-page><error-code>404</error-code><location>/missing.html</location></error-page>\n"
+                        + "<mime-mapping><extension>md</extension><mime-type>text/markdown</mime-type>"
+                        + "</mime-mapping>\n"
+                        + "<session-config><session-timeout>7</session-timeout></session-config>\n"
+                        + "</web-app>\n")
+                .file("start.html", "start page").file("missing.html", "not here").file("notes.md", "# notes")
+                .packed("xml-only");
+        try (ServedWar app = new ServedWar(war, "/shop")) {
+            FcgiResponse hello = app.get("/shop/hello");
+            assertEquals(200, hello.status(), hello.stdoutText());
+            assertEquals("hello xml docs yes", hello.bodyText());
+            assertEquals("s1", hello.header("X-Stamp"));
+            assertEquals("start page", app.get("/shop/").bodyText());
+            assertEquals("text/markdown", app.get("/shop/notes.md").header("Content-Type"));
+            FcgiResponse missing = app.get("/shop/nothing");
+            assertEquals(404, missing.status());
+            assertEquals("not here", missing.bodyText());
+            assertEquals(7, app.deployment().context().getSessionTimeout());
+        }
+    }
+
+    @Test
+    void aWarWithAnnotationsOnly() throws Exception {
+        Path war = new WarBuilder(dir)
+                .source("app.Upload", "package app;\n"
+                        + "import jakarta.servlet.*; import jakarta.servlet.annotation.*;\n"
+                        + "import jakarta.servlet.http.*; import java.io.IOException;\n"
+                        + "@WebServlet(urlPatterns = \"/upload\", initParams = @WebInitParam(name = \"n\", value = \"v\"))\n"
+                        + "@MultipartConfig(maxFileSize = 1024)\n"
+                        + "public class Upload extends HttpServlet {\n"
+                        + "  protected void doPost(HttpServletRequest q, HttpServletResponse r)\n"
+                        + "      throws IOException, ServletException {\n"
+                        + "    r.getWriter().print(getInitParameter(\"n\") + \" \" + q.getServletContext()\n"
+                        + "        .getAttribute(\"annotated\") + \" \" + q.getPart(\"f\").getSize());\n"
+                        + "  }\n}\n")
+                .source("app.Mark", "package app;\n"
+                        + "import jakarta.servlet.*; import jakarta.servlet.annotation.*;\n"
+                        + "import jakarta.servlet.http.*; import java.io.IOException;\n"
+                        + "@WebFilter(\"/*\")\n"
+                        + "public class Mark extends HttpFilter {\n"
+                        + "  protected void doFilter(HttpServletRequest q, HttpServletResponse r, FilterChain c)\n"
+                        + "      throws IOException, ServletException {\n"
+                        + "    r.setHeader(\"X-Mark\", \"m\"); c.doFilter(q, r);\n"
+                        + "  }\n}\n")
+                .source("app.Boot", "package app;\n"
+                        + "import jakarta.servlet.*; import jakarta.servlet.annotation.*;\n"
+                        + "@WebListener public class Boot implements ServletContextListener {\n"
+                        + "  public void contextInitialized(ServletContextEvent e) {\n"
+                        + "    e.getServletContext().setAttribute(\"annotated\", \"listener\");\n"
+                        + "  }\n}\n")
+                .packed("annotations-only");
+        try (ServedWar app = new ServedWar(war, "")) {
+            String body = "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\n"
+                    + "0123456789\r\n--b--\r\n";
+            FcgiResponse upload = app.send("POST", "/upload", Map.of("CONTENT_TYPE",
+                    "multipart/form-data; boundary=b"), body);
+            assertEquals(200, upload.status(), upload.stdoutText());
+            assertEquals("v listener 10", upload.bodyText());
+            assertEquals("m", upload.header("X-Mark"));
+        }
+    }
+
+    @Test
+    void metadataCompleteIgnoresTheAnnotations() throws Exception {
+        Path war = new WarBuilder(dir)
+                .source("app.Annotated", "package app;\n"
+                        + "@jakarta.servlet.annotation.WebServlet(\"/annotated\")\n"
+                        + "public class Annotated extends jakarta.servlet.http.HttpServlet { }\n")
+                .webXml(WEB_XML_HEAD + " metadata-complete=\"true\"></web-app>")
+                .packed("complete");
+        try (ServedWar app = new ServedWar(war, "")) {
+            assertEquals(404, app.get("/annotated").status());
+        }
+    }
+
+    @Test
+    void aServletContainerInitializerInALibraryJarGetsItsHandlesTypes() throws Exception {
+        Path war = new WarBuilder(dir)
+                .lib("plugins-1.0.jar", Map.of(
+                        "lib.Plugin", "package lib; public interface Plugin { String name(); }\n",
+                        "lib.Init", "package lib;\n"
+                                + "import jakarta.servlet.*; import jakarta.servlet.annotation.*;\n"
+                                + "import jakarta.servlet.http.*; import java.util.*;\n"
+                                + "@HandlesTypes(Plugin.class)\n"
+                                + "public class Init implements ServletContainerInitializer {\n"
+                                + "  public void onStartup(Set<Class<?>> types, ServletContext context) {\n"
+                                + "    List<String> names = new ArrayList<>();\n"
+                                + "    for (Class<?> type : types) { names.add(type.getName()); }\n"
+                                + "    Collections.sort(names);\n"
+                                + "    context.addServlet(\"plugins\", new HttpServlet() {\n"
+                                + "      protected void doGet(HttpServletRequest q, HttpServletResponse r)\n"
+                                + "          throws java.io.IOException { r.getWriter().print(names); }\n"
+                                + "    }).addMapping(\"/plugins\");\n"
+                                + "  }\n}\n"),
+                        Map.of("META-INF/services/jakarta.servlet.ServletContainerInitializer", "lib.Init\n"))
+                .source("app.Weather", "package app;\n"
+                        + "public class Weather implements lib.Plugin { public String name() { return \"w\"; } }\n")
+                .source("app.Unrelated", "package app; public class Unrelated { }\n")
+                .packed("sci");
+        try (ServedWar app = new ServedWar(war, "")) {
+            FcgiResponse plugins = app.get("/plugins");
+            assertEquals(200, plugins.status(), plugins.stdoutText());
+            assertEquals("[app.Weather]", plugins.bodyText());
+        }
+    }
+
+    @Test
+    void theWebappsOwnVersionOfALibraryWins() throws Exception {
+        assertEquals("from the launcher's class path", com.example.conflict.Greeting.text(), "the parent's version");
+        Path war = new WarBuilder(dir)
+                .lib("greeting-2.0.jar", Map.of("com.example.conflict.Greeting", "package com.example.conflict;\n"
+                        + "public final class Greeting { public static String text() { return \"from WEB-INF/lib\"; } }\n"),
+                        Map.of())
+                .source("app.Greet", "package app;\n"
+                        + "import jakarta.servlet.http.*; import java.io.IOException;\n"
+                        + "@jakarta.servlet.annotation.WebServlet(\"/greet\")\n"
+                        + "public class Greet extends HttpServlet {\n"
+                        + "  protected void doGet(HttpServletRequest q, HttpServletResponse r) throws IOException {\n"
+                        + "    r.getWriter().print(com.example.conflict.Greeting.text() + \"; servlet API from \"\n"
+                        + "        + (HttpServlet.class.getClassLoader() == getClass().getClassLoader() ? \"webapp\"\n"
+                        + "        : \"container\"));\n"
+                        + "  }\n}\n")
+                .packed("conflict");
+        try (ServedWar app = new ServedWar(war, "")) {
+            assertEquals("from WEB-INF/lib; servlet API from container", app.get("/greet").bodyText());
+        }
+    }
+
+    @Test
+    void aWebFragmentOfALibraryJarDeclaresItsServlet() throws Exception {
+        Path war = new WarBuilder(dir)
+                .lib("fragment.jar", Map.of("frag.Status", "package frag;\n"
+                        + "import jakarta.servlet.http.*; import java.io.IOException;\n"
+                        + "public class Status extends HttpServlet {\n"
+                        + "  protected void doGet(HttpServletRequest q, HttpServletResponse r) throws IOException {\n"
+                        + "    r.getWriter().print(\"fragment ok\");\n"
+                        + "  }\n}\n"),
+                        Map.of("META-INF/web-fragment.xml", "<web-fragment xmlns=\"https://jakarta.ee/xml/ns/jakartaee\""
+                                + " version=\"6.0\"><servlet><servlet-name>status</servlet-name>"
+                                + "<servlet-class>frag.Status</servlet-class></servlet><servlet-mapping>"
+                                + "<servlet-name>status</servlet-name><url-pattern>/status</url-pattern>"
+                                + "</servlet-mapping></web-fragment>"))
+                .packed("fragment");
+        try (ServedWar app = new ServedWar(war, "")) {
+            assertEquals("fragment ok", app.get("/status").bodyText());
+        }
+    }
+
+    @Test
+    void theSameWarPackedAndExplodedAnswersAlike() throws Exception {
+        WarBuilder builder = new WarBuilder(dir).source("app.Hello", HELLO).source("app.Started", STARTED)
+                .webXml(WEB_XML_HEAD + "><listener><listener-class>app.Started</listener-class></listener>"
+                        + "<servlet><servlet-name>h</servlet-name><servlet-class>app.Hello</servlet-class></servlet>"
+                        + "<servlet-mapping><servlet-name>h</servlet-name><url-pattern>/h/*</url-pattern>"
+                        + "</servlet-mapping></web-app>")
+                .file("index.html", "<p>index</p>").file("css/site.css", "p{}");
+        Path exploded = builder.exploded();
+        Path packed = builder.packed("both");
+        for (String uri : new String[] {"/h/x", "/", "/css/site.css", "/nothing", "/WEB-INF/web.xml"}) {
+            FcgiResponse fromExploded;
+            FcgiResponse fromPacked;
+            try (ServedWar app = new ServedWar(exploded, "")) {
+                fromExploded = app.get(uri);
+            }
+            try (ServedWar app = new ServedWar(packed, "")) {
+                fromPacked = app.get(uri);
+            }
+            assertEquals(fromExploded.status(), fromPacked.status(), uri);
+            assertEquals(fromExploded.bodyText(), fromPacked.bodyText(), uri);
+            assertEquals(fromExploded.header("Content-Type"), fromPacked.header("Content-Type"), uri);
+        }
+        try (ServedWar app = new ServedWar(packed, "")) {
+            assertEquals("hello null null yes", app.get("/h/x").bodyText());
+            assertEquals(404, app.get("/WEB-INF/web.xml").status(), "WEB-INF is never served");
+        }
+    }
+
+    @Test
+    void undeployingDeletesTheUnpackedWar() throws Exception {
+        Path war = new WarBuilder(dir).source("app.Hello", HELLO).packed("temp");
+        Path work;
+        try (ServedWar app = new ServedWar(war, "")) {
+            work = app.deployment().workDirectory();
+            assertTrue(Files.isDirectory(work.resolve("webapp/WEB-INF/classes/app")));
+        }
+        assertFalse(Files.exists(work), "the work directory is gone");
+    }
+
+    @Test
+    void aBrokenWebXmlNamesTheFileAndTheLine() throws Exception {
+        Path war = new WarBuilder(dir).webXml(WEB_XML_HEAD + ">\n<servlet>\n<servlet-name>x</servlet-name>\n"
+                + "</web-app>\n").packed("broken");
+        DeploymentException e = assertThrows(DeploymentException.class,
+                () -> WebAppDeployer.deploy(war, "", getClass().getClassLoader()));
+        assertTrue(e.getMessage().startsWith(war + "!/WEB-INF/web.xml:5:"), e.getMessage());
+        assertTrue(e.getMessage().contains("\"servlet\" must be terminated"), e.getMessage());
+
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = LauncherAccess.run(new String[] {"--war", war.toString(), "--listen", "127.0.0.1:0"},
+                new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, status);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.startsWith("fcgi-bridge: cannot deploy: " + war + "!/WEB-INF/web.xml:5:"), message);
+    }
+
+    @Test
+    void aServletClassThatIsNotInTheWarIsNamed() throws Exception {
+        Path war = new WarBuilder(dir).webXml(WEB_XML_HEAD + "><servlet><servlet-name>x</servlet-name>"
+                + "<servlet-class>app.Gone</servlet-class></servlet></web-app>").packed("gone");
+        DeploymentException e = assertThrows(DeploymentException.class,
+                () -> WebAppDeployer.deploy(war, "", getClass().getClassLoader()));
+        assertTrue(e.getMessage().contains("gone.war") && e.getMessage().contains("app.Gone"), e.getMessage());
+    }
+
+    @Test
+    void aFailingListenerStopsTheDeployment() throws Exception {
+        Path war = new WarBuilder(dir).source("app.Fails", "package app;\n"
+                + "@jakarta.servlet.annotation.WebListener\n"
+                + "public class Fails implements jakarta.servlet.ServletContextListener {\n"
+                + "  public void contextInitialized(jakarta.servlet.ServletContextEvent e) {\n"
+                + "    throw new IllegalStateException(\"no database\");\n"
+                + "  }\n}\n").packed("fails");
+        DeploymentException e = assertThrows(DeploymentException.class,
+                () -> WebAppDeployer.deploy(war, "", getClass().getClassLoader()));
+        assertTrue(e.getMessage().contains("fails.war") && e.getMessage().contains("no database"), e.getMessage());
+    }
+
+    @Test
+    void anEntryThatEscapesTheDeploymentDirectoryIsRefused() throws Exception {
+        Path war = dir.resolve("slip.war");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(war))) {
+            zip.putNextEntry(new ZipEntry("../../evil.txt"));
+            zip.write("x".getBytes(StandardCharsets.US_ASCII));
+            zip.closeEntry();
+        }
+        DeploymentException e = assertThrows(DeploymentException.class,
+                () -> WebAppDeployer.deploy(war, "", getClass().getClassLoader()));
+        assertTrue(e.getMessage().contains("../../evil.txt"), e.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotAWarIsRefused() throws Exception {
+        Path war = Files.writeString(dir.resolve("text.war"), "not a zip");
+        DeploymentException e = assertThrows(DeploymentException.class,
+                () -> WebAppDeployer.deploy(war, "", getClass().getClassLoader()));
+        assertTrue(e.getMessage().startsWith(war.toString()), e.getMessage());
+    }
+}
