@@ -10,10 +10,12 @@
 #   - hello.sh through fcgi-core's CGI runner (java -jar fcgi-core.jar cgi) and through fcgiwrap -c 4
 # each with fastcgi_keep_conn on (upstream keepalive) and off (nginx's default: a connection per request), in
 # alternating rounds; the median round counts. Then a 1 GiB POST streamed through nginx to a handler and to a servlet,
-# each in a JVM with -Xmx64m.
+# each in a JVM with -Xmx64m. Then startup: from starting the JVM to the war-sample's first answer of /hello, for the
+# launcher behind nginx (plain, and with an AppCDS archive) and for Jetty 12 deploying the same WAR (bench/startup.py).
 #
 # Settings (environment): DURATION=10 (s per run) ROUNDS=3 CONNECTIONS=64 JAVA_HOME (JVM of the servers)
 #   UPLOAD_MIB=1024 (the large POST; 0 skips it) TARGETS="core bridge jetty php cgi fcgiwrap" (which backends)
+#   STARTUP_RUNS=7 (JVM starts per startup measurement; 0 skips them)
 # Results: bench/target/results.md (a table with ratios), raw wrk output beside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,13 +24,14 @@ DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 UPLOAD_MIB=${UPLOAD_MIB:-1024}
+STARTUP_RUNS=${STARTUP_RUNS:-7}
 TARGETS=${TARGETS:-core bridge jetty php cgi fcgiwrap}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 OUT=$ROOT/bench/target
 RUN=$OUT/run
 CORE_PORT=19001 JETTY_PORT=19002 PHP_PORT=19003 COUNT_PORT=19004 CGI_PORT=19005 FCGIWRAP_PORT=19006
-BRIDGE_PORT=19007 SERVLET_UPLOAD_PORT=19008
-NGINX_PORT=18080
+BRIDGE_PORT=19007 SERVLET_UPLOAD_PORT=19008 STARTUP_PORT=19009 JETTY_WAR_PORT=19010
+NGINX_PORT=18080 NGINX_STARTUP_PORT=18081
 
 need=()
 for package in nginx-light php-fpm wrk curl fcgiwrap; do
@@ -41,10 +44,12 @@ fi
 PHP_FPM=$(ls /usr/sbin/php-fpm* | head -n 1)
 
 echo "== building"
-mvn -B -ntp -q -DskipTests install -pl fcgi-core,fcgi-servlet-bridge -am
+mvn -B -ntp -q -DskipTests install -pl fcgi-core,fcgi-servlet-bridge,war-sample -am
 (cd bench/peers && mvn -B -ntp -q -DskipTests package)
 CORE_JAR=$(ls "$ROOT"/fcgi-core/target/fcgi-core-*.jar | grep -v -e tests -e sources | head -n 1)
 PEERS_CP="$ROOT/bench/peers/target/classes:$ROOT/bench/peers/target/lib/*"
+LAUNCHER_JAR=$ROOT/fcgi-servlet-bridge/target/fcgi-bridge.jar
+SAMPLE_WAR=$ROOT/war-sample/target/war-sample.war
 
 rm -rf "$RUN"; mkdir -p "$RUN"/{nginx,php,cgi-bin}
 pids=()
@@ -130,6 +135,10 @@ http {
     location /fcgiwrap/close/ { $script fastcgi_pass 127.0.0.1:$FCGIWRAP_PORT; }
     location /count/ { $fcgi fastcgi_request_buffering off; fastcgi_read_timeout 600s; fastcgi_pass 127.0.0.1:$COUNT_PORT; }
   }
+  server {
+    listen 127.0.0.1:$NGINX_STARTUP_PORT;
+    location / { include /etc/nginx/fastcgi_params; fastcgi_pass 127.0.0.1:$STARTUP_PORT; }
+  }
 }
 NGINX
 start nginx nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf"
@@ -206,6 +215,31 @@ if [ "$UPLOAD_MIB" -gt 0 ]; then
   printf '  %s\n' "${uploads[@]}"
 fi
 
+startups=()
+if [ "$STARTUP_RUNS" -gt 0 ]; then
+  echo "== startup: JVM start to the war-sample's first 200 for /hello, $STARTUP_RUNS starts each"
+  launcher=("$JAVA" -jar "$LAUNCHER_JAR" --war "$SAMPLE_WAR" --listen 127.0.0.1:$STARTUP_PORT)
+  startup() { # label url command... -> "label: median ms (runs)"
+    local label=$1 url=$2; shift 2
+    local times; times=$(python3 "$ROOT/bench/startup.py" "$url" "$STARTUP_RUNS" "$@")
+    echo "$label ${times%% *} ${times#* }"
+  }
+  startups+=("$(startup bridge "http://127.0.0.1:$NGINX_STARTUP_PORT/hello" "${launcher[@]}")")
+  # an AppCDS archive of the classes one start and a few requests load (docs/deployment.md)
+  rm -f "$RUN/bridge.jsa"
+  "$JAVA" -XX:ArchiveClassesAtExit="$RUN/bridge.jsa" -jar "$LAUNCHER_JAR" --war "$SAMPLE_WAR" \
+    --listen 127.0.0.1:$STARTUP_PORT >"$RUN/cds.log" 2>&1 &
+  cds_pid=$!
+  wait_port $STARTUP_PORT
+  for path in / /hello /api/items /counter /css/sample.css; do curl -s -o /dev/null "http://127.0.0.1:$NGINX_STARTUP_PORT$path"; done
+  kill "$cds_pid"; wait "$cds_pid" || true
+  startups+=("$(startup bridge+AppCDS "http://127.0.0.1:$NGINX_STARTUP_PORT/hello" "$JAVA" \
+    -XX:SharedArchiveFile="$RUN/bridge.jsa" "${launcher[@]:1}")")
+  startups+=("$(startup jetty-war "http://127.0.0.1:$JETTY_WAR_PORT/hello" "$JAVA" -cp "$PEERS_CP" \
+    org.fcgibridge.bench.JettyWarPeer "$SAMPLE_WAR" $JETTY_WAR_PORT)")
+  printf '  %s\n' "${startups[@]}"
+fi
+
 median() { # label field
   awk -v l="$1" -v f="$2" '$1 == l { print $f }' "$RUN/results.txt" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
 }
@@ -235,6 +269,19 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; els
       done
     done ;;
   esac
+  if [ ${#startups[@]} -gt 0 ]; then
+    echo
+    echo "Startup: from starting the JVM to the war-sample's first 200 for /hello (median of $STARTUP_RUNS starts; the"
+    echo "bridge asked through nginx, Jetty 12.0.25 deploying the same WAR and asked over HTTP directly):"
+    echo
+    echo "| server | ms to the first answer (median) | every start, ms | vs Jetty |"
+    echo "|---|---|---|---|"
+    jetty_ms=$(printf '%s\n' "${startups[@]}" | awk '$1 == "jetty-war" { print $2 }')
+    for line in "${startups[@]}"; do
+      read -r label ms all <<<"$line"
+      echo "| $label | $ms | $all | $(ratio "$jetty_ms" "$ms") faster |"
+    done
+  fi
   if [ ${#uploads[@]} -gt 0 ]; then
     echo
     echo "Large upload (${UPLOAD_MIB} MiB streamed through nginx, the receiving JVM run with -Xmx64m):"
