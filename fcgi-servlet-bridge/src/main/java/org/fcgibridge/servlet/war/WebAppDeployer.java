@@ -267,7 +267,7 @@ public final class WebAppDeployer {
             }
             if (servlet.className == null) {
                 throw new IllegalArgumentException("servlet " + servlet.name + " is a JSP (" + servlet.jspFile
-                        + "): JSP needs the Jetty engine (--engine jetty)");
+                        + "): the standalone engine does not compile JSP pages");
             }
             ServletRegistration.Dynamic registration = context.addServlet(servlet.name,
                     load(loader, servlet.className, Servlet.class, source));
