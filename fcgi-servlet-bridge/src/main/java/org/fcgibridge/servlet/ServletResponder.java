@@ -1,6 +1,7 @@
 package org.fcgibridge.servlet;
 
 import java.io.IOException;
+import java.util.Map;
 import org.fcgibridge.core.runner.FcgiExchange;
 import org.fcgibridge.core.runner.FcgiHandler;
 import org.fcgibridge.servlet.container.BridgeServletContext;
@@ -8,6 +9,7 @@ import org.fcgibridge.servlet.container.DefaultErrorPage;
 import org.fcgibridge.servlet.http.BadRequestException;
 import org.fcgibridge.servlet.http.BridgeResponse;
 import org.fcgibridge.servlet.http.CgiRequest;
+import org.fcgibridge.servlet.http.ParamsView;
 
 /**
  * The FastCGI handler that runs a web application: each request's params become an HttpServletRequest, its STDIN the
@@ -23,6 +25,16 @@ import org.fcgibridge.servlet.http.CgiRequest;
  * }</pre>
  */
 public final class ServletResponder implements FcgiHandler {
+    /**
+     * The request attribute that names the FastCGI role of the request: "RESPONDER", "AUTHORIZER" (the web server
+     * asks whether to serve the request: status 200 allows it, and {@code Variable-NAME} response headers go to the
+     * web server; any other response is sent to the client) or "FILTER".
+     */
+    public static final String ROLE_ATTRIBUTE = "org.fcgibridge.fcgi.role";
+
+    /** The request attribute that holds every FastCGI param of the request, an unmodifiable {@code Map<String, String>}. */
+    public static final String PARAMS_ATTRIBUTE = "org.fcgibridge.fcgi.params";
+
     private static final System.Logger LOG = System.getLogger(ServletResponder.class.getName());
 
     private final BridgeServletContext context;
@@ -65,13 +77,15 @@ public final class ServletResponder implements FcgiHandler {
             response.complete();
             return 0;
         }
+        Map<String, Object> attributes = Map.of(ROLE_ATTRIBUTE, exchange.role().name(),
+                PARAMS_ATTRIBUTE, new ParamsView(exchange.params()));
         if (accessLog == null) {
-            context.service(request, exchange.stdin(), exchange.stdout());
+            context.service(request, attributes, exchange.stdin(), exchange.stdout());
             return 0;
         }
         long start = System.nanoTime();
         CountingOutputStream out = new CountingOutputStream(exchange.stdout());
-        int status = context.service(request, exchange.stdin(), out);
+        int status = context.service(request, attributes, exchange.stdin(), out);
         String query = request.queryString();
         accessLog.log(request.remoteAddr(), request.remoteUser(), request.method(),
                 request.rawPath() + (query == null ? "" : "?" + query), request.protocol(), status, out.count(),

@@ -13,13 +13,10 @@ import java.util.Map;
  * generated config: the caller's content (a VirtualHost, ProxyPass lines...) after the modules and the globals every
  * test needs. {@code 127.0.0.1:PORT} in the content becomes the address Apache listens on.
  */
-public final class ApacheProcess implements AutoCloseable {
+public final class ApacheProcess {
     private static final String MODULES = "/usr/lib/apache2/modules/";
 
-    private final WebServerProcess server;
-
-    private ApacheProcess(WebServerProcess server) {
-        this.server = server;
+    private ApacheProcess() {
     }
 
     /** The apache2 binary, or a skipped test that says how to install it. */
@@ -31,7 +28,7 @@ public final class ApacheProcess implements AutoCloseable {
     }
 
     /** Starts Apache; {@code content} is appended to the global config. */
-    public static ApacheProcess start(Path dir, String content) throws IOException, InterruptedException {
+    public static WebServer start(Path dir, String content) throws IOException, InterruptedException {
         Path apache = binary();
         int port = NginxProcess.freePort();
         Files.createDirectories(dir);
@@ -50,25 +47,11 @@ public final class ApacheProcess implements AutoCloseable {
                 content.replace("127.0.0.1:PORT", "127.0.0.1:" + port), "");
         Path conf = dir.resolve("httpd.conf");
         Files.writeString(conf, config);
-        return new ApacheProcess(WebServerProcess.start(List.of(apache.toString(), "-d", dir.toString(), "-f",
-                conf.toString(), "-DFOREGROUND"), Map.of(), dir, dir.resolve("error.log"), port));
+        return WebServerProcess.start(List.of(apache.toString(), "-d", dir.toString(), "-f",
+                conf.toString(), "-DFOREGROUND"), Map.of(), dir, dir.resolve("error.log"), port);
     }
 
     private static String module(String name) {
         return "LoadModule " + name + "_module " + MODULES + "mod_" + name + ".so";
-    }
-
-    public int port() {
-        return server.port();
-    }
-
-    /** Apache's error log, for failure messages. */
-    public String errorLog() {
-        return server.errorLog();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        server.close();
     }
 }

@@ -13,11 +13,8 @@ import java.util.Map;
  * fastcgi.server) after the globals every test needs. {@code server.port = PORT} in the content, or its absence, makes
  * lighttpd listen on a free loopback port.
  */
-public final class LighttpdProcess implements AutoCloseable {
-    private final WebServerProcess server;
-
-    private LighttpdProcess(WebServerProcess server) {
-        this.server = server;
+public final class LighttpdProcess {
+    private LighttpdProcess() {
     }
 
     /** The lighttpd binary, or a skipped test that says how to install it. */
@@ -27,13 +24,16 @@ public final class LighttpdProcess implements AutoCloseable {
         return lighttpd;
     }
 
-    /** Starts lighttpd; {@code content} follows the globals, so it may override them. */
-    public static LighttpdProcess start(Path dir, String content) throws IOException, InterruptedException {
+    /**
+     * Starts lighttpd; {@code content} follows the globals (a document root of its own replaces the test's, its
+     * server.port and server.bind are dropped).
+     */
+    public static WebServer start(Path dir, String content) throws IOException, InterruptedException {
         Path lighttpd = binary();
         int port = NginxProcess.freePort();
         Files.createDirectories(dir.resolve("www"));
         String config = String.join("\n",
-                "server.document-root = \"" + dir.resolve("www") + "\"",
+                content.contains("server.document-root") ? "" : "server.document-root = \"" + dir.resolve("www") + "\"",
                 "server.bind = \"127.0.0.1\"",
                 "server.port = " + port,
                 "server.errorlog = \"" + dir.resolve("error.log") + "\"",
@@ -42,21 +42,7 @@ public final class LighttpdProcess implements AutoCloseable {
                 content.replaceAll("(?m)^\\s*server\\.(port|bind)\\s*=.*$", ""), "");
         Path conf = dir.resolve("lighttpd.conf");
         Files.writeString(conf, config);
-        return new LighttpdProcess(WebServerProcess.start(List.of(lighttpd.toString(), "-D", "-f", conf.toString()),
-                Map.of(), dir, dir.resolve("error.log"), port));
-    }
-
-    public int port() {
-        return server.port();
-    }
-
-    /** lighttpd's error log, for failure messages. */
-    public String errorLog() {
-        return server.errorLog();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        server.close();
+        return WebServerProcess.start(List.of(lighttpd.toString(), "-D", "-f", conf.toString()),
+                Map.of(), dir, dir.resolve("error.log"), port);
     }
 }

@@ -13,7 +13,7 @@ import java.util.Map;
  * A real nginx, started on loopback from a generated config in a directory of the test's, stopped on close. The
  * config is the caller's http-level content (upstreams and a server block) wrapped in what every test needs.
  */
-public final class NginxProcess implements AutoCloseable {
+public final class NginxProcess implements WebServer {
     private final WebServerProcess server;
 
     private NginxProcess(WebServerProcess server) {
@@ -66,11 +66,13 @@ public final class NginxProcess implements AutoCloseable {
                 conf.toString()), Map.of(), dir, dir.resolve("error.log"), port));
     }
 
+    @Override
     public int port() {
         return server.port();
     }
 
     /** nginx's error log, for failure messages. */
+    @Override
     public String errorLog() {
         return server.errorLog();
     }

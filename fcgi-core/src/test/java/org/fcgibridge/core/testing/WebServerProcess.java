@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * A real web server (nginx, Apache httpd, lighttpd...) run in the foreground from a config the test wrote, listening
  * on a loopback port; stopped with SIGTERM on close. The caller's config must log errors to {@code errorLog}.
  */
-public final class WebServerProcess implements AutoCloseable {
+public final class WebServerProcess implements WebServer {
     private final Process process;
     private final Path dir;
     private final Path errorLog;
@@ -59,11 +59,12 @@ public final class WebServerProcess implements AutoCloseable {
         throw new IOException(name + " did not listen on " + port + ": " + errorLog());
     }
 
+    @Override
     public int port() {
         return port;
     }
 
-    /** The server's error log, for failure messages. */
+    @Override
     public String errorLog() {
         try {
             return Files.readString(errorLog);

@@ -96,9 +96,10 @@ public final class BridgeRequest implements HttpServletRequest {
                     PathMatch mapping) {
     }
 
-    BridgeRequest(BridgeServletContext context, CgiRequest cgi, InputStream body, BridgeResponse response,
-                  PathMatch match) {
+    BridgeRequest(BridgeServletContext context, CgiRequest cgi, Map<String, Object> initialAttributes,
+                  InputStream body, BridgeResponse response, PathMatch match) {
         this.context = context;
+        this.attributes.putAll(initialAttributes);
         this.cgi = cgi;
         this.body = body;
         this.response = response;

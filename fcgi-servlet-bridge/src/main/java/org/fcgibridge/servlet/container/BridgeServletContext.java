@@ -260,7 +260,18 @@ public final class BridgeServletContext implements ServletContext {
      * @throws IOException if the web server went away
      */
     public int service(CgiRequest request, InputStream body, OutputStream out) throws IOException {
-        return Invocation.run(this, request, body, out);
+        return service(request, Map.of(), body, out);
+    }
+
+    /**
+     * Runs one request, which starts with these request attributes (non-null values).
+     *
+     * @return the response's status
+     * @throws IOException if the web server went away
+     */
+    public int service(CgiRequest request, Map<String, Object> attributes, InputStream body, OutputStream out)
+            throws IOException {
+        return Invocation.run(this, request, attributes, body, out);
     }
 
     // ---- registration (also from initializers and listeners)

@@ -34,8 +34,8 @@ final class Invocation {
         this.response = response;
     }
 
-    static int run(BridgeServletContext context, CgiRequest cgi, InputStream body, OutputStream out)
-            throws IOException {
+    static int run(BridgeServletContext context, CgiRequest cgi, Map<String, Object> attributes, InputStream body,
+                   OutputStream out) throws IOException {
         BridgeResponse response = new BridgeResponse(out, cgi.method().equals("HEAD"), redirectBase(cgi));
         if (context.getResponseCharacterEncoding() != null) {
             response.setDefaultCharacterEncoding(context.getResponseCharacterEncoding());
@@ -55,7 +55,7 @@ final class Invocation {
         }
         String pathInContext = path.substring(contextPath.length());
         PathMatch match = context.mappings().match(pathInContext);
-        BridgeRequest request = new BridgeRequest(context, cgi, body, response, match);
+        BridgeRequest request = new BridgeRequest(context, cgi, attributes, body, response, match);
         new Invocation(context, request, response).run(match);
         return response.getStatus();
     }

@@ -81,7 +81,9 @@ public record CgiRequest(String method, String scheme, String protocol, String r
             } catch (NumberFormatException e) {
                 throw new BadRequestException("CONTENT_LENGTH is not a number: " + contentLengthText);
             }
-            if (contentLength < 0) {
+            if (contentLength == -1) {
+                contentLengthText = null; // Caddy's word for a chunked body: no header, the body is all of STDIN
+            } else if (contentLength < 0) {
                 throw new BadRequestException("CONTENT_LENGTH is negative");
             }
         }

@@ -172,10 +172,25 @@ class CgiRequestTest {
         badLength.put("REQUEST_URI", "/");
         badLength.put("CONTENT_LENGTH", "twelve");
         assertThrows(BadRequestException.class, () -> map(badLength));
+        Map<String, String> negativeLength = base();
+        negativeLength.put("REQUEST_URI", "/");
+        negativeLength.put("CONTENT_LENGTH", "-2");
+        assertThrows(BadRequestException.class, () -> map(negativeLength));
         Map<String, String> badMethod = base();
         badMethod.put("REQUEST_METHOD", "GE T");
         badMethod.put("REQUEST_URI", "/");
         assertThrows(BadRequestException.class, () -> map(badMethod));
+    }
+
+    @Test
+    void caddysMinusOneIsAChunkedBodyOfUnknownLength() throws Exception {
+        Map<String, String> p = base();
+        p.put("REQUEST_METHOD", "POST");
+        p.put("REQUEST_URI", "/api");
+        p.put("CONTENT_LENGTH", "-1");
+        CgiRequest r = map(p);
+        assertEquals(-1, r.contentLength());
+        assertNull(r.headers().get("content-length"));
     }
 
     @Test

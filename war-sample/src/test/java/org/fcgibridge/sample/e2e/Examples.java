@@ -18,10 +18,11 @@ final class Examples {
     /** The example with the documented bridge address, 127.0.0.1:9000, replaced by {@code bridgePort}'s. */
     static String pointedAt(String name, int bridgePort) throws IOException {
         String text = read(name);
-        if (!text.contains("127.0.0.1:9000") && !text.contains("\"port\" => 9000")) {
+        if (!text.contains("127.0.0.1:9000") && !text.contains("\"port\" => 9000") && !text.contains("port: 9000")) {
             throw new AssertionError(name + " no longer names the bridge at 127.0.0.1:9000");
         }
         return text.replace("127.0.0.1:9000", "127.0.0.1:" + bridgePort)
-                .replace("\"port\" => 9000", "\"port\" => " + bridgePort);
+                .replace("\"port\" => 9000", "\"port\" => " + bridgePort)
+                .replace("port: 9000", "port: " + bridgePort);
     }
 }

@@ -26,6 +26,7 @@ import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.testing.LighttpdProcess;
 import org.fcgibridge.core.testing.NginxProcess;
 import org.fcgibridge.core.testing.Peers;
+import org.fcgibridge.core.testing.WebServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +40,8 @@ class LauncherIT {
     @Test
     void theHttpFrontServesTheSampleThroughFastCgi() throws Exception {
         try (RunningBridge bridge = RunningBridge.start(dir, "--http", "0", "--access-log", "-")) {
-            assertTrue(bridge.servingLine().contains("war-sample.war (context path \"\", 10 servlets"),
+            assertTrue(bridge.servingLine().matches(".*war-sample\\.war \\(context path \"\", \\d+ servlets, "
+                    + "standalone engine\\) on 127\\.0\\.0\\.1:\\d+, HTTP front on http://127\\.0\\.0\\.1:\\d+/"),
                     bridge.servingLine());
             HttpResponse<String> hello = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + bridge.httpPort() + "/hello?name=curl")).build(),
@@ -62,11 +64,7 @@ class LauncherIT {
 
     @Test
     void legacyCgiScriptsBesideTheWar() throws Exception {
-        Path scripts = Files.createDirectories(dir.resolve("cgi"));
-        Path script = Files.writeString(scripts.resolve("report.sh"), "#!/bin/sh\n"
-                + "printf 'Content-Type: text/plain\\n\\n'\n"
-                + "echo \"script=$SCRIPT_NAME info=$PATH_INFO query=$QUERY_STRING\"\n");
-        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path scripts = RunningBridge.scripts(dir);
         try (RunningBridge bridge = RunningBridge.start(dir, "--http", "0", "--cgi-root", scripts.toString())) {
             assertTrue(bridge.servingLine().contains("CGI scripts of " + scripts + " under /cgi-bin"),
                     bridge.servingLine());
@@ -124,7 +122,7 @@ class LauncherIT {
                 .replace("/opt/fcgi-bridge/app.war", RunningBridge.sampleWar().toAbsolutePath().toString())
                 .replace("--listen fd:0", "--listen fd:0 " + marker);
         // the context path makes the spawned JVM findable by its command line; fix-root-scriptname keeps "/"
-        try (LighttpdProcess lighttpd = LighttpdProcess.start(dir.resolve("lighttpd"), config)) {
+        try (WebServer lighttpd = LighttpdProcess.start(dir.resolve("lighttpd"), config)) {
             HttpResponse<String> hello = awaitOk(URI.create("http://127.0.0.1:" + lighttpd.port() + "/"
                     + dir.getFileName() + "/hello?name=lighttpd"), lighttpd::errorLog);
             assertTrue(hello.body().contains("<h1>Hello, lighttpd!</h1>"), hello.body());

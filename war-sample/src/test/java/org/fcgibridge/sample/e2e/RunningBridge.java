@@ -1,7 +1,9 @@
 package org.fcgibridge.sample.e2e;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -43,9 +45,28 @@ final class RunningBridge implements AutoCloseable {
         return command;
     }
 
-    /** Starts the launcher on the war-sample, listening on a free loopback port, plus {@code extra} arguments. */
+    /**
+     * A directory of legacy CGI scripts for {@code --cgi-root}: {@code report.sh} answers
+     * "script=SCRIPT_NAME info=PATH_INFO query=QUERY_STRING".
+     */
+    static Path scripts(Path dir) throws IOException {
+        Path scripts = Files.createDirectories(dir.resolve("cgi"));
+        Path report = Files.writeString(scripts.resolve("report.sh"), "#!/bin/sh\n"
+                + "printf 'Content-Type: text/plain\\n\\n'\n"
+                + "echo \"script=$SCRIPT_NAME info=$PATH_INFO query=$QUERY_STRING\"\n");
+        Files.setPosixFilePermissions(report, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return scripts;
+    }
+
+    /**
+     * Starts the launcher on the war-sample with {@code extra} arguments, listening on a free loopback port unless
+     * they say {@code --listen}.
+     */
     static RunningBridge start(Path dir, String... extra) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("--war", sampleWar().toString(), "--listen", "127.0.0.1:0"));
+        List<String> args = new ArrayList<>(List.of("--war", sampleWar().toString()));
+        if (!List.of(extra).contains("--listen")) {
+            args.addAll(List.of("--listen", "127.0.0.1:0"));
+        }
         args.addAll(List.of(extra));
         JavaProcess process = JavaProcess.start(command(args.toArray(String[]::new)), dir.resolve("bridge.stderr"));
         try {

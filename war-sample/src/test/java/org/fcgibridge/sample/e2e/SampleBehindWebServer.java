@@ -21,22 +21,67 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fcgibridge.sample.DownloadServlet;
+import java.nio.file.Path;
+import org.fcgibridge.core.testing.WebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a user of the war-sample sees through a real web server in front of the real launcher: every feature of the
- * sample, over HTTP. Each subclass starts one web server, configured from docs/examples.
+ * The interoperability suite: what a user of the war-sample sees through a real web server in front of the real
+ * launcher, every feature of the sample plus legacy CGI, over HTTP. Each subclass is one web server variant, started
+ * from its configuration in docs/examples; {@link InteropMatrix} records the results.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(InteropMatrix.class)
 abstract class SampleBehindWebServer {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private RunningBridge bridge;
+    private WebServer webServer;
 
-    /** The port the web server listens on (HTTP). */
-    abstract int port();
+    /**
+     * Starts the bridge this variant talks to (null when the web server starts it itself). The default: the
+     * war-sample on a loopback TCP port, with the CGI scripts of {@link RunningBridge#scripts}.
+     */
+    RunningBridge startBridge(Path dir) throws Exception {
+        return RunningBridge.start(dir, "--cgi-root", RunningBridge.scripts(dir).toString());
+    }
 
-    /** The web server's error log, for failure messages. */
-    abstract String errorLog();
+    /** Null if the web server takes request bodies with a length only; else why not (the check is then skipped). */
+    String refusesChunkedRequestBodies() {
+        return null;
+    }
+
+    /** Starts the web server of this variant, configured for {@code bridge}; skips (assumption) if it is missing. */
+    abstract WebServer startWebServer(Path dir, RunningBridge bridge) throws Exception;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        bridge = startBridge(dir);
+        webServer = startWebServer(dir, bridge);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (webServer != null) {
+            webServer.close();
+        }
+        if (bridge != null) {
+            bridge.close();
+        }
+    }
+
+    int port() {
+        return webServer.port();
+    }
+
+    String errorLog() {
+        return webServer.errorLog();
+    }
 
     URI uri(String target) {
         return URI.create("http://127.0.0.1:" + port() + target);
@@ -48,6 +93,7 @@ abstract class SampleBehindWebServer {
     }
 
     @Test
+    @DisplayName("a servlet page, a filter")
     void helloPage() throws Exception {
         HttpResponse<String> hello = get("/hello?name=Ann%20Lee");
         assertEquals(200, hello.statusCode(), errorLog());
@@ -57,6 +103,7 @@ abstract class SampleBehindWebServer {
     }
 
     @Test
+    @DisplayName("welcome file, static file, 304")
     void welcomeFileAndStaticFilesWithConditionalGet() throws Exception {
         HttpResponse<String> index = get("/");
         assertEquals(200, index.statusCode());
@@ -73,6 +120,7 @@ abstract class SampleBehindWebServer {
     }
 
     @Test
+    @DisplayName("JSON API: POST PUT DELETE, Location")
     void jsonApiCreateReadUpdateDelete() throws Exception {
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(uri("/api/items"))
                 .header("Content-Type", "application/json")
@@ -108,6 +156,7 @@ abstract class SampleBehindWebServer {
     }
 
     @Test
+    @DisplayName("form post (UTF-8), 400")
     void formPostInUtf8() throws Exception {
         HttpResponse<String> thanks = http.send(HttpRequest.newBuilder(uri("/form"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -122,8 +171,9 @@ abstract class SampleBehindWebServer {
     }
 
     @Test
+    @DisplayName("20 MB multipart upload")
     void multipartUploadArrivesWhole() throws Exception {
-        byte[] file = new byte[3 * 1024 * 1024 + 17];
+        byte[] file = new byte[20 * 1024 * 1024 + 17];
         new Random(5).nextBytes(file);
         String boundary = "sample-boundary-7d1";
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -141,6 +191,7 @@ abstract class SampleBehindWebServer {
     }
 
     @Test
+    @DisplayName("cookie and session round trip")
     void sessionCounterFollowsTheCookie() throws Exception {
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         HttpRequest counter = HttpRequest.newBuilder(uri("/counter")).build();
@@ -156,6 +207,7 @@ abstract class SampleBehindWebServer {
     }
 
     @Test
+    @DisplayName("20 MB streamed download")
     void streamedDownloadIsExact() throws Exception {
         int size = 20 * 1024 * 1024 + 3;
         HttpResponse<InputStream> download = http.send(HttpRequest.newBuilder(uri("/download?size=" + size)).build(),
@@ -180,6 +232,7 @@ abstract class SampleBehindWebServer {
     }
 
     @Test
+    @DisplayName("404 and 500 error pages")
     void errorPagesOfTheApplication() throws Exception {
         HttpResponse<String> missing = get("/no/such/page");
         assertEquals(404, missing.statusCode());
@@ -191,6 +244,7 @@ abstract class SampleBehindWebServer {
     }
 
     @Test
+    @DisplayName("streamed response (server-sent events)")
     void serverSentEventsArriveAsTheyAreSent() throws Exception {
         HttpResponse<InputStream> events = http.send(HttpRequest.newBuilder(uri("/events?count=10")).build(),
                 BodyHandlers.ofInputStream());
@@ -207,6 +261,51 @@ abstract class SampleBehindWebServer {
             assertTrue(Duration.ofNanos(lastAt - firstAt).toMillis() >= 500,
                     "the first event arrived only with the last");
         }
+    }
+
+    @Test
+    @DisplayName("chunked request body")
+    void chunkedRequestBody() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(refusesChunkedRequestBodies() == null,
+                refusesChunkedRequestBodies());
+        byte[] item = "{\"name\":\"chunked\",\"quantity\":1}".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(uri("/api/items"))
+                .header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(item))).build(),
+                BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body() + errorLog());
+        assertTrue(created.body().contains("\"name\":\"chunked\""), created.body());
+    }
+
+    @Test
+    @DisplayName("redirect, absolute Location with the port")
+    void redirectIsAbsoluteForTheClient() throws Exception {
+        HttpResponse<String> moved = get("/old-hello");
+        assertEquals(302, moved.statusCode());
+        assertEquals("http://127.0.0.1:" + port() + "/hello?name=moved+visitor",
+                moved.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    @DisplayName("non-ASCII path and query, PATH_INFO")
+    void nonAsciiPathAndQueryWithPathInfo() throws Exception {
+        HttpResponse<String> info = get("/info/caf%C3%A9/%E6%97%A5%20x?q=%C3%BC&x=a+b&x=c");
+        assertEquals(200, info.statusCode(), info.body());
+        String body = info.body();
+        assertTrue(body.contains("\"requestURI\":\"/info/caf%C3%A9/%E6%97%A5%20x\""), body);
+        assertTrue(body.contains("\"servletPath\":\"/info\",\"pathInfo\":\"/café/日 x\""), body);
+        assertTrue(body.contains("\"queryString\":\"q=%C3%BC&x=a+b&x=c\""), body);
+        assertTrue(body.contains("\"parameters\":{\"q\":\"ü\",\"x\":\"a b,c\"}"), body);
+        assertTrue(body.contains("\"requestURL\":\"http://127.0.0.1:" + port() + "/info/caf%C3%A9/%E6%97%A5%20x\""),
+                body);
+    }
+
+    @Test
+    @DisplayName("legacy CGI script beside the WAR")
+    void legacyCgiScript() throws Exception {
+        HttpResponse<String> report = get("/cgi-bin/report.sh/june?year=2026");
+        assertEquals(200, report.statusCode(), report.body() + errorLog());
+        assertEquals("script=/cgi-bin/report.sh info=/june query=year=2026\n", report.body());
     }
 
     private static String readUntil(InputStream in, String end) throws IOException {
