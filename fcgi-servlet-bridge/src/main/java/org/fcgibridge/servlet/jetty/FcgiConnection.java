@@ -1,0 +1,361 @@
+package org.fcgibridge.servlet.jetty;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Blocker;
+import org.fcgibridge.core.protocol.BeginRequestBody;
+import org.fcgibridge.core.protocol.EndRequestBody;
+import org.fcgibridge.core.protocol.Fcgi;
+import org.fcgibridge.core.protocol.NameValueWriter;
+import org.fcgibridge.core.protocol.Params;
+import org.fcgibridge.core.protocol.ProtocolException;
+import org.fcgibridge.core.protocol.ProtocolStatus;
+import org.fcgibridge.core.protocol.RecordHeader;
+import org.fcgibridge.core.protocol.RecordReader;
+import org.fcgibridge.core.protocol.RecordSink;
+import org.fcgibridge.core.protocol.RecordType;
+import org.fcgibridge.core.protocol.Role;
+import org.fcgibridge.core.server.ServerParams;
+import org.fcgibridge.servlet.ServletResponder;
+import org.fcgibridge.servlet.http.BadRequestException;
+import org.fcgibridge.servlet.http.CgiRequest;
+import org.fcgibridge.servlet.http.ParamsView;
+
+/**
+ * A FastCGI connection from a web server, inside Jetty: a reader thread (from the connector's executor) reads records
+ * with fcgi-core's {@link RecordReader}, answers management records, and turns each request into a Jetty request
+ * ({@link FcgiHttpStream}), mapped from its params by the same {@link CgiRequest} as the standalone engine. Records
+ * go out whole, one write at a time ({@link RecordSink}), so concurrent requests on one connection never interleave
+ * inside a record.
+ */
+final class FcgiConnection extends AbstractConnection implements RecordSink {
+    private static final System.Logger LOG = System.getLogger(FcgiConnection.class.getName());
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final Connector connector;
+    private final HttpConfiguration configuration;
+    private final ServerParams limits;
+    private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final String id = "fcgi-" + IDS.incrementAndGet();
+
+    /** A request between BEGIN_REQUEST and its last PARAMS record. */
+    private record Beginning(Role role, boolean keepConn, ByteArrayOutputStream params) {
+    }
+
+    /** Requests collecting their params, and running ones, by id; guarded by this. */
+    private final Map<Integer, Beginning> beginning = new HashMap<>();
+    private final Map<Integer, FcgiHttpStream> running = new HashMap<>();
+    private volatile boolean closing;
+
+    FcgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration configuration, ServerParams limits) {
+        super(endPoint, connector.getExecutor());
+        this.connector = connector;
+        this.configuration = configuration;
+        this.limits = limits;
+    }
+
+    String id() {
+        return id;
+    }
+
+    Connector connector() {
+        return connector;
+    }
+
+    HttpConfiguration httpConfiguration() {
+        return configuration;
+    }
+
+    int outputRecordBytes() {
+        return limits.outputRecordBytes();
+    }
+
+    void execute(Runnable task) {
+        getExecutor().execute(task);
+    }
+
+    // ---- life cycle
+
+    @Override
+    public void onOpen() {
+        super.onOpen();
+        SocketAddress remote = getEndPoint().getRemoteSocketAddress();
+        if (remote instanceof InetSocketAddress && ((InetSocketAddress) remote).getAddress() != null
+                && !limits.webServerAddrs().allows(((InetSocketAddress) remote).getAddress())) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: refused: {1} is not in FCGI_WEB_SERVER_ADDRS ({2})", id,
+                    remote, limits.webServerAddrs());
+            getEndPoint().close();
+            return;
+        }
+        execute(this::serve);
+    }
+
+    @Override
+    public void onFillable() {
+        // never asked for: the reader thread waits for bytes itself (EndPointChannel)
+    }
+
+    @Override
+    public boolean onIdleExpired(TimeoutException timeout) {
+        synchronized (this) {
+            return running.isEmpty() && beginning.isEmpty(); // a request that takes long is not an idle connection
+        }
+    }
+
+    private void serve() {
+        String reason = "closed by the web server";
+        RecordReader reader = new RecordReader(new EndPointChannel(getEndPoint()),
+                ByteBuffer.allocate(limits.inputBufferBytes()));
+        try {
+            RecordHeader header;
+            while (!closing && (header = reader.next()) != null) {
+                handle(header, reader);
+            }
+        } catch (ProtocolException e) {
+            reason = "protocol error: " + e.getMessage();
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1}; closing the connection", id, reason);
+        } catch (IOException e) {
+            reason = closing ? "closed" : "connection failed: " + e;
+            LOG.log(System.Logger.Level.DEBUG, "{0}: {1}", id, reason);
+        } catch (InterruptedException e) {
+            reason = "interrupted";
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            reason = "internal error: " + e;
+            LOG.log(System.Logger.Level.ERROR, id + ": " + reason, e);
+        } finally {
+            List<FcgiHttpStream> abandoned;
+            synchronized (this) {
+                abandoned = new ArrayList<>(running.values());
+                running.clear();
+                beginning.clear();
+            }
+            for (FcgiHttpStream stream : abandoned) {
+                stream.onAbort(new EofException(reason));
+            }
+            getEndPoint().close();
+        }
+    }
+
+    /** Closes the connection after a failure that leaves it unusable (a write that did not finish). */
+    void abandon(String why) {
+        LOG.log(System.Logger.Level.DEBUG, "{0}: {1}", id, why);
+        closing = true;
+        getEndPoint().close();
+    }
+
+    // ---- records in
+
+    private void handle(RecordHeader header, RecordReader reader) throws IOException, InterruptedException {
+        RecordType type = header.recordType();
+        int requestId = header.requestId();
+        if (requestId == Fcgi.NULL_REQUEST_ID) {
+            management(type, header, reader);
+            return;
+        }
+        if (type == RecordType.BEGIN_REQUEST) {
+            byte[] content = reader.readContent();
+            begin(requestId, BeginRequestBody.decode(content, 0, content.length));
+            return;
+        }
+        if (type == RecordType.PARAMS) {
+            params(requestId, header.contentLength(), reader);
+        } else if (type == RecordType.STDIN) {
+            FcgiHttpStream stream = runningStream(requestId);
+            if (stream != null) {
+                if (header.contentLength() > 0) {
+                    stream.onInput(reader.readContent());
+                } else {
+                    stream.onInputEnd();
+                }
+            }
+        } else if (type == RecordType.ABORT_REQUEST) {
+            abort(requestId);
+        }
+        // DATA (the FILTER role's file, which a servlet cannot read) and unknown types: skipped by reader.next()
+    }
+
+    private void management(RecordType type, RecordHeader header, RecordReader reader) throws IOException {
+        if (type == RecordType.GET_VALUES) {
+            byte[] content = reader.readContent();
+            Params asked = Params.parse(content, 0, content.length);
+            NameValueWriter answer = new NameValueWriter();
+            for (int i = 0; i < asked.size(); i++) {
+                String name = asked.nameAt(i);
+                String value = Fcgi.MAX_CONNS.equals(name) ? Integer.toString(limits.maxConns())
+                        : Fcgi.MAX_REQS.equals(name) ? Integer.toString(limits.maxReqs())
+                        : Fcgi.MPXS_CONNS.equals(name) ? (limits.mpxsConns() ? "1" : "0") : null;
+                if (value != null) {
+                    answer.add(name, value);
+                }
+            }
+            writeRecord(RecordType.GET_VALUES_RESULT, Fcgi.NULL_REQUEST_ID, answer.toByteArray());
+        } else {
+            writeRecord(RecordType.UNKNOWN_TYPE, Fcgi.NULL_REQUEST_ID, new byte[] {(byte) header.type(), 0, 0, 0, 0,
+                0, 0, 0});
+        }
+    }
+
+    private void begin(int requestId, BeginRequestBody body) throws IOException {
+        ProtocolStatus refusal = null;
+        synchronized (this) {
+            int active = running.size() + beginning.size();
+            if (running.containsKey(requestId) || beginning.containsKey(requestId)) {
+                return; // a BEGIN_REQUEST for an active id: ignored, as for any record of an active request
+            }
+            if (body.role() == null) {
+                refusal = ProtocolStatus.UNKNOWN_ROLE;
+            } else if (active > 0 && !limits.mpxsConns()) {
+                refusal = ProtocolStatus.CANT_MPX_CONN;
+            } else if (active >= limits.maxReqs()) {
+                refusal = ProtocolStatus.OVERLOADED;
+            } else {
+                beginning.put(requestId, new Beginning(body.role(), body.keepConn(), new ByteArrayOutputStream()));
+            }
+        }
+        if (refusal != null) {
+            byte[] end = new byte[16];
+            EndRequestBody.encodeRecord(end, 0, requestId, 0, refusal);
+            write(ByteBuffer.wrap(end));
+        }
+    }
+
+    private void params(int requestId, int length, RecordReader reader) throws IOException {
+        Beginning request;
+        synchronized (this) {
+            request = length > 0 ? beginning.get(requestId) : beginning.remove(requestId);
+        }
+        if (request == null) {
+            return;
+        }
+        if (length > 0) {
+            if (request.params().size() + length > limits.maxParamsBytes()) {
+                throw new ProtocolException("the params of request " + requestId + " exceed "
+                        + limits.maxParamsBytes() + " bytes");
+            }
+            request.params().write(reader.readContent());
+            return;
+        }
+        byte[] content = request.params().toByteArray();
+        start(requestId, request.role(), request.keepConn(), Params.parse(content, 0, content.length));
+    }
+
+    private void start(int requestId, Role role, boolean keepConn, Params params) throws IOException {
+        FcgiHttpStream stream = new FcgiHttpStream(this, requestId, role, keepConn);
+        CgiRequest cgi;
+        try {
+            cgi = CgiRequest.from(params);
+        } catch (BadRequestException e) {
+            LOG.log(System.Logger.Level.INFO, "{0}: 400 for request {1}: {2}", id, requestId, e.getMessage());
+            badRequest(requestId, keepConn, e.getMessage());
+            return;
+        }
+        synchronized (this) {
+            running.put(requestId, stream);
+        }
+        HttpChannel channel = channels.newHttpChannel(new RequestMetaData(this, cgi, requestId));
+        Runnable task = stream.start(channel, metaData(cgi));
+        Request request = channel.getRequest();
+        request.setAttribute(ServletResponder.ROLE_ATTRIBUTE, role.name());
+        request.setAttribute(ServletResponder.PARAMS_ATTRIBUTE, new ParamsView(params));
+        if (role == Role.AUTHORIZER) {
+            stream.onInputEnd(); // an authorizer gets no body
+        }
+        execute(task);
+    }
+
+    /** The request as Jetty models it, from the one mapping both engines share. */
+    private static MetaData.Request metaData(CgiRequest cgi) {
+        HttpURI uri = HttpURI.build().scheme(cgi.scheme()).host(cgi.serverName()).port(cgi.serverPort())
+                .path(cgi.rawPath()).query(cgi.queryString());
+        HttpFields.Mutable fields = HttpFields.build(cgi.headers().names().size() + 1);
+        for (String name : cgi.headers().names()) {
+            fields.add(name, cgi.headers().get(name));
+        }
+        HttpVersion version = HttpVersion.fromString(cgi.protocol());
+        return new MetaData.Request(cgi.method(), uri.asImmutable(), version == null ? HttpVersion.HTTP_1_1 : version,
+                fields, cgi.contentLength());
+    }
+
+    private void badRequest(int requestId, boolean keepConn, String message) throws IOException {
+        new FcgiHttpStream(this, requestId, Role.RESPONDER, keepConn).sendPlain(400, "Bad request: " + message);
+    }
+
+    private void abort(int requestId) throws IOException {
+        FcgiHttpStream stream;
+        boolean wasBeginning;
+        synchronized (this) {
+            stream = running.get(requestId);
+            wasBeginning = beginning.remove(requestId) != null;
+        }
+        if (stream != null) {
+            stream.onAbort(new EofException("the web server aborted request " + requestId));
+        } else if (wasBeginning) {
+            byte[] end = new byte[16];
+            EndRequestBody.encodeRecord(end, 0, requestId, 0, ProtocolStatus.REQUEST_COMPLETE);
+            write(ByteBuffer.wrap(end));
+        }
+    }
+
+    private synchronized FcgiHttpStream runningStream(int requestId) {
+        return running.get(requestId);
+    }
+
+    /** A request is about to send its END_REQUEST: its id is free again. */
+    synchronized void ending(FcgiHttpStream stream) {
+        running.remove(stream.id(), stream);
+    }
+
+    /** A request sent its END_REQUEST: close the connection if the web server asked for that. */
+    void ended(FcgiHttpStream stream) {
+        if (!stream.keepConn()) {
+            closing = true;
+            getEndPoint().close();
+        }
+    }
+
+    // ---- records out
+
+    private void writeRecord(RecordType type, int requestId, byte[] content) throws IOException {
+        int padding = Fcgi.paddingFor(content.length);
+        ByteBuffer record = ByteBuffer.allocate(Fcgi.HEADER_LENGTH + content.length + padding);
+        RecordHeader.encode(record, 0, type.code(), requestId, content.length, padding);
+        record.position(Fcgi.HEADER_LENGTH);
+        record.put(content);
+        record.position(0);
+        write(record);
+    }
+
+    @Override
+    public void write(ByteBuffer records) throws IOException {
+        writeLock.lock();
+        try (Blocker.Callback written = Blocker.callback()) {
+            getEndPoint().write(written, records);
+            written.block();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.fcgibridge.servlet.jetty;
+
+import java.util.Objects;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.AbstractConnectionFactory;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.fcgibridge.core.server.ServerParams;
+
+/**
+ * Makes a Jetty connector speak FastCGI as a responder to a web server: add it to a {@code ServerConnector} (TCP) or a
+ * {@code UnixDomainServerConnector} and every request nginx, Apache httpd, lighttpd, Caddy or h2o forwards runs
+ * through the server's handlers (an ee10 {@code ServletContextHandler} or {@code WebAppContext}) like an HTTP request.
+ *
+ * <pre>{@code
+ * Server server = new Server();
+ * ServerConnector fastcgi = new ServerConnector(server, new FcgiConnectionFactory());
+ * fastcgi.setHost("127.0.0.1");
+ * fastcgi.setPort(9000);
+ * server.addConnector(fastcgi);
+ * }</pre>
+ *
+ * <p>The protocol is fcgi-core's: KEEP_CONN honoured (a connection is closed after a request whose BEGIN_REQUEST
+ * asked for it), GET_VALUES answered, ABORT_REQUEST ending the request, concurrent requests on one connection if
+ * {@link ServerParams#mpxsConns()}, the params bounded by {@link ServerParams#maxParamsBytes()}, connections only from
+ * {@link ServerParams#webServerAddrs()}. The params map to the request exactly as in the standalone engine
+ * ({@link org.fcgibridge.servlet.http.CgiRequest}): the client's address, scheme, host and port, not the web server's.
+ * Each connection holds a thread of the connector's executor while it is open (it reads records blocking).
+ */
+public final class FcgiConnectionFactory extends AbstractConnectionFactory {
+    /** The protocol name of the connection factory. */
+    public static final String PROTOCOL = "fcgi/1.0";
+
+    private final HttpConfiguration configuration;
+    private final ServerParams limits;
+
+    /** FastCGI with the defaults: {@link ServerParams#defaults()}, and no Server or Date header (the web server's). */
+    public FcgiConnectionFactory() {
+        this(quietConfiguration(), ServerParams.defaults());
+    }
+
+    /**
+     * @param configuration the HTTP configuration of the requests
+     * @param limits        the FastCGI limits (the idle and request timeouts are the connector's and Jetty's)
+     */
+    public FcgiConnectionFactory(HttpConfiguration configuration, ServerParams limits) {
+        super(PROTOCOL);
+        this.configuration = Objects.requireNonNull(configuration, "configuration");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        addBean(configuration);
+    }
+
+    /** An HTTP configuration without the Server and Date headers, which the web server in front sets. */
+    public static HttpConfiguration quietConfiguration() {
+        HttpConfiguration configuration = new HttpConfiguration();
+        configuration.setSendServerVersion(false);
+        configuration.setSendDateHeader(false);
+        return configuration;
+    }
+
+    public HttpConfiguration getHttpConfiguration() {
+        return configuration;
+    }
+
+    @Override
+    public Connection newConnection(Connector connector, EndPoint endPoint) {
+        return configure(new FcgiConnection(connector, endPoint, configuration, limits), connector, endPoint);
+    }
+}

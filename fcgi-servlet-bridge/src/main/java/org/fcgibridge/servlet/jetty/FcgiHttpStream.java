@@ -1,0 +1,368 @@
+package org.fcgibridge.servlet.jetty;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.HttpStream;
+import org.eclipse.jetty.util.Callback;
+import org.fcgibridge.core.protocol.EndRequestBody;
+import org.fcgibridge.core.protocol.ProtocolStatus;
+import org.fcgibridge.core.protocol.RecordOutputStream;
+import org.fcgibridge.core.protocol.RecordType;
+import org.fcgibridge.core.protocol.Role;
+
+/**
+ * One FastCGI request as a Jetty {@link HttpStream}: Jetty reads the request body from the request's STDIN records
+ * (queued by the connection's reader thread) and writes the response, which leaves as a CGI response on STDOUT records
+ * followed by END_REQUEST.
+ *
+ * <p>Flow control: the reader thread waits while more than {@value #QUEUE_LIMIT} body bytes wait to be read, so a
+ * large upload is not held in memory. Once the response has begun, the rest of the body is queued without that limit
+ * (up to {@value #SETTLE_LIMIT} bytes): nginx stops sending a body once it has the response's head, so whatever the
+ * application will still read must be taken now.
+ */
+final class FcgiHttpStream implements HttpStream {
+    private static final int QUEUE_LIMIT = 256 * 1024;
+    private static final int SETTLE_LIMIT = 16 * 1024 * 1024;
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "upgrade",
+            "proxy-connection", "te", "trailer");
+
+    private final FcgiConnection connection;
+    private final int id;
+    private final Role role;
+    private final boolean keepConn;
+    private final RecordOutputStream stdout;
+    private HttpChannel channel;
+    private boolean head;
+
+    // input, guarded by this
+    private final ArrayDeque<Content.Chunk> chunks = new ArrayDeque<>();
+    private long queued;
+    private boolean inputEnded;
+    private Throwable inputFailure;
+    private boolean demanded;
+    private boolean settling;
+    private boolean completed;
+
+    // output, written by the application's thread(s) one at a time (Jetty serialises sends)
+    private volatile boolean committed;
+    private boolean ended;
+
+    FcgiHttpStream(FcgiConnection connection, int id, Role role, boolean keepConn) {
+        this.connection = connection;
+        this.id = id;
+        this.role = role;
+        this.keepConn = keepConn;
+        this.stdout = new RecordOutputStream(RecordType.STDOUT, id, connection, connection.outputRecordBytes());
+    }
+
+    /** Hands the request to Jetty; returns the task that runs it. */
+    Runnable start(HttpChannel channel, MetaData.Request request) {
+        this.channel = channel;
+        this.head = HttpMethod.HEAD.is(request.getMethod());
+        channel.setHttpStream(this);
+        return channel.onRequest(request);
+    }
+
+    HttpChannel channel() {
+        return channel;
+    }
+
+    int id() {
+        return id;
+    }
+
+    Role role() {
+        return role;
+    }
+
+    boolean keepConn() {
+        return keepConn;
+    }
+
+    // ---- the connection's reader thread
+
+    /** STDIN content; blocks while the application has too much unread. */
+    void onInput(byte[] content) throws InterruptedException {
+        boolean wake;
+        synchronized (this) {
+            if (completed || inputFailure != null) {
+                return; // the request is over: its remaining body is dropped
+            }
+            chunks.add(Content.Chunk.from(ByteBuffer.wrap(content), false));
+            queued += content.length;
+            wake = takeDemand();
+            if (settling && queued > SETTLE_LIMIT) {
+                fail(new IOException("request body over " + SETTLE_LIMIT + " bytes still unread after the response"
+                        + " began"));
+            }
+        }
+        if (wake) {
+            wakeReader();
+        }
+        synchronized (this) {
+            while (queued > QUEUE_LIMIT && !settling && !completed && inputFailure == null) {
+                wait();
+            }
+        }
+    }
+
+    /** The empty STDIN record: the body is complete. */
+    void onInputEnd() {
+        boolean wake;
+        synchronized (this) {
+            inputEnded = true;
+            wake = takeDemand();
+        }
+        if (wake) {
+            wakeReader();
+        }
+    }
+
+    /** ABORT_REQUEST, or the connection failed: the request's client is gone. */
+    void onAbort(Throwable cause) {
+        synchronized (this) {
+            if (completed) {
+                return;
+            }
+            fail(cause);
+            notifyAll();
+        }
+        Runnable failure = channel.onFailure(cause);
+        if (failure != null) {
+            connection.execute(failure);
+        }
+    }
+
+    private void fail(Throwable cause) {
+        if (inputFailure == null) {
+            inputFailure = cause;
+            chunks.forEach(Content.Chunk::release);
+            chunks.clear();
+            queued = 0;
+            notifyAll();
+        }
+    }
+
+    private boolean takeDemand() {
+        boolean was = demanded;
+        demanded = false;
+        return was;
+    }
+
+    private void wakeReader() {
+        connection.execute(() -> {
+            Runnable task = channel.onContentAvailable();
+            if (task != null) {
+                task.run();
+            }
+        });
+    }
+
+    // ---- HttpStream: input
+
+    @Override
+    public String getId() {
+        return Integer.toString(id);
+    }
+
+    @Override
+    public Content.Chunk read() {
+        synchronized (this) {
+            Content.Chunk chunk = chunks.poll();
+            if (chunk != null) {
+                queued -= chunk.remaining();
+                notifyAll();
+                return chunk;
+            }
+            if (inputFailure != null) {
+                return Content.Chunk.from(inputFailure, true);
+            }
+            return inputEnded ? Content.Chunk.EOF : null;
+        }
+    }
+
+    @Override
+    public void demand() {
+        boolean now;
+        synchronized (this) {
+            now = !chunks.isEmpty() || inputEnded || inputFailure != null;
+            demanded = !now;
+        }
+        if (now) {
+            wakeReader();
+        }
+    }
+
+    @Override
+    public Throwable consumeAvailable() {
+        return HttpStream.consumeAvailable(this, channel.getConnectionMetaData().getHttpConfiguration());
+    }
+
+    // ---- HttpStream: output
+
+    @Override
+    public void prepareResponse(HttpFields.Mutable headers) {
+        // a CGI response has no connection-level headers to add
+    }
+
+    @Override
+    public void send(MetaData.Request request, MetaData.Response response, boolean last, ByteBuffer content,
+                     Callback callback) {
+        try {
+            if (response != null) {
+                synchronized (this) {
+                    settling = true; // see the class comment
+                    notifyAll();
+                }
+                writeHead(response);
+                committed = true;
+            }
+            if (content != null && content.hasRemaining() && !head) {
+                writeContent(content);
+            }
+            if (last) {
+                end(0);
+            } else {
+                stdout.flush();
+            }
+            callback.succeeded();
+        } catch (Throwable x) {
+            callback.failed(x);
+        }
+    }
+
+    private void writeHead(MetaData.Response response) throws IOException {
+        int status = response.getStatus();
+        String reason = response.getReason() != null ? response.getReason() : HttpStatus.getMessage(status);
+        StringBuilder head = new StringBuilder(256);
+        head.append("Status: ").append(status).append(' ').append(reason).append("\r\n");
+        HttpFields fields = response.getHttpFields();
+        boolean length = false;
+        for (HttpField field : fields) {
+            String name = field.getName();
+            if (HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            length |= field.getHeader() == HttpHeader.CONTENT_LENGTH;
+            head.append(name).append(": ").append(field.getValue()).append("\r\n");
+        }
+        if (!length && response.getContentLength() >= 0) {
+            head.append("Content-Length: ").append(response.getContentLength()).append("\r\n");
+        }
+        head.append("\r\n");
+        stdout.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private void writeContent(ByteBuffer content) throws IOException {
+        if (content.hasArray()) {
+            stdout.write(content.array(), content.arrayOffset() + content.position(), content.remaining());
+            content.position(content.limit());
+            return;
+        }
+        byte[] copy = new byte[Math.min(content.remaining(), 16 * 1024)];
+        while (content.hasRemaining()) {
+            int n = Math.min(copy.length, content.remaining());
+            content.get(copy, 0, n);
+            stdout.write(copy, 0, n);
+        }
+    }
+
+    /** The rest of STDOUT, its empty record and END_REQUEST, in one write; then the connection may go on. */
+    private void end(int appStatus) throws IOException {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+        }
+        byte[] end = new byte[16];
+        EndRequestBody.encodeRecord(end, 0, id, appStatus, ProtocolStatus.REQUEST_COMPLETE);
+        // forgotten before END_REQUEST leaves: the web server may reuse the id as soon as it has it
+        connection.ending(this);
+        try {
+            stdout.closeWith(end, 0, end.length);
+        } finally {
+            connection.ended(this);
+        }
+    }
+
+    /** Answers with a plain-text page, without Jetty: for a request that cannot be mapped at all. */
+    void sendPlain(int status, String text) throws IOException {
+        byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+        stdout.write(("Status: " + status + " " + HttpStatus.getMessage(status) + "\r\nContent-Type: text/plain;"
+                + "charset=utf-8\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        stdout.write(body);
+        end(0);
+    }
+
+    @Override
+    public Runnable cancelSend(Throwable cause, Callback callback) {
+        // sends complete before send() returns: there is never one in flight to cancel
+        return () -> callback.failed(cause);
+    }
+
+    @Override
+    public long getIdleTimeout() {
+        return connection.getEndPoint().getIdleTimeout();
+    }
+
+    @Override
+    public void setIdleTimeout(long idleTimeoutMs) {
+        connection.getEndPoint().setIdleTimeout(idleTimeoutMs);
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return committed;
+    }
+
+    // ---- completion
+
+    @Override
+    public void succeeded() {
+        complete();
+        try {
+            end(0);
+        } catch (IOException e) {
+            connection.abandon("END_REQUEST of request " + id + " failed: " + e);
+        }
+    }
+
+    @Override
+    public void failed(Throwable x) {
+        complete();
+        try {
+            end(1); // the web server answers 502 if no head was sent
+        } catch (IOException e) {
+            connection.abandon("END_REQUEST of request " + id + " failed: " + e);
+        }
+    }
+
+    private void complete() {
+        synchronized (this) {
+            completed = true;
+            chunks.forEach(Content.Chunk::release);
+            chunks.clear();
+            queued = 0;
+            notifyAll();
+        }
+        channel.recycle();
+    }
+
+    /** Whether the request no longer wants body bytes (the reader drops them). */
+    synchronized boolean isCompleted() {
+        return completed;
+    }
+}
