@@ -3,24 +3,15 @@ package org.fcgibridge.servlet.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.fcgibridge.core.cgi.CgiConfig;
-import org.fcgibridge.core.cgi.CgiRunnerFactory;
 import org.fcgibridge.core.cli.ShutdownSignals;
-import org.fcgibridge.core.runner.PrefixRouter;
-import org.fcgibridge.core.runner.RunnerFactory;
-import org.fcgibridge.core.server.FcgiServer;
 import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.core.server.WebServerAddresses;
 import org.fcgibridge.servlet.AccessLog;
-import org.fcgibridge.servlet.ServletResponder;
 import org.fcgibridge.servlet.war.DeploymentException;
-import org.fcgibridge.servlet.war.WebAppDeployer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +42,8 @@ public final class Launcher implements Callable<Integer> {
     String contextPath;
 
     @Option(names = "--engine", defaultValue = "standalone", paramLabel = "ENGINE",
-            description = "standalone (the bridge's own container) or jetty (default: ${DEFAULT-VALUE})")
+            description = "standalone (the bridge's own container) or jetty (Jetty 12 ee10: JSP, security "
+                    + "constraints...) (default: ${DEFAULT-VALUE})")
     Engine engine;
 
     @Option(names = "--http", paramLabel = "[HOST:]PORT",
@@ -149,55 +141,53 @@ public final class Launcher implements Callable<Integer> {
             err.println("fcgi-bridge: " + e.getMessage());
             return 2;
         }
-        if (engine == Engine.jetty) {
-            err.println("fcgi-bridge: the Jetty engine is not in this build yet; use --engine standalone");
+        if (engine == Engine.jetty && cgiRoot != null) {
+            err.println("fcgi-bridge: --cgi-root needs the standalone engine");
             return 2;
         }
         ShutdownSignals signals = ShutdownSignals.install();
-        WebAppDeployer.Deployment deployment;
-        try {
-            deployment = WebAppDeployer.deploy(war, contextPath, Launcher.class.getClassLoader());
-        } catch (DeploymentException e) {
-            err.println("fcgi-bridge: cannot deploy: " + e.getMessage());
-            return 1;
-        }
-        FcgiServer server;
-        HttpFront front = null;
         AccessLog log = null;
+        Served served = null;
+        HttpFront front = null;
         try {
             log = accessLog == null ? null : AccessLog.open(accessLog, out);
-            RunnerFactory runners = RunnerFactory.of(new ServletResponder(deployment.context(), log));
-            if (cgiRoot != null) {
-                CgiConfig cgi = CgiConfig.of(cgiRoot).mountedAt(cgiPrefix);
-                runners = new PrefixRouter(cgiPrefix, new CgiRunnerFactory(cgi), runners);
-            }
-            server = FcgiServer.start(address, params, runners, mode);
+            served = engine == Engine.jetty ? Served.jetty(war, contextPath, address, params, mode, log)
+                    : Served.standalone(war, contextPath, address, params, mode, log, cgiRoot, cgiPrefix);
             if (http != null) {
-                front = HttpFront.start(httpAddress(http), backendOf(server, address));
+                front = HttpFront.start(httpAddress(http), served.backend());
             }
+        } catch (DeploymentException | IllegalStateException e) {
+            err.println("fcgi-bridge: cannot deploy: " + e.getMessage());
+            stop(null, served, log);
+            return 1;
         } catch (IOException | IllegalArgumentException e) {
             err.println("fcgi-bridge: cannot start: " + e.getMessage());
-            deployment.undeploy();
+            stop(null, served, log);
             return 1;
         }
-        out.println("fcgi-bridge: serving " + war + " (context path \"" + contextPath + "\", "
-                + deployment.context().getServletRegistrations().size() + " servlets, " + engine + " engine) on "
-                + server.describeAddress() + (front == null ? "" : ", HTTP front on http://127.0.0.1:" + front.port()
-                + "/") + (cgiRoot == null ? "" : ", CGI scripts of " + cgiRoot + " under " + cgiPrefix));
+        out.println("fcgi-bridge: serving " + war + " (context path \"" + contextPath + "\", " + served.servlets()
+                + " servlets, " + engine + " engine) on " + served.describeAddress()
+                + (front == null ? "" : ", HTTP front on http://127.0.0.1:" + front.port() + "/")
+                + (cgiRoot == null ? "" : ", CGI scripts of " + cgiRoot + " under " + cgiPrefix));
         out.flush();
         HttpFront httpFront = front;
+        Served application = served;
         AccessLog accessLogFile = log;
-        signals.awaitStop(() -> {
-            if (httpFront != null) {
-                httpFront.close(Duration.ofSeconds(grace));
-            }
-            server.close();
-            deployment.undeploy();
-            if (accessLogFile != null) {
-                accessLogFile.close();
-            }
-        });
+        signals.awaitStop(() -> stop(httpFront, application, accessLogFile));
         return 0;
+    }
+
+    /** Stops what started, front first, so that requests it accepted still reach the application. */
+    private void stop(HttpFront front, Served served, AccessLog log) {
+        if (front != null) {
+            front.close(Duration.ofSeconds(grace));
+        }
+        if (served != null) {
+            served.close();
+        }
+        if (log != null) {
+            log.close();
+        }
     }
 
     private static String mode(String mode) {
@@ -223,18 +213,5 @@ public final class Launcher implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--http wants [HOST:]PORT: " + text);
         }
-    }
-
-    private static ListenAddress backendOf(FcgiServer server, ListenAddress address) {
-        SocketAddress local = server.localAddress();
-        if (local instanceof InetSocketAddress) {
-            InetSocketAddress inet = (InetSocketAddress) local;
-            String host = inet.getAddress().isAnyLocalAddress() ? "127.0.0.1" : inet.getAddress().getHostAddress();
-            return ListenAddress.tcp(host, inet.getPort());
-        }
-        if (local instanceof UnixDomainSocketAddress) {
-            return ListenAddress.unix(((UnixDomainSocketAddress) local).getPath());
-        }
-        return address;
     }
 }

@@ -1,0 +1,129 @@
+package org.fcgibridge.servlet.cli;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
+import org.fcgibridge.core.cgi.CgiConfig;
+import org.fcgibridge.core.cgi.CgiRunnerFactory;
+import org.fcgibridge.core.runner.PrefixRouter;
+import org.fcgibridge.core.runner.RunnerFactory;
+import org.fcgibridge.core.server.FcgiServer;
+import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.server.ServerParams;
+import org.fcgibridge.servlet.AccessLog;
+import org.fcgibridge.servlet.ServletResponder;
+import org.fcgibridge.servlet.jetty.JettyWarServer;
+import org.fcgibridge.servlet.war.DeploymentException;
+import org.fcgibridge.servlet.war.WebAppDeployer;
+
+/** A web application being served over FastCGI by one of the engines, until {@link #close()}. */
+interface Served extends AutoCloseable {
+    /** Where FastCGI connections come in, for the log line. */
+    String describeAddress();
+
+    /** How many servlets the application has. */
+    int servlets();
+
+    /** Where the HTTP front connects. */
+    ListenAddress backend();
+
+    /** Stops accepting, lets requests in flight finish, stops the application. */
+    @Override
+    void close();
+
+    /**
+     * The standalone engine: the bridge's container in fcgi-core's server, CGI scripts of {@code cgiRoot} (or null)
+     * under {@code cgiPrefix}.
+     *
+     * @throws DeploymentException if the application cannot be deployed
+     * @throws IOException         if the address cannot be listened on
+     */
+    static Served standalone(Path war, String contextPath, ListenAddress address, ServerParams params, String mode,
+                             AccessLog log, Path cgiRoot, String cgiPrefix) throws DeploymentException, IOException {
+        WebAppDeployer.Deployment deployment = WebAppDeployer.deploy(war, contextPath, Served.class.getClassLoader());
+        FcgiServer server;
+        try {
+            RunnerFactory runners = RunnerFactory.of(new ServletResponder(deployment.context(), log));
+            if (cgiRoot != null) {
+                runners = new PrefixRouter(cgiPrefix, new CgiRunnerFactory(CgiConfig.of(cgiRoot).mountedAt(cgiPrefix)),
+                        runners);
+            }
+            server = FcgiServer.start(address, params, runners, mode);
+        } catch (IOException | RuntimeException e) {
+            deployment.undeploy();
+            throw e;
+        }
+        return new Served() {
+            @Override
+            public String describeAddress() {
+                return server.describeAddress();
+            }
+
+            @Override
+            public int servlets() {
+                return deployment.context().getServletRegistrations().size();
+            }
+
+            @Override
+            public ListenAddress backend() {
+                return reachable(server.localAddress(), address);
+            }
+
+            @Override
+            public void close() {
+                server.close();
+                deployment.undeploy();
+            }
+        };
+    }
+
+    /**
+     * The Jetty engine: the WAR in Jetty 12 ee10, fed by fcgi-core's protocol.
+     *
+     * @throws IOException           if the address cannot be listened on
+     * @throws IllegalStateException if the application fails to deploy
+     */
+    static Served jetty(Path war, String contextPath, ListenAddress address, ServerParams params, String mode,
+                        AccessLog log) throws IOException {
+        JettyWarServer jetty = JettyWarServer.start(war, contextPath, address, params, mode, params.gracePeriod(),
+                log);
+        return new Served() {
+            @Override
+            public String describeAddress() {
+                return jetty.describeAddress();
+            }
+
+            @Override
+            public int servlets() {
+                return jetty.servletCount();
+            }
+
+            @Override
+            public ListenAddress backend() {
+                return address.kind() == ListenAddress.Kind.TCP
+                        ? reachable(new InetSocketAddress(((InetSocketAddress) address.socketAddress()).getAddress(),
+                        jetty.port()), address) : address;
+            }
+
+            @Override
+            public void close() {
+                jetty.close();
+            }
+        };
+    }
+
+    /** An address a local client can connect to: the wildcard becomes loopback. */
+    private static ListenAddress reachable(SocketAddress local, ListenAddress configured) {
+        if (local instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) local;
+            String host = inet.getAddress().isAnyLocalAddress() ? "127.0.0.1" : inet.getAddress().getHostAddress();
+            return ListenAddress.tcp(host, inet.getPort());
+        }
+        if (local instanceof UnixDomainSocketAddress) {
+            return ListenAddress.unix(((UnixDomainSocketAddress) local).getPath());
+        }
+        return configured;
+    }
+}
