@@ -292,7 +292,10 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
                 .path(cgi.rawPath()).query(cgi.queryString());
         HttpFields.Mutable fields = HttpFields.build(cgi.headers().names().size() + 1);
         for (String name : cgi.headers().names()) {
-            fields.add(name, cgi.headers().get(name));
+            // the body arrives de-chunked on STDIN: the client's Transfer-Encoding is not this request's
+            if (!name.equalsIgnoreCase("Transfer-Encoding")) {
+                fields.add(name, cgi.headers().get(name));
+            }
         }
         HttpVersion version = HttpVersion.fromString(cgi.protocol());
         return new MetaData.Request(cgi.method(), uri.asImmutable(), version == null ? HttpVersion.HTTP_1_1 : version,

@@ -35,7 +35,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
     private final HttpConfiguration configuration;
     private final ServerParams limits;
 
-    /** FastCGI with the defaults: {@link ServerParams#defaults()}, and no Server or Date header (the web server's). */
+    /** FastCGI with the defaults: {@link ServerParams#defaults()} and {@link #quietConfiguration()}. */
     public FcgiConnectionFactory() {
         this(quietConfiguration(), ServerParams.defaults());
     }
@@ -51,11 +51,15 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
         addBean(configuration);
     }
 
-    /** An HTTP configuration without the Server and Date headers, which the web server in front sets. */
+    /**
+     * An HTTP configuration without the Server and Date headers, which the web server in front sets, and with
+     * absolute redirects (built from the client's Host), as the standalone engine sends them.
+     */
     public static HttpConfiguration quietConfiguration() {
         HttpConfiguration configuration = new HttpConfiguration();
         configuration.setSendServerVersion(false);
         configuration.setSendDateHeader(false);
+        configuration.setRelativeRedirectAllowed(false);
         return configuration;
     }
 

@@ -2,6 +2,9 @@ package org.fcgibridge.servlet.jetty;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -79,7 +82,7 @@ public final class JettyWarServer implements AutoCloseable {
     }
 
     private static AbstractConnector connector(Server server, FcgiConnectionFactory fastcgi,
-                                                      ListenAddress address) {
+                                               ListenAddress address) throws IOException {
         switch (address.kind()) {
             case UNIX: {
                 UnixDomainServerConnector unix = new UnixDomainServerConnector(server, fastcgi);
@@ -87,6 +90,16 @@ public final class JettyWarServer implements AutoCloseable {
                 return unix;
             }
             case INHERITED: {
+                // lighttpd and spawn-fcgi hand over a Unix socket as often as a TCP one; each has its connector
+                Channel channel = System.inheritedChannel();
+                if (!(channel instanceof ServerSocketChannel)) {
+                    throw new IOException("file descriptor 0 is not a listening socket");
+                }
+                if (((ServerSocketChannel) channel).getLocalAddress() instanceof UnixDomainSocketAddress) {
+                    UnixDomainServerConnector unix = new UnixDomainServerConnector(server, fastcgi);
+                    unix.setInheritChannel(true);
+                    return unix;
+                }
                 ServerConnector inherited = new ServerConnector(server, fastcgi);
                 inherited.setInheritChannel(true);
                 return inherited;

@@ -12,8 +12,7 @@ class ApacheSetHandlerIT extends SampleBehindWebServer {
     RunningBridge startBridge(Path dir) throws Exception {
         ApacheProcess.binary();
         Path socket = Configs.socketDirectory(dir).resolve("bridge.sock");
-        return RunningBridge.start(dir, "--listen", "unix:" + socket,
-                "--cgi-root", RunningBridge.scripts(dir).toString());
+        return bridge(dir, "--listen", "unix:" + socket);
     }
 
     @Override

@@ -24,7 +24,7 @@ class LighttpdSpawnIT extends SampleBehindWebServer {
                 .replace("/usr/bin/java", java)
                 .replace("/opt/fcgi-bridge/fcgi-bridge.jar", RunningBridge.launcherJar().toAbsolutePath().toString())
                 .replace("/opt/fcgi-bridge/app.war", RunningBridge.sampleWar().toAbsolutePath().toString())
-                .replace("--listen fd:0", "--listen fd:0 --cgi-root " + RunningBridge.scripts(dir)));
+                .replace("--listen fd:0", "--listen fd:0 " + String.join(" ", launcherOptions(dir))));
     }
 
     @Override

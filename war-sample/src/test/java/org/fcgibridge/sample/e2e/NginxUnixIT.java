@@ -14,8 +14,7 @@ class NginxUnixIT extends SampleBehindWebServer {
     RunningBridge startBridge(Path dir) throws Exception {
         NginxProcess.binary();
         Path socket = Configs.socketDirectory(dir).resolve("bridge.sock");
-        return RunningBridge.start(dir, "--listen", "unix:" + socket,
-                "--cgi-root", RunningBridge.scripts(dir).toString());
+        return bridge(dir, "--listen", "unix:" + socket);
     }
 
     @Override
