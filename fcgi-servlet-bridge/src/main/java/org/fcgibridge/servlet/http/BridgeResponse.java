@@ -208,23 +208,17 @@ public class BridgeResponse implements HttpServletResponse {
     }
 
     /**
-     * The container takes over the response to write an error page: the servlet's output is open again. After
-     * sendError the headers the application set stay (Content-Range on a 416, say); after an exception they go.
+     * The container takes over the response to write an error page: the servlet's output is open again and its
+     * content is gone (body, type, length); the other headers the application set stay, after sendError (Content-Range
+     * on a 416, say) as after an exception (a filter's header), as in Jetty.
      */
     public void prepareErrorPage() {
-        prepareErrorPage(isErrorSent());
-    }
-
-    private void prepareErrorPage(boolean keepHeaders) {
         errorSent = false;
         outputClosed = false;
         mode = Mode.NONE;
         writer = null;
         stream = null;
         if (!committed) {
-            if (!keepHeaders) {
-                headers.clear();
-            }
             mimeType = null;
             characterEncoding = null;
             encodingFixed = false;

@@ -346,6 +346,11 @@ public final class ProbeApp implements ServletContainerInitializer {
                     break;
                 case "/runtime":
                     throw new IllegalStateException("boom");
+                case "/header-then-runtime":
+                    resp.setHeader("X-Before", "kept?");
+                    resp.setContentType("application/json");
+                    resp.getWriter().print("discarded");
+                    throw new IllegalStateException("boom");
                 case "/servlet-exception":
                     throw new ServletException("wrapped", new IllegalArgumentException("inner"));
                 case "/io":
