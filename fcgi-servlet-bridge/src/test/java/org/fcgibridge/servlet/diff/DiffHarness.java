@@ -19,7 +19,7 @@ import org.fcgibridge.core.testing.HttpProbe;
 import org.fcgibridge.servlet.container.BridgeServletContext;
 import org.fcgibridge.servlet.container.ErrorPages;
 import org.fcgibridge.servlet.container.WebResources;
-import org.fcgibridge.servlet.testing.BridgeBehindNginx;
+import org.fcgibridge.servlet.testing.BehindNginx;
 
 /**
  * The same web application in two containers: Jetty 12 ee10 over HTTP (the reference) and the bridge over FastCGI
@@ -29,7 +29,8 @@ import org.fcgibridge.servlet.testing.BridgeBehindNginx;
 final class DiffHarness implements AutoCloseable {
     private final Server jetty;
     private final int jettyPort;
-    private final BridgeBehindNginx bridge;
+    private final BehindNginx bridge;
+    private final BridgeServletContext bridgeContext;
 
     /** Error pages both sides get. */
     static final Map<Integer, String> STATUS_PAGES = Map.of(409, "/errorpage/conflict", 410, "/errorpage/gone");
@@ -77,7 +78,8 @@ final class DiffHarness implements AutoCloseable {
         STATUS_PAGES.forEach(pages::add);
         EXCEPTION_PAGES.forEach(pages::add);
         bridgeSetup.accept(context);
-        bridge = new BridgeBehindNginx(dir, context);
+        bridgeContext = context;
+        bridge = BehindNginx.standalone(dir, context);
     }
 
     HttpProbe.Response jetty(Request request) throws IOException {
@@ -93,7 +95,7 @@ final class DiffHarness implements AutoCloseable {
     }
 
     BridgeServletContext bridgeContext() {
-        return bridge.context();
+        return bridgeContext;
     }
 
     /** One request of a case. */

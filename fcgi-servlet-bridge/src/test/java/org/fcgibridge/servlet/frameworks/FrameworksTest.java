@@ -14,30 +14,28 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fcgibridge.core.testing.HttpProbe;
-import org.fcgibridge.servlet.container.BridgeServletContext;
-import org.fcgibridge.servlet.container.WebResources;
-import org.fcgibridge.servlet.testing.BridgeBehindNginx;
-import org.junit.jupiter.api.Test;
+import org.fcgibridge.servlet.testing.BehindNginx;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.web.SpringServletContainerInitializer;
 
-/** Unmodified frameworks (Spring MVC 6.2, Jersey 3.1, the H2 console) on the bridge, behind a real nginx. */
+/**
+ * Unmodified frameworks (Spring MVC 6.2, Jersey 3.1, the H2 console) on the bridge, behind a real nginx, in each
+ * engine.
+ */
 @Timeout(120)
 class FrameworksTest {
     @TempDir
     Path dir;
 
-    private BridgeServletContext context() {
-        return new BridgeServletContext("", getClass().getClassLoader(), WebResources.none());
-    }
-
-    @Test
-    void springMvc() throws Exception {
-        BridgeServletContext context = context();
+    @ParameterizedTest
+    @EnumSource(BehindNginx.Engine.class)
+    void springMvc(BehindNginx.Engine engine) throws Exception {
         Set<Class<?>> initializers = new HashSet<>(Set.of(SpringApp.class));
-        context.addServletContainerInitializer(new SpringServletContainerInitializer(), initializers);
-        try (BridgeBehindNginx app = new BridgeBehindNginx(dir, context)) {
+        try (BehindNginx app = BehindNginx.start(engine, dir,
+                Map.of(new SpringServletContainerInitializer(), initializers))) {
             HttpProbe.Response created = HttpProbe.send(app.port(), "POST", "/api/items",
                     Map.of("Content-Type", "application/json"),
                     "{\"name\":\"caf\u00e9\",\"quantity\":3}".getBytes(StandardCharsets.UTF_8));
@@ -82,11 +80,10 @@ class FrameworksTest {
         }
     }
 
-    @Test
-    void jersey() throws Exception {
-        BridgeServletContext context = context();
-        context.addServletContainerInitializer(new JerseyApp(), null);
-        try (BridgeBehindNginx app = new BridgeBehindNginx(dir, context)) {
+    @ParameterizedTest
+    @EnumSource(BehindNginx.Engine.class)
+    void jersey(BehindNginx.Engine engine) throws Exception {
+        try (BehindNginx app = BehindNginx.start(engine, dir, Map.of(new JerseyApp(), Set.of()))) {
             HttpProbe.Response hello = HttpProbe.send(app.port(), "GET", "/rest/greetings/caf%C3%A9?punctuation=!",
                     Map.of(), null);
             assertEquals(200, hello.status(), hello.bodyText());
@@ -101,16 +98,16 @@ class FrameworksTest {
         }
     }
 
-    @Test
-    void h2Console() throws Exception {
-        BridgeServletContext context = context();
-        context.addServletContainerInitializer((classes, ctx) -> {
+    @ParameterizedTest
+    @EnumSource(BehindNginx.Engine.class)
+    void h2Console(BehindNginx.Engine engine) throws Exception {
+        jakarta.servlet.ServletContainerInitializer h2Console = (classes, ctx) -> {
             var h2 = ctx.addServlet("h2", new org.h2.server.web.JakartaWebServlet());
             h2.addMapping("/h2/*");
             h2.setInitParameter("webAllowOthers", "false");
             h2.setLoadOnStartup(1);
-        }, null);
-        try (BridgeBehindNginx app = new BridgeBehindNginx(dir, context)) {
+        };
+        try (BehindNginx app = BehindNginx.start(engine, dir, Map.of(h2Console, Set.of()))) {
             HttpProbe.Response index = HttpProbe.send(app.port(), "GET", "/h2/", Map.of(), null);
             assertEquals(200, index.status(), index.bodyText());
             Matcher session = Pattern.compile("jsessionid=([0-9a-f]+)").matcher(index.bodyText());
