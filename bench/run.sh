@@ -5,6 +5,7 @@
 #   - fcgi-core's hello handler                      (java -jar fcgi-core.jar hello)
 #   - a hello servlet in the bridge                  (bench/peers BridgePeer: the servlet container of the project)
 #   - Jetty 12.0.25's jetty-fcgi-server, hello servlet (bench/peers)
+#   - the same servlet in fcgi-bridge's Jetty engine: Jetty 12.1 fed by FcgiConnectionFactory (bench/engine-peer)
 #   - php-fpm with hello.php (pm static, more children than nginx keeps connections)
 #   - nginx's own "return 200" (the ceiling)
 #   - hello.sh through fcgi-core's CGI runner (java -jar fcgi-core.jar cgi) and through fcgiwrap -c 4
@@ -14,7 +15,7 @@
 # launcher behind nginx (plain, and with an AppCDS archive) and for Jetty 12 deploying the same WAR (bench/startup.py).
 #
 # Settings (environment): DURATION=10 (s per run) ROUNDS=3 CONNECTIONS=64 JAVA_HOME (JVM of the servers)
-#   UPLOAD_MIB=1024 (the large POST; 0 skips it) TARGETS="core bridge jetty php cgi fcgiwrap" (which backends)
+#   UPLOAD_MIB=1024 (the large POST; 0 skips it) TARGETS="core bridge engine jetty php cgi fcgiwrap" (backends)
 #   STARTUP_RUNS=7 (JVM starts per startup measurement; 0 skips them)
 # Results: bench/target/results.md (a table with ratios), raw wrk output beside it.
 set -euo pipefail
@@ -25,12 +26,12 @@ ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 UPLOAD_MIB=${UPLOAD_MIB:-1024}
 STARTUP_RUNS=${STARTUP_RUNS:-7}
-TARGETS=${TARGETS:-core bridge jetty php cgi fcgiwrap}
+TARGETS=${TARGETS:-core bridge engine jetty php cgi fcgiwrap}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 OUT=$ROOT/bench/target
 RUN=$OUT/run
 CORE_PORT=19001 JETTY_PORT=19002 PHP_PORT=19003 COUNT_PORT=19004 CGI_PORT=19005 FCGIWRAP_PORT=19006
-BRIDGE_PORT=19007 SERVLET_UPLOAD_PORT=19008 STARTUP_PORT=19009 JETTY_WAR_PORT=19010
+BRIDGE_PORT=19007 SERVLET_UPLOAD_PORT=19008 STARTUP_PORT=19009 JETTY_WAR_PORT=19010 ENGINE_PORT=19011
 NGINX_PORT=18080 NGINX_STARTUP_PORT=18081
 
 need=()
@@ -46,10 +47,12 @@ PHP_FPM=$(ls /usr/sbin/php-fpm* | head -n 1)
 echo "== building"
 mvn -B -ntp -q -DskipTests install -pl fcgi-core,fcgi-servlet-bridge,war-sample -am
 (cd bench/peers && mvn -B -ntp -q -DskipTests package)
+(cd bench/engine-peer && mvn -B -ntp -q -DskipTests package)
 CORE_JAR=$(ls "$ROOT"/fcgi-core/target/fcgi-core-*.jar | grep -v -e tests -e sources | head -n 1)
 PEERS_CP="$ROOT/bench/peers/target/classes:$ROOT/bench/peers/target/lib/*"
 LAUNCHER_JAR=$ROOT/fcgi-servlet-bridge/target/fcgi-bridge.jar
 SAMPLE_WAR=$ROOT/war-sample/target/war-sample.war
+ENGINE_CP="$LAUNCHER_JAR:$ROOT/bench/engine-peer/target/classes"
 
 rm -rf "$RUN"; mkdir -p "$RUN"/{nginx,php,cgi-bin}
 pids=()
@@ -78,6 +81,7 @@ echo "== starting servers"
 start core "$JAVA" -jar "$CORE_JAR" hello --listen 127.0.0.1:$CORE_PORT
 start jetty "$JAVA" -cp "$PEERS_CP" org.fcgibridge.bench.JettyFcgiPeer $JETTY_PORT
 start bridge "$JAVA" -cp "$PEERS_CP" org.fcgibridge.bench.BridgePeer 127.0.0.1:$BRIDGE_PORT
+start engine "$JAVA" -cp "$ENGINE_CP" org.fcgibridge.bench.JettyEnginePeer $ENGINE_PORT
 cat >"$RUN/php/hello.php" <<'PHP'
 <?php header("Content-Type: text/plain; charset=utf-8"); echo "Hello, World!\n";
 PHP
@@ -116,6 +120,7 @@ http {
   upstream core { server 127.0.0.1:$CORE_PORT; keepalive 32; }
   upstream bridge { server 127.0.0.1:$BRIDGE_PORT; keepalive 32; }
   upstream jetty { server 127.0.0.1:$JETTY_PORT; keepalive 32; }
+  upstream engine { server 127.0.0.1:$ENGINE_PORT; keepalive 32; }
   upstream php { server 127.0.0.1:$PHP_PORT; keepalive 32; }
   upstream cgi { server 127.0.0.1:$CGI_PORT; keepalive 32; }
   server {
@@ -127,6 +132,8 @@ http {
     location /bridge/close/ { $fcgi fastcgi_pass 127.0.0.1:$BRIDGE_PORT; }
     location /servlet-upload/ { $fcgi fastcgi_request_buffering off; fastcgi_read_timeout 600s; fastcgi_pass 127.0.0.1:$SERVLET_UPLOAD_PORT; }
     location /jetty/ka/ { $fcgi fastcgi_keep_conn on; fastcgi_pass jetty; }
+    location /engine/ka/ { $fcgi fastcgi_keep_conn on; fastcgi_pass engine; }
+    location /engine/close/ { $fcgi fastcgi_pass 127.0.0.1:$ENGINE_PORT; }
     location /jetty/close/ { $fcgi fastcgi_read_timeout 5s; fastcgi_pass 127.0.0.1:$JETTY_PORT; }
     location /php/ka/ { $fcgi fastcgi_keep_conn on; fastcgi_pass php; }
     location /php/close/ { $fcgi fastcgi_pass 127.0.0.1:$PHP_PORT; }
@@ -142,7 +149,7 @@ http {
 }
 NGINX
 start nginx nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf"
-for port in $CORE_PORT $BRIDGE_PORT $JETTY_PORT $PHP_PORT $CGI_PORT $FCGIWRAP_PORT $NGINX_PORT; do wait_port "$port"; done
+for port in $CORE_PORT $BRIDGE_PORT $ENGINE_PORT $JETTY_PORT $PHP_PORT $CGI_PORT $FCGIWRAP_PORT $NGINX_PORT; do wait_port "$port"; done
 
 for target in $TARGETS; do
   mode=ka; [ "$target" = fcgiwrap ] && mode=close # fcgiwrap cannot keep connections; Jetty's hangs without

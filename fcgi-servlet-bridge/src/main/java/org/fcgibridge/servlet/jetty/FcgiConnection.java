@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jetty.http.HostPortHttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
@@ -24,6 +25,7 @@ import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Blocker;
+import org.fcgibridge.core.io.BufferPool;
 import org.fcgibridge.core.protocol.BeginRequestBody;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
@@ -32,6 +34,7 @@ import org.fcgibridge.core.protocol.Params;
 import org.fcgibridge.core.protocol.ProtocolException;
 import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordHeader;
+import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordReader;
 import org.fcgibridge.core.protocol.RecordSink;
 import org.fcgibridge.core.protocol.RecordType;
@@ -59,6 +62,8 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
     private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final String id = "fcgi-" + IDS.incrementAndGet();
+    private final BufferPool inputBuffers;
+    private final BufferPool outputBuffers;
 
     /** A request between BEGIN_REQUEST and its last PARAMS record. */
     private record Beginning(Role role, boolean keepConn, ByteArrayOutputStream params) {
@@ -68,12 +73,21 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
     private final Map<Integer, Beginning> beginning = new HashMap<>();
     private final Map<Integer, FcgiHttpStream> running = new HashMap<>();
     private volatile boolean closing;
+    /**
+     * A request whose params are complete but whose first STDIN record has not come yet (reader thread only): if that
+     * record ends the body at once (a GET), the request runs on the reader thread, saving a hand-off.
+     */
+    private FcgiHttpStream starting;
+    private Runnable startingTask;
 
-    FcgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration configuration, ServerParams limits) {
+    FcgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration configuration, ServerParams limits,
+                   BufferPool inputBuffers, BufferPool outputBuffers) {
         super(endPoint, connector.getExecutor());
         this.connector = connector;
         this.configuration = configuration;
         this.limits = limits;
+        this.inputBuffers = inputBuffers;
+        this.outputBuffers = outputBuffers;
     }
 
     String id() {
@@ -88,8 +102,13 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         return configuration;
     }
 
-    int outputRecordBytes() {
-        return limits.outputRecordBytes();
+    /** A buffer for a request's STDOUT, from {@link RecordOutputStream#allocate}; given back when it has ended. */
+    ByteBuffer takeOutputBuffer() {
+        return outputBuffers.take();
+    }
+
+    void giveOutputBuffer(ByteBuffer buffer) {
+        outputBuffers.give(buffer);
     }
 
     void execute(Runnable task) {
@@ -126,8 +145,8 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
 
     private void serve() {
         String reason = "closed by the web server";
-        RecordReader reader = new RecordReader(new EndPointChannel(getEndPoint()),
-                ByteBuffer.allocate(limits.inputBufferBytes()));
+        ByteBuffer input = inputBuffers.take();
+        RecordReader reader = new RecordReader(new EndPointChannel(getEndPoint()), input);
         try {
             RecordHeader header;
             while (!closing && (header = reader.next()) != null) {
@@ -146,6 +165,11 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
             reason = "internal error: " + e;
             LOG.log(System.Logger.Level.ERROR, id + ": " + reason, e);
         } finally {
+            if (startingTask != null) {
+                execute(startingTask); // it meets the failure below
+                startingTask = null;
+                starting = null;
+            }
             List<FcgiHttpStream> abandoned;
             synchronized (this) {
                 abandoned = new ArrayList<>(running.values());
@@ -156,6 +180,7 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
                 stream.onAbort(new EofException(reason));
             }
             getEndPoint().close();
+            inputBuffers.give(input);
         }
     }
 
@@ -171,6 +196,18 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
     private void handle(RecordHeader header, RecordReader reader) throws IOException, InterruptedException {
         RecordType type = header.recordType();
         int requestId = header.requestId();
+        if (startingTask != null) {
+            Runnable task = startingTask;
+            FcgiHttpStream stream = starting;
+            startingTask = null;
+            starting = null;
+            if (type == RecordType.STDIN && requestId == stream.id() && header.contentLength() == 0) {
+                stream.onInputEnd();
+                task.run(); // no body to wait for: the reader has nothing to do for this connection meanwhile
+                return;
+            }
+            execute(task);
+        }
         if (requestId == Fcgi.NULL_REQUEST_ID) {
             management(type, header, reader);
             return;
@@ -282,8 +319,11 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         request.setAttribute(ServletResponder.PARAMS_ATTRIBUTE, new ParamsView(params));
         if (role == Role.AUTHORIZER) {
             stream.onInputEnd(); // an authorizer gets no body
+            execute(task);
+        } else {
+            starting = stream;
+            startingTask = task;
         }
-        execute(task);
     }
 
     /** The request as Jetty models it, from the one mapping both engines share. */
@@ -292,14 +332,20 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
                 .path(cgi.rawPath()).query(cgi.queryString());
         HttpFields.Mutable fields = HttpFields.build(cgi.headers().names().size() + 1);
         for (String name : cgi.headers().names()) {
-            // the body arrives de-chunked on STDIN: the client's Transfer-Encoding is not this request's
-            if (!name.equalsIgnoreCase("Transfer-Encoding")) {
+            // the body arrives de-chunked on STDIN: the client's Transfer-Encoding is not this request's; and the
+            // Host goes with the authority the mapping settled on (Debian's nginx passes $host, without the port)
+            if (!name.equalsIgnoreCase("Transfer-Encoding") && !name.equalsIgnoreCase("Host")) {
                 fields.add(name, cgi.headers().get(name));
             }
         }
+        fields.add(new HostPortHttpField(cgi.serverName(), defaultPort(cgi) ? 0 : cgi.serverPort()));
         HttpVersion version = HttpVersion.fromString(cgi.protocol());
         return new MetaData.Request(cgi.method(), uri.asImmutable(), version == null ? HttpVersion.HTTP_1_1 : version,
                 fields, cgi.contentLength());
+    }
+
+    private static boolean defaultPort(CgiRequest cgi) {
+        return cgi.serverPort() == (cgi.secure() ? 443 : 80);
     }
 
     private void badRequest(int requestId, boolean keepConn, String message) throws IOException {

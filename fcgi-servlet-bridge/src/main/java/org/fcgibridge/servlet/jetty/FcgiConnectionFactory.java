@@ -1,11 +1,15 @@
 package org.fcgibridge.servlet.jetty;
 
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.AbstractConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.fcgibridge.core.io.BufferPool;
+import org.fcgibridge.core.protocol.RecordOutputStream;
+import org.fcgibridge.core.protocol.RecordReader;
 import org.fcgibridge.core.server.ServerParams;
 
 /**
@@ -18,6 +22,7 @@ import org.fcgibridge.core.server.ServerParams;
  * ServerConnector fastcgi = new ServerConnector(server, new FcgiConnectionFactory());
  * fastcgi.setHost("127.0.0.1");
  * fastcgi.setPort(9000);
+ * fastcgi.setAcceptQueueSize(1024); // nginx opens many connections at once
  * server.addConnector(fastcgi);
  * }</pre>
  *
@@ -32,8 +37,14 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
     /** The protocol name of the connection factory. */
     public static final String PROTOCOL = "fcgi/1.0";
 
+    private static final int POOLED_BUFFERS = 64;
+
     private final HttpConfiguration configuration;
     private final ServerParams limits;
+    /** Record buffers shared by the connections: a connection per request (nginx's default) allocates none. */
+    private final BufferPool inputBuffers = new BufferPool(POOLED_BUFFERS,
+            () -> ByteBuffer.allocateDirect(RecordReader.DEFAULT_BUFFER_SIZE));
+    private final BufferPool outputBuffers;
 
     /** FastCGI with the defaults: {@link ServerParams#defaults()} and {@link #quietConfiguration()}. */
     public FcgiConnectionFactory() {
@@ -48,6 +59,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
         super(PROTOCOL);
         this.configuration = Objects.requireNonNull(configuration, "configuration");
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.outputBuffers = new BufferPool(POOLED_BUFFERS, () -> RecordOutputStream.allocate(limits.outputRecordBytes()));
         addBean(configuration);
     }
 
@@ -69,6 +81,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        return configure(new FcgiConnection(connector, endPoint, configuration, limits), connector, endPoint);
+        return configure(new FcgiConnection(connector, endPoint, configuration, limits, inputBuffers, outputBuffers),
+                connector, endPoint);
     }
 }

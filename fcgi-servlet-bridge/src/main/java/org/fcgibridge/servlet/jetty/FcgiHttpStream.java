@@ -42,6 +42,7 @@ final class FcgiHttpStream implements HttpStream {
     private final int id;
     private final Role role;
     private final boolean keepConn;
+    private final ByteBuffer stdoutBuffer;
     private final RecordOutputStream stdout;
     private HttpChannel channel;
     private boolean head;
@@ -64,7 +65,8 @@ final class FcgiHttpStream implements HttpStream {
         this.id = id;
         this.role = role;
         this.keepConn = keepConn;
-        this.stdout = new RecordOutputStream(RecordType.STDOUT, id, connection, connection.outputRecordBytes());
+        this.stdoutBuffer = connection.takeOutputBuffer();
+        this.stdout = new RecordOutputStream(RecordType.STDOUT, id, connection, stdoutBuffer);
     }
 
     /** Hands the request to Jetty; returns the task that runs it. */
@@ -220,6 +222,12 @@ final class FcgiHttpStream implements HttpStream {
     @Override
     public void send(MetaData.Request request, MetaData.Response response, boolean last, ByteBuffer content,
                      Callback callback) {
+        synchronized (this) {
+            if (ended) { // its buffer may be another request's by now
+                callback.failed(new IOException("request " + id + " has ended"));
+                return;
+            }
+        }
         try {
             if (response != null) {
                 synchronized (this) {
@@ -293,6 +301,7 @@ final class FcgiHttpStream implements HttpStream {
         connection.ending(this);
         try {
             stdout.closeWith(end, 0, end.length);
+            connection.giveOutputBuffer(stdoutBuffer); // written whole: nothing holds it any more
         } finally {
             connection.ended(this);
         }

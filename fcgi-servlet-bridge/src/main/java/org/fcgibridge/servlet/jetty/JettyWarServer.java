@@ -86,6 +86,7 @@ public final class JettyWarServer implements AutoCloseable {
         switch (address.kind()) {
             case UNIX: {
                 UnixDomainServerConnector unix = new UnixDomainServerConnector(server, fastcgi);
+                unix.setAcceptQueueSize(1024);
                 unix.setUnixDomainPath(address.path());
                 return unix;
             }
@@ -106,6 +107,7 @@ public final class JettyWarServer implements AutoCloseable {
             }
             default: {
                 ServerConnector tcp = new ServerConnector(server, fastcgi);
+                tcp.setAcceptQueueSize(1024); // nginx opens many connections at once; the JDK's 50 drops SYNs
                 InetSocketAddress socket = (InetSocketAddress) address.socketAddress();
                 tcp.setHost(socket.getHostString());
                 tcp.setPort(socket.getPort());

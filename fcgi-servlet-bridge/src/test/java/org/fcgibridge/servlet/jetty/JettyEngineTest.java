@@ -186,6 +186,17 @@ class JettyEngineTest {
     }
 
     @Test
+    void debiansHostWithoutThePortTakesTheServerPort() throws Exception {
+        start(ServerParams.defaults());
+        Map<String, String> params = get("/d/p");
+        params.put("HTTP_HOST", "example.org");
+        params.put("SERVER_PORT", "8080");
+        FcgiResponse response = execute(params, new byte[0]);
+        assertEquals(200, response.status(), response.stdoutText());
+        assertEquals("http://example.org:8080/d/p", lines(response).get("url"));
+    }
+
+    @Test
     void theClientsAddressNotTheWebServers() throws Exception {
         start(ServerParams.defaults());
         assertEquals("203.0.113.7", lines(execute(get("/d/r"), new byte[0])).get("remote"));

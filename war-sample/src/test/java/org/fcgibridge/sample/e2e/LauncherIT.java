@@ -28,6 +28,8 @@ import org.fcgibridge.core.testing.NginxProcess;
 import org.fcgibridge.core.testing.Peers;
 import org.fcgibridge.core.testing.WebServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher as users start it: its HTTP front, its stop on SIGTERM, and started by lighttpd or systemd. */
@@ -37,11 +39,12 @@ class LauncherIT {
     @TempDir
     Path dir;
 
-    @Test
-    void theHttpFrontServesTheSampleThroughFastCgi() throws Exception {
-        try (RunningBridge bridge = RunningBridge.start(dir, "--http", "0", "--access-log", "-")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void theHttpFrontServesTheSampleThroughFastCgi(String engine) throws Exception {
+        try (RunningBridge bridge = RunningBridge.start(dir, "--engine", engine, "--http", "0", "--access-log", "-")) {
             assertTrue(bridge.servingLine().matches(".*war-sample\\.war \\(context path \"\", \\d+ servlets, "
-                    + "standalone engine\\) on 127\\.0\\.0\\.1:\\d+, HTTP front on http://127\\.0\\.0\\.1:\\d+/"),
+                    + engine + " engine\\) on 127\\.0\\.0\\.1:\\d+, HTTP front on http://127\\.0\\.0\\.1:\\d+/"),
                     bridge.servingLine());
             HttpResponse<String> hello = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + bridge.httpPort() + "/hello?name=curl")).build(),
@@ -82,9 +85,10 @@ class LauncherIT {
         }
     }
 
-    @Test
-    void sigtermLetsTheRequestInFlightFinishThenExitsZero() throws Exception {
-        RunningBridge bridge = RunningBridge.start(dir);
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void sigtermLetsTheRequestInFlightFinishThenExitsZero(String engine) throws Exception {
+        RunningBridge bridge = RunningBridge.start(dir, "--engine", engine);
         try (bridge; NginxProcess nginx = NginxProcess.start(dir.resolve("nginx"),
                 Examples.pointedAt("nginx-fcgi-bridge.conf", bridge.port())
                         .replace("listen 127.0.0.1:8080;", "listen 127.0.0.1:PORT;")
@@ -103,7 +107,8 @@ class LauncherIT {
             }
             assertTrue(bridge.process().process().waitFor(30, TimeUnit.SECONDS), "the bridge did not stop");
             assertEquals(0, bridge.process().process().exitValue(), bridge.process().stderrText());
-            assertTrue(bridge.process().stderrText().contains("closed"), bridge.process().stderrText());
+            assertTrue(bridge.process().stderrText().contains(engine.equals("jetty") ? "Stopped" : "closed"),
+                    bridge.process().stderrText());
             HttpResponse<String> after = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + nginx.port() + "/hello")).build(), BodyHandlers.ofString());
             assertEquals(502, after.statusCode(), "nothing answers once the bridge has stopped");
