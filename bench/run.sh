@@ -59,6 +59,8 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do pkill -P "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
   [ -f "$RUN/nginx/nginx.pid" ] && kill "$(cat "$RUN/nginx/nginx.pid")" 2>/dev/null || true
+  # fcgiwrap's workers outlive their parent: left alone, they would answer the next run on its port
+  pkill -f "fcgiwrap -c 4 -s tcp:127.0.0.1:$FCGIWRAP_PORT" 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
