@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.http.HostPortHttpField;
@@ -35,7 +36,6 @@ import org.fcgibridge.core.protocol.ProtocolException;
 import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordHeader;
 import org.fcgibridge.core.protocol.RecordOutputStream;
-import org.fcgibridge.core.protocol.RecordReader;
 import org.fcgibridge.core.protocol.RecordSink;
 import org.fcgibridge.core.protocol.RecordType;
 import org.fcgibridge.core.protocol.Role;
@@ -46,11 +46,13 @@ import org.fcgibridge.servlet.http.CgiRequest;
 import org.fcgibridge.servlet.http.ParamsView;
 
 /**
- * A FastCGI connection from a web server, inside Jetty: a reader thread (from the connector's executor) reads records
- * with fcgi-core's {@link RecordReader}, answers management records, and turns each request into a Jetty request
- * ({@link FcgiHttpStream}), mapped from its params by the same {@link CgiRequest} as the standalone engine. Records
- * go out whole, one write at a time ({@link RecordSink}), so concurrent requests on one connection never interleave
- * inside a record.
+ * A FastCGI connection from a web server, inside Jetty. When bytes arrive, Jetty calls {@link #onFillable()}, which
+ * takes the whole records in the input buffer (a buffer holds the largest record), answers management records, and
+ * turns each request into a Jetty request ({@link FcgiHttpStream}), mapped from its params by the same
+ * {@link CgiRequest} as the standalone engine. A request without a body (a GET) runs right there, as Jetty's HTTP/1
+ * connection runs its requests; one with a body runs on another thread while its STDIN is queued, and reading pauses
+ * while the queue is full. Records go out whole, one write at a time ({@link RecordSink}), so concurrent requests on
+ * one connection never interleave inside a record.
  */
 final class FcgiConnection extends AbstractConnection implements RecordSink {
     private static final System.Logger LOG = System.getLogger(FcgiConnection.class.getName());
@@ -79,6 +81,14 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
      */
     private FcgiHttpStream starting;
     private Runnable startingTask;
+    /**
+     * Received bytes, in Jetty's "flush mode" (data between position and limit); null while there are none. Only
+     * onFillable and what it calls touch it.
+     */
+    private ByteBuffer input;
+    private final byte[] header = new byte[Fcgi.HEADER_LENGTH];
+    /** Reading stopped because a request has too much unread body; {@link #resume()} starts it again. */
+    private final AtomicBoolean paused = new AtomicBoolean();
 
     FcgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration configuration, ServerParams limits,
                    BufferPool inputBuffers, BufferPool outputBuffers) {
@@ -128,12 +138,51 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
             getEndPoint().close();
             return;
         }
-        execute(this::serve);
+        fillInterested();
     }
 
     @Override
     public void onFillable() {
-        // never asked for: the reader thread waits for bytes itself (EndPointChannel)
+        String failure;
+        try {
+            while (true) {
+                if (input == null) {
+                    input = inputBuffers.take();
+                    input.limit(0);
+                } else if (!takeRecords()) {
+                    return; // paused, or the connection is closing
+                } else if (input.limit() == input.capacity()) {
+                    input.compact().flip();
+                }
+                int n = getEndPoint().fill(input);
+                if (n == 0) {
+                    if (!input.hasRemaining()) {
+                        releaseInput(); // an idle connection holds no buffer
+                    }
+                    fillInterested();
+                    return;
+                }
+                if (n < 0) {
+                    failure = "closed by the web server";
+                    break;
+                }
+            }
+        } catch (ProtocolException e) {
+            failure = "protocol error: " + e.getMessage();
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1}; closing the connection", id, failure);
+        } catch (IOException e) {
+            failure = closing ? "closed" : "connection failed: " + e;
+            LOG.log(System.Logger.Level.DEBUG, "{0}: {1}", id, failure);
+        } catch (RuntimeException e) {
+            failure = "internal error: " + e;
+            LOG.log(System.Logger.Level.ERROR, id + ": " + failure, e);
+        }
+        shutdown(failure);
+    }
+
+    @Override
+    public void onFillInterestedFailed(Throwable cause) {
+        shutdown("connection failed: " + cause);
     }
 
     @Override
@@ -143,45 +192,72 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         }
     }
 
-    private void serve() {
-        String reason = "closed by the web server";
-        ByteBuffer input = inputBuffers.take();
-        RecordReader reader = new RecordReader(new EndPointChannel(getEndPoint()), input);
-        try {
-            RecordHeader header;
-            while (!closing && (header = reader.next()) != null) {
-                handle(header, reader);
+    /**
+     * Handles every whole record in the input buffer.
+     *
+     * @return whether to read on: false when a request's queue is full (paused) or the connection is closing
+     */
+    private boolean takeRecords() throws IOException {
+        while (!closing && input.remaining() >= Fcgi.HEADER_LENGTH) {
+            int at = input.position();
+            input.get(at, header);
+            RecordHeader record = RecordHeader.decode(header, 0);
+            int length = Fcgi.HEADER_LENGTH + record.contentLength() + record.paddingLength();
+            if (input.remaining() < length) {
+                if (at > 0) {
+                    input.compact().flip(); // room for the rest of the record
+                }
+                return true;
             }
-        } catch (ProtocolException e) {
-            reason = "protocol error: " + e.getMessage();
-            LOG.log(System.Logger.Level.WARNING, "{0}: {1}; closing the connection", id, reason);
-        } catch (IOException e) {
-            reason = closing ? "closed" : "connection failed: " + e;
-            LOG.log(System.Logger.Level.DEBUG, "{0}: {1}", id, reason);
-        } catch (InterruptedException e) {
-            reason = "interrupted";
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            reason = "internal error: " + e;
-            LOG.log(System.Logger.Level.ERROR, id + ": " + reason, e);
-        } finally {
-            if (startingTask != null) {
-                execute(startingTask); // it meets the failure below
-                startingTask = null;
-                starting = null;
+            ByteBuffer content = input.slice(at + Fcgi.HEADER_LENGTH, record.contentLength());
+            input.position(at + length);
+            if (!handle(record, content)) {
+                return false; // paused by the request, see pause()
             }
-            List<FcgiHttpStream> abandoned;
-            synchronized (this) {
-                abandoned = new ArrayList<>(running.values());
-                running.clear();
-                beginning.clear();
-            }
-            for (FcgiHttpStream stream : abandoned) {
-                stream.onAbort(new EofException(reason));
-            }
-            getEndPoint().close();
-            inputBuffers.give(input);
         }
+        return !closing;
+    }
+
+    /**
+     * Stops reading once the record in hand is handled. A request calls it before it can call {@link #resume()}, so a
+     * resume that comes at once is not lost.
+     */
+    void pause() {
+        paused.set(true);
+    }
+
+    /** A paused connection reads again: its request has taken enough of its queue, or has ended. */
+    void resume() {
+        if (paused.compareAndSet(true, false)) {
+            execute(this::onFillable);
+        }
+    }
+
+    /** The connection is over: the requests still running lose their web server. */
+    private void shutdown(String reason) {
+        closing = true;
+        Runnable task = startingTask;
+        startingTask = null;
+        starting = null;
+        if (task != null) {
+            execute(task); // it meets the failure below
+        }
+        List<FcgiHttpStream> abandoned;
+        synchronized (this) {
+            abandoned = new ArrayList<>(running.values());
+            running.clear();
+            beginning.clear();
+        }
+        for (FcgiHttpStream stream : abandoned) {
+            stream.onAbort(new EofException(reason));
+        }
+        getEndPoint().close();
+        releaseInput();
+    }
+
+    private void releaseInput() {
+        inputBuffers.give(input);
+        input = null;
     }
 
     /** Closes the connection after a failure that leaves it unusable (a write that did not finish). */
@@ -193,51 +269,53 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
 
     // ---- records in
 
-    private void handle(RecordHeader header, RecordReader reader) throws IOException, InterruptedException {
-        RecordType type = header.recordType();
-        int requestId = header.requestId();
+    /** Handles one record; returns false to pause reading (the request's body queue is full). */
+    private boolean handle(RecordHeader record, ByteBuffer content) throws IOException {
+        RecordType type = record.recordType();
+        int requestId = record.requestId();
         if (startingTask != null) {
             Runnable task = startingTask;
             FcgiHttpStream stream = starting;
             startingTask = null;
             starting = null;
-            if (type == RecordType.STDIN && requestId == stream.id() && header.contentLength() == 0) {
+            if (type == RecordType.STDIN && requestId == stream.id() && record.contentLength() == 0) {
                 stream.onInputEnd();
-                task.run(); // no body to wait for: the reader has nothing to do for this connection meanwhile
-                return;
+                task.run(); // no body to wait for: run it here, as Jetty's HTTP/1 connection does
+                return true;
             }
             execute(task);
         }
         if (requestId == Fcgi.NULL_REQUEST_ID) {
-            management(type, header, reader);
-            return;
-        }
-        if (type == RecordType.BEGIN_REQUEST) {
-            byte[] content = reader.readContent();
-            begin(requestId, BeginRequestBody.decode(content, 0, content.length));
-            return;
-        }
-        if (type == RecordType.PARAMS) {
-            params(requestId, header.contentLength(), reader);
+            management(type, record, content);
+        } else if (type == RecordType.BEGIN_REQUEST) {
+            begin(requestId, BeginRequestBody.decode(bytes(content), 0, content.remaining()));
+        } else if (type == RecordType.PARAMS) {
+            params(requestId, content);
         } else if (type == RecordType.STDIN) {
             FcgiHttpStream stream = runningStream(requestId);
             if (stream != null) {
-                if (header.contentLength() > 0) {
-                    stream.onInput(reader.readContent());
-                } else {
-                    stream.onInputEnd();
+                if (content.hasRemaining()) {
+                    return stream.onInput(bytes(content));
                 }
+                stream.onInputEnd();
             }
         } else if (type == RecordType.ABORT_REQUEST) {
             abort(requestId);
         }
-        // DATA (the FILTER role's file, which a servlet cannot read) and unknown types: skipped by reader.next()
+        // DATA (the FILTER role's file, which a servlet cannot read) and unknown types are skipped
+        return true;
     }
 
-    private void management(RecordType type, RecordHeader header, RecordReader reader) throws IOException {
+    private static byte[] bytes(ByteBuffer content) {
+        byte[] copy = new byte[content.remaining()];
+        content.duplicate().get(copy);
+        return copy;
+    }
+
+    private void management(RecordType type, RecordHeader record, ByteBuffer content) throws IOException {
         if (type == RecordType.GET_VALUES) {
-            byte[] content = reader.readContent();
-            Params asked = Params.parse(content, 0, content.length);
+            byte[] names = bytes(content);
+            Params asked = Params.parse(names, 0, names.length);
             NameValueWriter answer = new NameValueWriter();
             for (int i = 0; i < asked.size(); i++) {
                 String name = asked.nameAt(i);
@@ -250,7 +328,7 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
             }
             writeRecord(RecordType.GET_VALUES_RESULT, Fcgi.NULL_REQUEST_ID, answer.toByteArray());
         } else {
-            writeRecord(RecordType.UNKNOWN_TYPE, Fcgi.NULL_REQUEST_ID, new byte[] {(byte) header.type(), 0, 0, 0, 0,
+            writeRecord(RecordType.UNKNOWN_TYPE, Fcgi.NULL_REQUEST_ID, new byte[] {(byte) record.type(), 0, 0, 0, 0,
                 0, 0, 0});
         }
     }
@@ -279,7 +357,8 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         }
     }
 
-    private void params(int requestId, int length, RecordReader reader) throws IOException {
+    private void params(int requestId, ByteBuffer content) throws IOException {
+        int length = content.remaining();
         Beginning request;
         synchronized (this) {
             request = length > 0 ? beginning.get(requestId) : beginning.remove(requestId);
@@ -292,11 +371,11 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
                 throw new ProtocolException("the params of request " + requestId + " exceed "
                         + limits.maxParamsBytes() + " bytes");
             }
-            request.params().write(reader.readContent());
+            request.params().write(bytes(content));
             return;
         }
-        byte[] content = request.params().toByteArray();
-        start(requestId, request.role(), request.keepConn(), Params.parse(content, 0, content.length));
+        byte[] all = request.params().toByteArray();
+        start(requestId, request.role(), request.keepConn(), Params.parse(all, 0, all.length));
     }
 
     private void start(int requestId, Role role, boolean keepConn, Params params) throws IOException {

@@ -9,7 +9,7 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.fcgibridge.core.io.BufferPool;
 import org.fcgibridge.core.protocol.RecordOutputStream;
-import org.fcgibridge.core.protocol.RecordReader;
+import org.fcgibridge.core.protocol.Fcgi;
 import org.fcgibridge.core.server.ServerParams;
 
 /**
@@ -31,19 +31,21 @@ import org.fcgibridge.core.server.ServerParams;
  * {@link ServerParams#mpxsConns()}, the params bounded by {@link ServerParams#maxParamsBytes()}, connections only from
  * {@link ServerParams#webServerAddrs()}. The params map to the request exactly as in the standalone engine
  * ({@link org.fcgibridge.servlet.http.CgiRequest}): the client's address, scheme, host and port, not the web server's.
- * Each connection holds a thread of the connector's executor while it is open (it reads records blocking).
+ * Connections hold no thread while they wait for the web server.
  */
 public final class FcgiConnectionFactory extends AbstractConnectionFactory {
     /** The protocol name of the connection factory. */
     public static final String PROTOCOL = "fcgi/1.0";
 
     private static final int POOLED_BUFFERS = 64;
+    /** The largest FastCGI record: an input buffer holds any record whole. */
+    private static final int MAX_RECORD = Fcgi.HEADER_LENGTH + Fcgi.MAX_CONTENT_LENGTH + 255;
 
     private final HttpConfiguration configuration;
     private final ServerParams limits;
     /** Record buffers shared by the connections: a connection per request (nginx's default) allocates none. */
     private final BufferPool inputBuffers = new BufferPool(POOLED_BUFFERS,
-            () -> ByteBuffer.allocateDirect(RecordReader.DEFAULT_BUFFER_SIZE));
+            () -> ByteBuffer.allocateDirect(MAX_RECORD));
     private final BufferPool outputBuffers;
 
     /** FastCGI with the defaults: {@link ServerParams#defaults()} and {@link #quietConfiguration()}. */

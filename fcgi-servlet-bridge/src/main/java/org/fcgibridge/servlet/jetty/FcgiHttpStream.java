@@ -27,8 +27,8 @@ import org.fcgibridge.core.protocol.Role;
  * (queued by the connection's reader thread) and writes the response, which leaves as a CGI response on STDOUT records
  * followed by END_REQUEST.
  *
- * <p>Flow control: the reader thread waits while more than {@value #QUEUE_LIMIT} body bytes wait to be read, so a
- * large upload is not held in memory. Once the response has begun, the rest of the body is queued without that limit
+ * <p>Flow control: the connection stops reading while more than {@value #QUEUE_LIMIT} body bytes wait to be read, so
+ * a large upload is not held in memory. Once the response has begun, the rest of the body is queued without that limit
  * (up to {@value #SETTLE_LIMIT} bytes): nginx stops sending a body once it has the response's head, so whatever the
  * application will still read must be taken now.
  */
@@ -55,6 +55,7 @@ final class FcgiHttpStream implements HttpStream {
     private boolean demanded;
     private boolean settling;
     private boolean completed;
+    private boolean pausedReader;
 
     // output, written by the application's thread(s) one at a time (Jetty serialises sends)
     private volatile boolean committed;
@@ -93,14 +94,18 @@ final class FcgiHttpStream implements HttpStream {
         return keepConn;
     }
 
-    // ---- the connection's reader thread
+    // ---- the connection's reading
 
-    /** STDIN content; blocks while the application has too much unread. */
-    void onInput(byte[] content) throws InterruptedException {
+    /**
+     * STDIN content. Returns false when the application has too much unread: the connection then stops reading until
+     * this stream calls {@link FcgiConnection#resume()}.
+     */
+    boolean onInput(byte[] content) {
         boolean wake;
+        boolean full;
         synchronized (this) {
             if (completed || inputFailure != null) {
-                return; // the request is over: its remaining body is dropped
+                return true; // the request is over: its remaining body is dropped
             }
             chunks.add(Content.Chunk.from(ByteBuffer.wrap(content), false));
             queued += content.length;
@@ -109,14 +114,29 @@ final class FcgiHttpStream implements HttpStream {
                 fail(new IOException("request body over " + SETTLE_LIMIT + " bytes still unread after the response"
                         + " began"));
             }
+            full = queued > QUEUE_LIMIT && !settling && inputFailure == null;
+            if (full) {
+                pausedReader = true;
+                connection.pause();
+            }
         }
         if (wake) {
             wakeReader();
         }
+        return !full;
+    }
+
+    /** Lets a connection paused on this request's queue read again. */
+    private void resumeReader() {
+        boolean resume;
         synchronized (this) {
-            while (queued > QUEUE_LIMIT && !settling && !completed && inputFailure == null) {
-                wait();
+            resume = pausedReader && (queued <= QUEUE_LIMIT || settling || completed || inputFailure != null);
+            if (resume) {
+                pausedReader = false;
             }
+        }
+        if (resume) {
+            connection.resume();
         }
     }
 
@@ -139,8 +159,8 @@ final class FcgiHttpStream implements HttpStream {
                 return;
             }
             fail(cause);
-            notifyAll();
         }
+        resumeReader();
         Runnable failure = channel.onFailure(cause);
         if (failure != null) {
             connection.execute(failure);
@@ -153,7 +173,6 @@ final class FcgiHttpStream implements HttpStream {
             chunks.forEach(Content.Chunk::release);
             chunks.clear();
             queued = 0;
-            notifyAll();
         }
     }
 
@@ -181,18 +200,19 @@ final class FcgiHttpStream implements HttpStream {
 
     @Override
     public Content.Chunk read() {
+        Content.Chunk chunk;
         synchronized (this) {
-            Content.Chunk chunk = chunks.poll();
-            if (chunk != null) {
-                queued -= chunk.remaining();
-                notifyAll();
-                return chunk;
+            chunk = chunks.poll();
+            if (chunk == null) {
+                if (inputFailure != null) {
+                    return Content.Chunk.from(inputFailure, true);
+                }
+                return inputEnded ? Content.Chunk.EOF : null;
             }
-            if (inputFailure != null) {
-                return Content.Chunk.from(inputFailure, true);
-            }
-            return inputEnded ? Content.Chunk.EOF : null;
+            queued -= chunk.remaining();
         }
+        resumeReader();
+        return chunk;
     }
 
     @Override
@@ -232,8 +252,8 @@ final class FcgiHttpStream implements HttpStream {
             if (response != null) {
                 synchronized (this) {
                     settling = true; // see the class comment
-                    notifyAll();
                 }
+                resumeReader();
                 writeHead(response);
                 committed = true;
             }
@@ -365,8 +385,8 @@ final class FcgiHttpStream implements HttpStream {
             chunks.forEach(Content.Chunk::release);
             chunks.clear();
             queued = 0;
-            notifyAll();
         }
+        resumeReader();
         channel.recycle();
     }
 
