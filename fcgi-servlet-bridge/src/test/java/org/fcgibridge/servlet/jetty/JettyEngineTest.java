@@ -226,6 +226,24 @@ class JettyEngineTest {
     }
 
     @Test
+    void idleKeptConnectionsHoldNoThread() throws Exception {
+        start(ServerParams.defaults()); // a pool of 32 threads
+        List<FcgiClient> idle = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) { // nginx's upstream keepalive holds connections like these
+                FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", port));
+                idle.add(client);
+                client.execute(Role.RESPONDER, get("/d/warm"), new byte[0], true);
+            }
+            assertEquals("/d/after", lines(execute(get("/d/after"), new byte[0])).get("uri"));
+        } finally {
+            for (FcgiClient client : idle) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
     void getValuesIsAnswered() throws Exception {
         start(ServerParams.defaults().withMaxConns(77).withMaxReqs(5));
         try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", port))) {
