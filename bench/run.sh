@@ -65,10 +65,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
+declare -A pid_of
 start() { # name, command...
   local name=$1; shift
   "$@" >"$RUN/$name.log" 2>&1 &
   pids+=($!)
+  pid_of[$name]=$!
+}
+
+tree_ticks() { # pid -> CPU clock ticks of it and its children, reaped ones included (CGI scripts, php-fpm workers)
+  local total=0 p t
+  for p in "$1" $(pgrep -P "$1"); do
+    t=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$p/stat" 2>/dev/null)
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
 }
 
 wait_port() {
@@ -163,16 +174,25 @@ to_ms() { # wrk's "1.23ms" / "456.00us" / "1.02s" -> milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
 
-bench() { # label url -> appends "label rps p50 p99 errors" to results.txt
+bench() { # label url -> appends "label rps p50 p99 errors cpu" to results.txt
   local label=$1 url=$2 raw="$RUN/wrk-$1-round$3.txt"
+  local pid=${pid_of[${label%-*}]:-} before=0 after=0
+  [ -n "$pid" ] && before=$(tree_ticks "$pid")
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 6s --latency "$url" >"$raw" 2>&1 || true
-  local rps p50 p99 errors
+  [ -n "$pid" ] && after=$(tree_ticks "$pid")
+  local rps p50 p99 errors requests cpu=-
   rps=$(awk '/Requests\/sec/ { print $2 }' "$raw")
+  requests=$(awk '/requests in/ { print $1 }' "$raw")
+  # the backend's CPU per request: steadier than req/s on two cores that wrk and nginx share
+  if [ -n "$pid" ] && [ "${requests:-0}" -gt 0 ]; then
+    cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.0f", t * 1e6 / hz / n }')
+  fi
   p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$raw")")
   p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$raw")")
   errors=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(",", ""); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i } END { print n + 0 }' "$raw")
-  echo "$label ${rps:-0} $p50 $p99 $errors" >>"$RUN/results.txt"
-  printf '  %-12s %10s req/s  p50 %8s ms  p99 %8s ms  errors %s\n' "$label" "${rps:-0}" "$p50" "$p99" "$errors"
+  echo "$label ${rps:-0} $p50 $p99 $errors $cpu" >>"$RUN/results.txt"
+  printf '  %-12s %10s req/s  p50 %8s ms  p99 %8s ms  errors %s  CPU %s us/request\n' "$label" "${rps:-0}" "$p50" \
+    "$p99" "$errors" "$cpu"
 }
 
 echo "== warming up"
@@ -255,26 +275,26 @@ median() { # label field
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 
 {
-  echo "| target | keep_conn | req/s (median of $ROUNDS) | p50 ms | p99 ms | errors | vs Jetty | vs php-fpm | vs nginx return 200 |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| target | keep_conn | req/s (median of $ROUNDS) | p50 ms | p99 ms | errors | backend CPU µs/request | vs Jetty | vs php-fpm | vs nginx return 200 |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   ceiling=$(median nginx 2)
-  echo "| nginx return 200 | - | $ceiling | $(median nginx 3) | $(median nginx 4) | $(median nginx 5) | | | 1.00x |"
+  echo "| nginx return 200 | - | $ceiling | $(median nginx 3) | $(median nginx 4) | $(median nginx 5) | $(median nginx 6) (nginx) | | | 1.00x |"
   for mode in ka close; do
     for target in $TARGETS; do
       case $target in cgi|fcgiwrap) continue ;; esac
       rps=$(median "$target-$mode" 2)
-      echo "| $target | $([ $mode = ka ] && echo on || echo off) | $rps | $(median "$target-$mode" 3) | $(median "$target-$mode" 4) | $(median "$target-$mode" 5) | $(ratio "$rps" "$(median "jetty-$mode" 2)") | $(ratio "$rps" "$(median "php-$mode" 2)") | $(ratio "$rps" "$ceiling") |"
+      echo "| $target | $([ $mode = ka ] && echo on || echo off) | $rps | $(median "$target-$mode" 3) | $(median "$target-$mode" 4) | $(median "$target-$mode" 5) | $(median "$target-$mode" 6) | $(ratio "$rps" "$(median "jetty-$mode" 2)") | $(ratio "$rps" "$(median "php-$mode" 2)") | $(ratio "$rps" "$ceiling") |"
     done
   done
   case " $TARGETS " in *" cgi "*)
     echo
-    echo "| CGI hello.sh via | keep_conn | req/s (median of $ROUNDS) | p50 ms | p99 ms | errors | vs fcgiwrap -c 4 (keep_conn off) |"
-    echo "|---|---|---|---|---|---|---|"
+    echo "| CGI hello.sh via | keep_conn | req/s (median of $ROUNDS) | p50 ms | p99 ms | errors | backend CPU µs/request | vs fcgiwrap -c 4 (keep_conn off) |"
+    echo "|---|---|---|---|---|---|---|---|"
     for mode in ka close; do
       for target in cgi fcgiwrap; do
         [ "$target-$mode" = fcgiwrap-ka ] && continue
         rps=$(median "$target-$mode" 2)
-        echo "| $target | $([ $mode = ka ] && echo on || echo off) | $rps | $(median "$target-$mode" 3) | $(median "$target-$mode" 4) | $(median "$target-$mode" 5) | $(ratio "$rps" "$(median fcgiwrap-close 2)") |"
+        echo "| $target | $([ $mode = ka ] && echo on || echo off) | $rps | $(median "$target-$mode" 3) | $(median "$target-$mode" 4) | $(median "$target-$mode" 5) | $(median "$target-$mode" 6) | $(ratio "$rps" "$(median fcgiwrap-close 2)") |"
       done
     done ;;
   esac
