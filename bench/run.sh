@@ -30,7 +30,9 @@ TARGETS=${TARGETS:-core bridge engine jetty php cgi fcgiwrap}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 OUT=$ROOT/bench/target
 RUN=$OUT/run
-CORE_PORT=19001 JETTY_PORT=19002 PHP_PORT=19003 COUNT_PORT=19004 CGI_PORT=19005 FCGIWRAP_PORT=19006
+CORE_PORT=19001 JETTY_PORT=19002 PHP_PORT=19003 COUNT_PORT=19004 CGI_PORT=19005
+# fcgiwrap binds without SO_REUSEADDR: a fixed port fails for a minute after a run, while its closed connections linger
+FCGIWRAP_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BRIDGE_PORT=19007 SERVLET_UPLOAD_PORT=19008 STARTUP_PORT=19009 JETTY_WAR_PORT=19010 ENGINE_PORT=19011
 NGINX_PORT=18080 NGINX_STARTUP_PORT=18081
 
