@@ -21,9 +21,11 @@ import java.util.Set;
  * @param logStderr      whether a script's STDERR lines also go to the server's log (they always go to FCGI_STDERR)
  * @param mountPrefix    null: the script is SCRIPT_FILENAME (or DOCUMENT_ROOT + SCRIPT_NAME); else a path prefix such
  *                       as "/cgi-bin" under which the request path names the script in the first root
+ * @param spawnHelper    whether scripts are started by fcgi-bridge's spawn helper, a small C program that forks them
+ *                       (about twice as fast); the JDK's ProcessBuilder when false, or when the helper is not there
  */
 public record CgiConfig(List<Path> roots, Set<Path> allowed, Map<String, String> environment, int maxProcesses,
-                        Duration killGrace, boolean logStderr, String mountPrefix) {
+                        Duration killGrace, boolean logStderr, String mountPrefix, boolean spawnHelper) {
     /** The PATH a script gets unless the operator sets one. */
     public static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
@@ -45,7 +47,7 @@ public record CgiConfig(List<Path> roots, Set<Path> allowed, Map<String, String>
 
     /**
      * A configuration with the given roots (absolute; they must exist), no allow-list, PATH={@value #DEFAULT_PATH},
-     * 64 processes, 2 s from SIGTERM to SIGKILL, STDERR not logged.
+     * 64 processes, 2 s from SIGTERM to SIGKILL, STDERR not logged, scripts started by the spawn helper.
      *
      * @throws IOException if a root does not exist
      */
@@ -57,7 +59,7 @@ public record CgiConfig(List<Path> roots, Set<Path> allowed, Map<String, String>
         }
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("PATH", DEFAULT_PATH);
-        return new CgiConfig(absolute, Set.of(), environment, 64, Duration.ofSeconds(2), false, null);
+        return new CgiConfig(absolute, Set.of(), environment, 64, Duration.ofSeconds(2), false, null, true);
     }
 
     /**
@@ -70,31 +72,36 @@ public record CgiConfig(List<Path> roots, Set<Path> allowed, Map<String, String>
         for (Path script : scripts) {
             real.add(script.toRealPath());
         }
-        return new CgiConfig(roots, Set.copyOf(real), environment, maxProcesses, killGrace, logStderr, mountPrefix);
+        return new CgiConfig(roots, Set.copyOf(real), environment, maxProcesses, killGrace, logStderr, mountPrefix, spawnHelper);
     }
 
     /** These variables in every script's environment (replacing the defaults, PATH included, when named). */
     public CgiConfig withEnvironment(Map<String, String> variables) {
         Map<String, String> merged = new LinkedHashMap<>(environment);
         merged.putAll(variables);
-        return new CgiConfig(roots, allowed, merged, maxProcesses, killGrace, logStderr, mountPrefix);
+        return new CgiConfig(roots, allowed, merged, maxProcesses, killGrace, logStderr, mountPrefix, spawnHelper);
     }
 
     public CgiConfig withMaxProcesses(int value) {
-        return new CgiConfig(roots, allowed, environment, value, killGrace, logStderr, mountPrefix);
+        return new CgiConfig(roots, allowed, environment, value, killGrace, logStderr, mountPrefix, spawnHelper);
     }
 
     public CgiConfig withKillGrace(Duration value) {
-        return new CgiConfig(roots, allowed, environment, maxProcesses, value, logStderr, mountPrefix);
+        return new CgiConfig(roots, allowed, environment, maxProcesses, value, logStderr, mountPrefix, spawnHelper);
     }
 
     /** Scripts are named by the request path under {@code prefix} (and live in the first root). */
     public CgiConfig mountedAt(String prefix) {
         String normalized = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
-        return new CgiConfig(roots, allowed, environment, maxProcesses, killGrace, logStderr, normalized);
+        return new CgiConfig(roots, allowed, environment, maxProcesses, killGrace, logStderr, normalized, spawnHelper);
     }
 
     public CgiConfig withLogStderr(boolean value) {
-        return new CgiConfig(roots, allowed, environment, maxProcesses, killGrace, value, mountPrefix);
+        return new CgiConfig(roots, allowed, environment, maxProcesses, killGrace, value, mountPrefix, spawnHelper);
+    }
+
+    /** Whether scripts are started by the spawn helper (true) or by the JDK's ProcessBuilder. */
+    public CgiConfig withSpawnHelper(boolean value) {
+        return new CgiConfig(roots, allowed, environment, maxProcesses, killGrace, logStderr, mountPrefix, value);
     }
 }

@@ -1,5 +1,7 @@
 package org.fcgibridge.core.cgi;
 
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -12,9 +14,17 @@ import org.fcgibridge.core.runner.RunnerFactory;
  * a bound on processes and a clean environment.
  */
 public final class CgiRunnerFactory implements RunnerFactory {
+    private static final System.Logger LOG = System.getLogger(CgiRunnerFactory.class.getName());
     private final CgiConfig config;
     private final ScriptResolver resolver;
     private final Semaphore processes;
+    private volatile ScriptStarter starter;
+    /** Threads that feed a script's stdin and forward its stderr, kept between scripts: a thread costs a clone. */
+    private final ExecutorService pumps = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "cgi-pump");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "cgi-killer");
         thread.setDaemon(true);
@@ -54,6 +64,32 @@ public final class CgiRunnerFactory implements RunnerFactory {
     /** Scripts running now. */
     public int runningProcesses() {
         return config.maxProcesses() - processes.availablePermits();
+    }
+
+    /** The spawn helper if configured and it runs, else the JDK; chosen at the first script. */
+    ScriptStarter starter() {
+        ScriptStarter chosen = starter;
+        if (chosen == null || chosen instanceof SpawnHelper && ((SpawnHelper) chosen).isDead()) {
+            chosen = choose();
+            starter = chosen;
+        }
+        return chosen;
+    }
+
+    private ScriptStarter choose() {
+        if (config.spawnHelper()) {
+            try {
+                return SpawnHelper.shared();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "the CGI spawn helper cannot start ({0}); scripts start with"
+                        + " the JDK's ProcessBuilder, about half as fast", e.getMessage());
+            }
+        }
+        return JdkScript.STARTER;
+    }
+
+    ExecutorService pumps() {
+        return pumps;
     }
 
     ScheduledExecutorService killer() {

@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.fcgibridge.core.protocol.Params;
 import org.fcgibridge.core.runner.CgiResponses;
 import org.fcgibridge.core.runner.FcgiExchange;
@@ -55,17 +59,13 @@ public final class ProcessRunner implements Runner {
     }
 
     private int runProcess(ScriptResolver.Resolution resolution) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(resolution.script().toString())
-                .directory(resolution.script().getParent().toFile());
-        builder.environment().clear();
-        builder.environment().putAll(CgiEnvironment.build(exchange.params(), resolution,
-                factory.config().environment()));
+        Path script = resolution.script();
         ProcessTree started;
         try {
-            started = ProcessTree.start(builder);
+            started = ProcessTree.start(factory.starter(), script, script.getParent(),
+                    CgiEnvironment.build(exchange.params(), resolution, factory.config().environment()));
         } catch (IOException e) {
-            return reject(new CgiRejection(500, "the script could not be started"), resolution.script() + ": "
-                    + e.getMessage());
+            return reject(new CgiRejection(500, "the script could not be started"), script + ": " + e.getMessage());
         }
         synchronized (lock) {
             tree = started;
@@ -73,25 +73,25 @@ public final class ProcessRunner implements Runner {
                 started.signal(true);
             }
         }
-        Process process = started.process();
-        Thread stdinPump = pump("cgi-stdin-" + process.pid(), () -> feedStdin(process));
-        Thread stderrPump = pump("cgi-stderr-" + process.pid(), () -> forwardStderr(process, resolution));
+        ScriptProcess process = started.process();
+        Future<?> stdinPump = factory.pumps().submit(() -> feedStdin(process));
+        Future<?> stderrPump = factory.pumps().submit(() -> forwardStderr(process, resolution));
         try {
             forwardStdout(process, resolution);
         } catch (CgiRejection e) {
-            reject(e, resolution.script().toString());
+            reject(e, script.toString());
             started.signal(false);
         }
         int status = awaitExit(started);
-        joinQuietly(stderrPump);
-        stdinPump.interrupt();
+        awaitQuietly(stderrPump);
+        stdinPump.cancel(true);
         return status;
     }
 
     /** Copies the script's output: its header block, checked, then the body, flushed whenever the script pauses. */
-    private void forwardStdout(Process process, ScriptResolver.Resolution resolution)
+    private void forwardStdout(ScriptProcess process, ScriptResolver.Resolution resolution)
             throws IOException, CgiRejection {
-        try (InputStream out = new BufferedInputStream(process.getInputStream(), 16 * 1024)) {
+        try (InputStream out = new BufferedInputStream(process.stdout(), 16 * 1024)) {
             byte[] head = CgiHead.read(out);
             OutputStream stdout = exchange.stdout();
             stdout.write(head);
@@ -106,18 +106,18 @@ public final class ProcessRunner implements Runner {
         }
     }
 
-    private void feedStdin(Process process) {
-        try (OutputStream toScript = process.getOutputStream()) {
+    private void feedStdin(ScriptProcess process) {
+        try (OutputStream toScript = process.stdin()) {
             exchange.stdin().transferTo(toScript);
         } catch (IOException e) {
             // the script closed its input, or the request ended: nothing more to feed
-            LOG.log(System.Logger.Level.DEBUG, "stdin of {0}: {1}", process.pid(), e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "stdin of a script: {0}", e.getMessage());
         }
     }
 
-    private void forwardStderr(Process process, ScriptResolver.Resolution resolution) {
+    private void forwardStderr(ScriptProcess process, ScriptResolver.Resolution resolution) {
         byte[] buffer = new byte[4096];
-        try (InputStream err = process.getErrorStream()) {
+        try (InputStream err = process.stderr()) {
             OutputStream stderr = exchange.stderr();
             int n;
             while ((n = err.read(buffer)) >= 0) {
@@ -129,13 +129,13 @@ public final class ProcessRunner implements Runner {
                 }
             }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "stderr of {0}: {1}", process.pid(), e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "stderr of {0}: {1}", resolution.script(), e.getMessage());
         }
     }
 
     /** Waits for the script to exit; if this thread is interrupted (termination), the tree is killed first. */
     private int awaitExit(ProcessTree started) {
-        Process process = started.process();
+        ScriptProcess process = started.process();
         boolean interrupted = false;
         while (true) {
             try {
@@ -189,18 +189,14 @@ public final class ProcessRunner implements Runner {
         }
     }
 
-    private static Thread pump(String name, Runnable task) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
-
-    private static void joinQuietly(Thread thread) {
+    /** Waits a little for a pump: a script's child may hold its stderr open long after the script has exited. */
+    private static void awaitQuietly(Future<?> pump) {
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(5));
+            pump.get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the pump logs its own failures; one that is still running ends with the stream
         }
     }
 }

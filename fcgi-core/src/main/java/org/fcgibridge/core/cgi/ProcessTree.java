@@ -1,7 +1,9 @@
 package org.fcgibridge.core.cgi;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -11,24 +13,25 @@ import java.util.Set;
  * PID and start time, so a recorded handle never reaches a process that reused the PID.)
  */
 final class ProcessTree {
-    private final Process process;
+    private final ScriptProcess process;
     private final Set<ProcessHandle> known = new LinkedHashSet<>();
 
-    private ProcessTree(Process process) {
+    private ProcessTree(ScriptProcess process) {
         this.process = process;
     }
 
-    static ProcessTree start(ProcessBuilder builder) throws IOException {
-        return new ProcessTree(builder.start());
+    static ProcessTree start(ScriptStarter starter, Path script, Path directory, Map<String, String> environment)
+            throws IOException {
+        return new ProcessTree(starter.start(script, directory, environment));
     }
 
-    Process process() {
+    ScriptProcess process() {
         return process;
     }
 
     /** SIGTERM ({@code force} false) or SIGKILL to the script and every descendant seen so far; children first. */
     synchronized void signal(boolean force) {
-        process.descendants().forEach(known::add);
+        process.handle().ifPresent(root -> root.descendants().forEach(known::add));
         for (ProcessHandle child : known) {
             if (force) {
                 child.destroyForcibly();
@@ -36,10 +39,6 @@ final class ProcessTree {
                 child.destroy();
             }
         }
-        if (force) {
-            process.destroyForcibly();
-        } else {
-            process.destroy();
-        }
+        process.destroy(force);
     }
 }

@@ -13,7 +13,7 @@ import org.fcgibridge.core.cgi.CgiConfig;
  */
 final class CgiOptions {
     static final Set<String> WITH_VALUE = Set.of("root", "allow", "env", "max-processes", "kill-grace");
-    static final Set<String> FLAGS = Set.of("log-stderr");
+    static final Set<String> FLAGS = Set.of("log-stderr", "jdk-spawn");
 
     static final String HELP = String.join("\n",
             "  --root DIR                    scripts must lie here, also after symlinks (repeatable; required)",
@@ -23,6 +23,8 @@ final class CgiOptions {
             "  --max-processes N             scripts running at once; more are answered 503 (default 64)",
             "  --kill-grace SECONDS          from SIGTERM to SIGKILL of a terminated script's tree (default 2)",
             "  --log-stderr                  copy scripts' stderr to this log too (it always goes to FCGI_STDERR)",
+            "  --jdk-spawn                   start scripts with the JDK's ProcessBuilder, not with the spawn helper",
+            "                                (a small C program that forks them about twice as fast)",
             "  (--request-timeout is the scripts' time limit; fcgiwrap has none)");
 
     private CgiOptions() {
@@ -49,7 +51,8 @@ final class CgiOptions {
             return config.withEnvironment(env)
                     .withMaxProcesses(line.positiveInt("max-processes", config.maxProcesses()))
                     .withKillGrace(line.seconds("kill-grace", config.killGrace()))
-                    .withLogStderr(line.has("log-stderr"));
+                    .withLogStderr(line.has("log-stderr"))
+                    .withSpawnHelper(!line.has("jdk-spawn"));
         } catch (IOException e) {
             throw new CommandLine.UsageException("no such file or directory: " + e.getMessage());
         }

@@ -208,7 +208,12 @@ final class ServerRequest implements FcgiExchange {
         try {
             status = terminated ? EXIT_ABANDONED : chosen.run();
         } catch (Throwable e) {
-            LOG.log(System.Logger.Level.ERROR, "runner failed on request " + id, e);
+            if (terminated && e instanceof IOException) {
+                // its streams were closed under it, as termination does: expected, not a fault of the runner
+                LOG.log(System.Logger.Level.DEBUG, "request {0}, {1}: {2}", id, terminationReason, e.toString());
+            } else {
+                LOG.log(System.Logger.Level.ERROR, "runner failed on request " + id, e);
+            }
             status = EXIT_ABANDONED;
         } finally {
             synchronized (guard) {

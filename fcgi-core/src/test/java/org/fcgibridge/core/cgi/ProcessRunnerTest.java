@@ -4,6 +4,7 @@ import static org.fcgibridge.core.testing.Scripts.script;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,9 +33,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/** Every case twice: scripts started by the spawn helper, and by the JDK's ProcessBuilder. */
 @Timeout(60)
+@ParameterizedClass(name = "spawn helper: {0}")
+@ValueSource(booleans = {true, false})
 class ProcessRunnerTest {
+    @Parameter
+    boolean spawnHelper;
     @TempDir
     Path dir;
     Path root;
@@ -60,10 +69,11 @@ class ProcessRunnerTest {
         script(dir.resolve("outside"), "evil.sh", Scripts.HELLO_SH);
         Files.createSymbolicLink(root.resolve("link.sh"), dir.resolve("outside/evil.sh"));
         Files.createDirectories(root.resolve("sub"));
+        script(root, "parent.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n%s' \"$PPID\"\n");
     }
 
     private void start(CgiConfig config, ServerParams params) throws IOException {
-        factory = new CgiRunnerFactory(config);
+        factory = new CgiRunnerFactory(config.withSpawnHelper(spawnHelper));
         server = FcgiServer.start(ListenAddress.parse("127.0.0.1:0"), params, factory);
     }
 
@@ -105,6 +115,20 @@ class ProcessRunnerTest {
             }
         }
         return env;
+    }
+
+    @Test
+    void theConfiguredStarterStartsTheScript() throws Exception {
+        start();
+        long parent = Long.parseLong(request("parent.sh").bodyText().trim());
+        if (!spawnHelper) {
+            assertEquals(ProcessHandle.current().pid(), parent, "the JDK's jspawnhelper execs the script");
+            return;
+        }
+        assumeTrue(SpawnHelper.class.getResource("native/linux-" + System.getProperty("os.arch") + "/spawn-helper")
+                != null, "no C compiler built the spawn helper: scripts start with the JDK");
+        String command = ProcessHandle.of(parent).flatMap(p -> p.info().command()).orElse("");
+        assertTrue(command.endsWith("/spawn-helper"), "the script's parent is the spawn helper: " + command);
     }
 
     @Test

@@ -1,0 +1,364 @@
+package org.fcgibridge.core.cgi;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.URL;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Starts CGI scripts through a small C program ({@code src/main/c/spawn-helper.c}, built with the module where a C
+ * compiler is, and shipped in the jar) that forks and execs them, as fcgiwrap does. The JDK's own way costs a second
+ * exec per script (its jspawnhelper) and a scan of the JVM's descriptors: the runner reached 0.4x fcgiwrap's rate
+ * with it. The helper takes spawn orders on its stdin and answers on its stdout (the protocol is at the head of the C
+ * source); each script connects its stdin, stdout and stderr to this JVM's Unix socket, in a directory only this user
+ * can enter, before it execs. One helper serves the whole JVM; it ends when the JVM does (its stdin ends).
+ */
+final class SpawnHelper implements ScriptStarter {
+    private static final System.Logger LOG = System.getLogger(SpawnHelper.class.getName());
+    private static final int STARTED = 1;
+    private static final int NOT_STARTED = 2;
+    private static final int EXITED = 3;
+    /** The script has connected its streams before it execs, so they are there by the time it is reported started. */
+    private static final long STREAMS_TIMEOUT_SECONDS = 10;
+    /** How the JDK encodes a process's arguments and environment; the helper gets the same bytes. */
+    private static final Charset NATIVE = Charset.forName(System.getProperty("sun.jnu.encoding",
+            Charset.defaultCharset().name()));
+
+    private static SpawnHelper shared;
+
+    private final Process helper;
+    private final ServerSocketChannel streams;
+    private final DataOutputStream orders;
+    private final Map<Integer, Script> scripts = new ConcurrentHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private volatile boolean dead;
+
+    private SpawnHelper(Process helper, ServerSocketChannel streams) {
+        this.helper = helper;
+        this.streams = streams;
+        this.orders = new DataOutputStream(new BufferedOutputStream(helper.getOutputStream()));
+        daemon("cgi-spawn-answers", this::readAnswers);
+        daemon("cgi-spawn-streams", this::acceptStreams);
+    }
+
+    /**
+     * The JVM's helper, started now if there is none or the last one has died.
+     *
+     * @throws IOException if there is no helper for this platform, or it cannot be started
+     */
+    static synchronized SpawnHelper shared() throws IOException {
+        if (shared == null || shared.dead) {
+            shared = start();
+        }
+        return shared;
+    }
+
+    private static SpawnHelper start() throws IOException {
+        String platform = "linux-" + System.getProperty("os.arch");
+        URL program = SpawnHelper.class.getResource("native/" + platform + "/spawn-helper");
+        if (!System.getProperty("os.name").equals("Linux") || program == null) {
+            throw new IOException("no spawn helper was built for " + System.getProperty("os.name") + " " + platform);
+        }
+        Path dir = Files.createTempDirectory("fcgi-bridge-spawn-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path binary = dir.resolve("spawn-helper");
+        Path socket = dir.resolve("s");
+        for (Path path : new Path[] {dir, binary, socket}) {
+            path.toFile().deleteOnExit(); // in the reverse order: the directory last
+        }
+        try (InputStream in = program.openStream()) {
+            Files.copy(in, binary);
+        }
+        Files.setPosixFilePermissions(binary, PosixFilePermissions.fromString("rwx------"));
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        ProcessBuilder builder = new ProcessBuilder(binary.toString(), socket.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().clear(); // the scripts get the environment of their orders, nothing of the server's
+        Process process;
+        try {
+            process = builder.start(); // fails where the temporary directory is mounted noexec
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+        LOG.log(System.Logger.Level.DEBUG, "CGI spawn helper started, pid {0}", process.pid());
+        return new SpawnHelper(process, server);
+    }
+
+    boolean isDead() {
+        return dead;
+    }
+
+    @Override
+    public ScriptProcess start(Path script, Path directory, Map<String, String> environment) throws IOException {
+        if (dead) {
+            throw new IOException("the spawn helper has ended");
+        }
+        int id = ids.incrementAndGet();
+        Script started = new Script(script);
+        scripts.put(id, started);
+        try {
+            send(id, script, directory, environment);
+            long pid = await(started.started, "start");
+            for (CompletableFuture<SocketChannel> stream : started.streams) {
+                stream.get(STREAMS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            started.handle = ProcessHandle.of(pid); // empty if it has already ended
+            return started;
+        } catch (IOException | TimeoutException | ExecutionException e) {
+            scripts.remove(id);
+            started.closeStreams();
+            throw e instanceof IOException ? (IOException) e : new IOException(script + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            scripts.remove(id);
+            started.closeStreams();
+            throw new IOException(script + ": interrupted while it started", e);
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> future, String what) throws IOException, InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException ? (IOException) e.getCause()
+                    : new IOException(what + " failed", e.getCause());
+        }
+    }
+
+    private void send(int id, Path script, Path directory, Map<String, String> environment) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        DataOutputStream order = new DataOutputStream(bytes);
+        order.writeInt(id);
+        string(order, directory.toString());
+        string(order, script.toString());
+        order.writeInt(environment.size());
+        for (Map.Entry<String, String> variable : environment.entrySet()) {
+            string(order, variable.getKey() + "=" + variable.getValue());
+        }
+        synchronized (orders) {
+            orders.writeInt(bytes.size());
+            bytes.writeTo(orders);
+            orders.flush();
+        }
+    }
+
+    private static void string(DataOutputStream out, String value) throws IOException {
+        byte[] bytes = value.getBytes(NATIVE);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private void readAnswers() {
+        try (DataInputStream answers = new DataInputStream(helper.getInputStream())) {
+            while (true) {
+                int id = answers.readInt();
+                int kind = answers.readInt();
+                int value = answers.readInt();
+                Script script = scripts.get(id);
+                if (script == null) {
+                    continue;
+                }
+                if (kind == STARTED) {
+                    script.started.complete((long) value);
+                } else if (kind == NOT_STARTED) {
+                    scripts.remove(id);
+                    script.started.completeExceptionally(new IOException(script.path + " could not be started (errno "
+                            + value + ")"));
+                } else if (kind == EXITED) {
+                    script.exit.complete(value);
+                    forgetIfSettled(id, script);
+                }
+            }
+        } catch (EOFException e) {
+            LOG.log(System.Logger.Level.WARNING, "the CGI spawn helper has ended");
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "the CGI spawn helper failed: {0}", e.toString());
+        } finally {
+            die();
+        }
+    }
+
+    /** Fails what waits on the helper: its scripts' exit statuses are lost with it. */
+    private void die() {
+        dead = true;
+        helper.destroy();
+        try {
+            streams.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        IOException gone = new IOException("the CGI spawn helper has ended");
+        for (Script script : scripts.values()) {
+            script.started.completeExceptionally(gone);
+            script.exit.complete(255);
+        }
+        scripts.clear();
+    }
+
+    private void acceptStreams() {
+        ByteBuffer header = ByteBuffer.allocate(5);
+        while (!dead) {
+            SocketChannel channel;
+            try {
+                channel = streams.accept();
+            } catch (IOException e) {
+                if (!dead) {
+                    LOG.log(System.Logger.Level.WARNING, "CGI spawn helper: accept failed: {0}", e.toString());
+                }
+                return;
+            }
+            try {
+                header.clear();
+                while (header.hasRemaining()) {
+                    if (channel.read(header) < 0) {
+                        throw new EOFException("a script's stream closed before it named itself");
+                    }
+                }
+                Script script = scripts.get(header.getInt(0));
+                int stream = header.get(4);
+                if (script == null || stream < 0 || stream > 2 || !script.streams[stream].complete(channel)) {
+                    channel.close(); // a script that failed to start, or a stranger
+                } else {
+                    forgetIfSettled(header.getInt(0), script);
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "CGI spawn helper: a stream was lost: {0}", e.toString());
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // lost anyway
+                }
+            }
+        }
+    }
+
+    /**
+     * A script is known by its id until it has exited and all its streams have come: a quick script's exit is often
+     * reported before its streams are taken.
+     */
+    private void forgetIfSettled(int id, Script script) {
+        if (script.exit.isDone() && script.streams[0].isDone() && script.streams[1].isDone()
+                && script.streams[2].isDone()) {
+            scripts.remove(id, script);
+        }
+    }
+
+    private static void daemon(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** A script the helper started. */
+    private static final class Script implements ScriptProcess {
+        private final Path path;
+        private final CompletableFuture<Long> started = new CompletableFuture<>();
+        private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+        @SuppressWarnings("unchecked")
+        private final CompletableFuture<SocketChannel>[] streams = new CompletableFuture[] {
+            new CompletableFuture<SocketChannel>(), new CompletableFuture<SocketChannel>(),
+            new CompletableFuture<SocketChannel>()};
+        private Optional<ProcessHandle> handle = Optional.empty();
+
+        Script(Path path) {
+            this.path = path;
+        }
+
+        private SocketChannel stream(int index) {
+            return streams[index].join();
+        }
+
+        @Override
+        public OutputStream stdin() {
+            return Channels.newOutputStream(stream(0));
+        }
+
+        @Override
+        public InputStream stdout() {
+            return Channels.newInputStream(stream(1));
+        }
+
+        @Override
+        public InputStream stderr() {
+            return Channels.newInputStream(stream(2));
+        }
+
+        @Override
+        public Optional<ProcessHandle> handle() {
+            return handle;
+        }
+
+        @Override
+        public int waitFor() throws InterruptedException {
+            try {
+                return exit.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e); // never completed exceptionally
+            }
+        }
+
+        @Override
+        public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+            try {
+                exit.get(timeout, unit);
+                return true;
+            } catch (TimeoutException e) {
+                return false;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void destroy(boolean force) {
+            handle.ifPresent(process -> {
+                if (force) {
+                    process.destroyForcibly();
+                } else {
+                    process.destroy();
+                }
+            });
+            closeStreams(); // as the JDK's destroy does: readers blocked on the streams of a dying tree wake up
+        }
+
+        void closeStreams() {
+            for (CompletableFuture<SocketChannel> stream : streams) {
+                stream.thenAccept(Script::closeQuietly);
+                stream.completeExceptionally(new IOException("closed"));
+            }
+        }
+
+        private static void closeQuietly(SocketChannel channel) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closed anyway
+            }
+        }
+    }
+}
