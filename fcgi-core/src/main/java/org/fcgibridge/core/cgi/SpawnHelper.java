@@ -41,8 +41,11 @@ final class SpawnHelper implements ScriptStarter {
     private static final int STARTED = 1;
     private static final int NOT_STARTED = 2;
     private static final int EXITED = 3;
-    /** The script has connected its streams before it execs, so they are there by the time it is reported started. */
-    private static final long STREAMS_TIMEOUT_SECONDS = 10;
+    /**
+     * A start's answer, and its streams, come within milliseconds (the streams are connected before the exec): a
+     * helper that takes longer is broken.
+     */
+    private static final long STEP_TIMEOUT_SECONDS = 30;
     /** How the JDK encodes a process's arguments and environment; the helper gets the same bytes. */
     private static final Charset NATIVE = Charset.forName(System.getProperty("sun.jnu.encoding",
             Charset.defaultCharset().name()));
@@ -123,30 +126,41 @@ final class SpawnHelper implements ScriptStarter {
         scripts.put(id, started);
         try {
             send(id, script, directory, environment);
-            long pid = await(started.started, "start");
-            for (CompletableFuture<SocketChannel> stream : started.streams) {
-                stream.get(STREAMS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            }
+            long pid = awaitStep(started.started);
             started.handle = ProcessHandle.of(pid); // empty if it has already ended
+            for (CompletableFuture<SocketChannel> stream : started.streams) {
+                awaitStep(stream);
+            }
             return started;
-        } catch (IOException | TimeoutException | ExecutionException e) {
+        } catch (IOException | TimeoutException e) {
             scripts.remove(id);
-            started.closeStreams();
-            throw e instanceof IOException ? (IOException) e : new IOException(script + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            scripts.remove(id);
-            started.closeStreams();
-            throw new IOException(script + ": interrupted while it started", e);
+            started.destroy(true);
+            throw e instanceof IOException ? (IOException) e : new IOException(script + ": the spawn helper did not"
+                    + " answer within " + STEP_TIMEOUT_SECONDS + " s", e);
         }
     }
 
-    private static <T> T await(CompletableFuture<T> future, String what) throws IOException, InterruptedException {
+    /**
+     * Waits for a step of a start under way, through interrupts (the interrupt stays set): a start given up half-way
+     * would leave a script running that nobody owns. The caller's termination sees the script and kills it.
+     */
+    private static <T> T awaitStep(CompletableFuture<T> step) throws IOException, TimeoutException {
+        boolean interrupted = false;
         try {
-            return future.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException ? (IOException) e.getCause()
-                    : new IOException(what + " failed", e.getCause());
+            while (true) {
+                try {
+                    return step.get(STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof IOException ? (IOException) e.getCause()
+                            : new IOException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
