@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(nginx-light apache2 lighttpd caddy h2o libfcgi-bin spawn-fcgi systemd perl python3)
+# (gcc and libc6-dev build the CGI runner's spawn helper; without them scripts start through the JDK, slower)
+packages=(nginx-light apache2 lighttpd caddy h2o libfcgi-bin spawn-fcgi systemd perl python3 gcc libc6-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
