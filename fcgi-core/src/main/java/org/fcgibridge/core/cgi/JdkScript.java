@@ -1,5 +1,6 @@
 package org.fcgibridge.core.cgi;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,6 +63,18 @@ final class JdkScript implements ScriptProcess {
             process.destroyForcibly(); // the JDK closes the streams too
         } else {
             process.destroy();
+        }
+    }
+
+    @Override
+    public void closeStreams() {
+        for (Closeable stream : new Closeable[] {process.getOutputStream(), process.getInputStream(),
+            process.getErrorStream()}) {
+            try {
+                stream.close();
+            } catch (IOException ignored) {
+                // closed anyway
+            }
         }
     }
 }

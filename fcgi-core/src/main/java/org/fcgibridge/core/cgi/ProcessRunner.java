@@ -77,15 +77,19 @@ public final class ProcessRunner implements Runner {
         Future<?> stdinPump = factory.pumps().submit(() -> feedStdin(process));
         Future<?> stderrPump = factory.pumps().submit(() -> forwardStderr(process, resolution));
         try {
-            forwardStdout(process, resolution);
-        } catch (CgiRejection e) {
-            reject(e, script.toString());
-            started.signal(false);
+            try {
+                forwardStdout(process, resolution);
+            } catch (CgiRejection e) {
+                reject(e, script.toString());
+                started.signal(false);
+            }
+            int status = awaitExit(started);
+            awaitQuietly(stderrPump);
+            return status;
+        } finally {
+            stdinPump.cancel(true);
+            process.closeStreams(); // a pump cancelled before it ran has not closed its stream
         }
-        int status = awaitExit(started);
-        awaitQuietly(stderrPump);
-        stdinPump.cancel(true);
-        return status;
     }
 
     /** Copies the script's output: its header block, checked, then the body, flushed whenever the script pauses. */

@@ -25,4 +25,7 @@ interface ScriptProcess {
 
     /** SIGTERM ({@code force} false) or SIGKILL to the script alone, then closes its streams. */
     void destroy(boolean force);
+
+    /** Closes whichever of the streams are still open: the request is over. */
+    void closeStreams();
 }

@@ -360,7 +360,8 @@ final class SpawnHelper implements ScriptStarter {
             closeStreams(); // as the JDK's destroy does: readers blocked on the streams of a dying tree wake up
         }
 
-        void closeStreams() {
+        @Override
+        public void closeStreams() {
             for (CompletableFuture<SocketChannel> stream : streams) {
                 stream.thenAccept(Script::closeQuietly);
                 stream.completeExceptionally(new IOException("closed"));

@@ -132,6 +132,26 @@ class ProcessRunnerTest {
     }
 
     @Test
+    void scriptsLeaveNoDescriptorOpen() throws Exception {
+        start();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, request("hello.sh").status()); // pools and the helper settle
+        }
+        long before = openDescriptors();
+        for (int i = 0; i < 60; i++) {
+            assertEquals(200, request("hello.sh").status());
+        }
+        long after = openDescriptors(); // a little slack: the server closes its last connections as this counts
+        assertTrue(after <= before + 3, "descriptors before " + before + ", after 60 scripts " + after);
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
     void runsAShellScript() throws Exception {
         start();
         FcgiResponse response = request(root.resolve("hello.sh").toString(), Map.of("QUERY_STRING", "a=1"),
