@@ -363,8 +363,10 @@ final class SpawnHelper implements ScriptStarter {
         @Override
         public void closeStreams() {
             for (CompletableFuture<SocketChannel> stream : streams) {
-                stream.thenAccept(Script::closeQuietly);
-                stream.completeExceptionally(new IOException("closed"));
+                // a stream still to come is closed by the acceptor, which finds it settled
+                if (stream.isDone() || !stream.completeExceptionally(new IOException("closed before it came"))) {
+                    stream.thenAccept(Script::closeQuietly);
+                }
             }
         }
 
