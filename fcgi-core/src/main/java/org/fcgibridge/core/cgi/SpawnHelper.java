@@ -297,7 +297,7 @@ final class SpawnHelper implements ScriptStarter {
         private final CompletableFuture<SocketChannel>[] streams = new CompletableFuture[] {
             new CompletableFuture<SocketChannel>(), new CompletableFuture<SocketChannel>(),
             new CompletableFuture<SocketChannel>()};
-        private Optional<ProcessHandle> handle = Optional.empty();
+        private volatile Optional<ProcessHandle> handle = Optional.empty();
 
         Script(Path path) {
             this.path = path;
