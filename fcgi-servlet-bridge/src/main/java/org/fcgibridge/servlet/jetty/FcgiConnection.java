@@ -150,7 +150,10 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
                     input = inputBuffers.take();
                     input.limit(0);
                 } else if (!takeRecords()) {
-                    return; // paused, or the connection is closing
+                    if (closing) {
+                        releaseInput(); // over: the request asked for it (KEEP_CONN=0) or a failure closed it
+                    }
+                    return; // else paused: resume() reads on
                 } else if (input.limit() == input.capacity()) {
                     input.compact().flip();
                 }
