@@ -15,8 +15,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.fcgibridge.core.client.ClientRequest;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.client.FcgiResponse;
@@ -129,6 +131,24 @@ class ProcessRunnerTest {
                 != null, "no C compiler built the spawn helper: scripts start with the JDK");
         String command = ProcessHandle.of(parent).flatMap(p -> p.info().command()).orElse("");
         assertTrue(command.endsWith("/spawn-helper"), "the script's parent is the spawn helper: " + command);
+    }
+
+    @Test
+    void aSpawnHelperThatDiesIsReplaced() throws Exception {
+        assumeTrue(spawnHelper, "the JDK starts the scripts");
+        start();
+        assertEquals(200, request("hello.sh").status());
+        List<ProcessHandle> helpers = ProcessHandle.current().children()
+                .filter(p -> p.info().command().orElse("").endsWith("/spawn-helper")).collect(Collectors.toList());
+        assumeTrue(!helpers.isEmpty(), "no C compiler built the spawn helper: scripts start with the JDK");
+        for (ProcessHandle helper : helpers) {
+            helper.destroyForcibly();
+            helper.onExit().get(10, TimeUnit.SECONDS);
+        }
+        // the request that meets the dead helper may fail (500); none hangs, and the next ones start a new helper
+        request("hello.sh");
+        assertEquals(200, request("hello.sh").status());
+        assertEquals(200, request("hello.sh").status());
     }
 
     @Test
