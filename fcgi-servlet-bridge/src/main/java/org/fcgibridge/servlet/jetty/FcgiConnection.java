@@ -354,9 +354,25 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
             }
         }
         if (refusal != null) {
-            byte[] end = new byte[16];
-            EndRequestBody.encodeRecord(end, 0, requestId, 0, refusal);
-            write(ByteBuffer.wrap(end));
+            endWithoutRunning(requestId, refusal, body.keepConn());
+        }
+    }
+
+    /**
+     * END_REQUEST for a request that never ran; then, as after any request, the connection closes unless kept (or
+     * another request still uses it: a refused second request must not take the first one with it).
+     */
+    private void endWithoutRunning(int requestId, ProtocolStatus status, boolean keepConn) throws IOException {
+        byte[] end = new byte[16];
+        EndRequestBody.encodeRecord(end, 0, requestId, 0, status);
+        write(ByteBuffer.wrap(end));
+        boolean idle;
+        synchronized (this) {
+            idle = running.isEmpty() && beginning.isEmpty();
+        }
+        if (!keepConn && idle) {
+            closing = true;
+            getEndPoint().close();
         }
     }
 
@@ -436,17 +452,15 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
 
     private void abort(int requestId) throws IOException {
         FcgiHttpStream stream;
-        boolean wasBeginning;
+        Beginning aborted;
         synchronized (this) {
             stream = running.get(requestId);
-            wasBeginning = beginning.remove(requestId) != null;
+            aborted = beginning.remove(requestId);
         }
         if (stream != null) {
             stream.onAbort(new EofException("the web server aborted request " + requestId));
-        } else if (wasBeginning) {
-            byte[] end = new byte[16];
-            EndRequestBody.encodeRecord(end, 0, requestId, 0, ProtocolStatus.REQUEST_COMPLETE);
-            write(ByteBuffer.wrap(end));
+        } else if (aborted != null) {
+            endWithoutRunning(requestId, ProtocolStatus.REQUEST_COMPLETE, aborted.keepConn());
         }
     }
 

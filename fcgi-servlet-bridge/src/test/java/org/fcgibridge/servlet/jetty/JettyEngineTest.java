@@ -244,6 +244,19 @@ class JettyEngineTest {
     }
 
     @Test
+    void anUnknownRoleIsRefusedAndTheUnkeptConnectionCloses() throws Exception {
+        start(ServerParams.defaults());
+        try (RawConnection raw = new RawConnection(port)) {
+            raw.setTimeout(10_000);
+            raw.send(RawConnection.record(RecordType.BEGIN_REQUEST, 1, new byte[] {0, 9, 0, 0, 0, 0, 0, 0}));
+            RawConnection.Received end = raw.read();
+            assertEquals(RecordType.END_REQUEST, end.recordType());
+            assertEquals(ProtocolStatus.UNKNOWN_ROLE.code(), end.content()[4]);
+            assertTrue(raw.isClosedByServer(), "KEEP_CONN=0: closed after the END_REQUEST, as after any request");
+        }
+    }
+
+    @Test
     void getValuesIsAnswered() throws Exception {
         start(ServerParams.defaults().withMaxConns(77).withMaxReqs(5));
         try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", port))) {
