@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.http.HostPortHttpField;
@@ -89,6 +90,8 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
     private final byte[] header = new byte[Fcgi.HEADER_LENGTH];
     /** Reading stopped because a request has too much unread body; {@link #resume()} starts it again. */
     private final AtomicBoolean paused = new AtomicBoolean();
+    /** Writes under way: one still there at the idle timeout has made no progress for that long. */
+    private final AtomicInteger writing = new AtomicInteger();
 
     FcgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration configuration, ServerParams limits,
                    BufferPool inputBuffers, BufferPool outputBuffers) {
@@ -188,10 +191,21 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         shutdown("connection failed: " + cause);
     }
 
+    /**
+     * No byte has moved for the idle timeout. A request that takes long to compute keeps its connection; the web
+     * server stalling (params or a body that stop coming, a response it stops reading) closes it, and the requests on
+     * it fail. A connection paused because the application reads its body slowly is not idle.
+     */
     @Override
     public boolean onIdleExpired(TimeoutException timeout) {
+        if (paused.get()) {
+            return false;
+        }
+        if (writing.get() > 0) {
+            return true;
+        }
         synchronized (this) {
-            return running.isEmpty() && beginning.isEmpty(); // a request that takes long is not an idle connection
+            return running.isEmpty() || running.values().stream().anyMatch(FcgiHttpStream::waitsForInput);
         }
     }
 
@@ -496,10 +510,12 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
     @Override
     public void write(ByteBuffer records) throws IOException {
         writeLock.lock();
+        writing.incrementAndGet();
         try (Blocker.Callback written = Blocker.callback()) {
             getEndPoint().write(written, records);
-            written.block();
+            written.block(); // fails at the idle timeout if the web server stops reading
         } finally {
+            writing.decrementAndGet();
             writeLock.unlock();
         }
     }

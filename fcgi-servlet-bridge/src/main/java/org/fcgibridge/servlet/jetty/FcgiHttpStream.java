@@ -390,8 +390,8 @@ final class FcgiHttpStream implements HttpStream {
         channel.recycle();
     }
 
-    /** Whether the request no longer wants body bytes (the reader drops them). */
-    synchronized boolean isCompleted() {
-        return completed;
+    /** Whether the request still expects body bytes from the web server. */
+    synchronized boolean waitsForInput() {
+        return !inputEnded && inputFailure == null && !completed;
     }
 }

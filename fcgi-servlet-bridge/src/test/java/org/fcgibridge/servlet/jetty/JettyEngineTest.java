@@ -64,6 +64,7 @@ class JettyEngineTest {
 
     private Server server;
     private int port;
+    private long idleTimeoutMillis = 30_000;
 
     private void start(ServerParams limits) throws Exception {
         server = new Server(new QueuedThreadPool(32, 4));
@@ -71,6 +72,7 @@ class JettyEngineTest {
                 FcgiConnectionFactory.quietConfiguration(), limits));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        connector.setIdleTimeout(idleTimeoutMillis);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
@@ -254,6 +256,26 @@ class JettyEngineTest {
             assertEquals(ProtocolStatus.UNKNOWN_ROLE.code(), end.content()[4]);
             assertTrue(raw.isClosedByServer(), "KEEP_CONN=0: closed after the END_REQUEST, as after any request");
         }
+    }
+
+    @Test
+    void aWebServerThatStallsIsClosedAtTheIdleTimeout() throws Exception {
+        idleTimeoutMillis = 500;
+        start(ServerParams.defaults());
+        Map<String, String> post = get("/slow");
+        post.put("REQUEST_METHOD", "POST");
+        post.put("CONTENT_LENGTH", "100");
+        try (RawConnection midBody = new RawConnection(port); RawConnection midParams = new RawConnection(port)) {
+            midBody.setTimeout(10_000);
+            midParams.setTimeout(10_000);
+            midBody.send(RawConnection.concat(RawConnection.begin(1, Role.RESPONDER, true),
+                    RawConnection.params(1, post), RawConnection.record(RecordType.STDIN, 1, new byte[10])));
+            midParams.send(RawConnection.concat(RawConnection.begin(1, Role.RESPONDER, true),
+                    RawConnection.record(RecordType.PARAMS, 1, new byte[] {4, 3, 'N', 'A', 'M', 'E', 'x', 'y', 'z'})));
+            assertTrue(midBody.isClosedByServer(), "a body that stops coming");
+            assertTrue(midParams.isClosedByServer(), "params that stop coming");
+        }
+        assertEquals("/d/after", lines(execute(get("/d/after"), new byte[0])).get("uri"));
     }
 
     @Test
