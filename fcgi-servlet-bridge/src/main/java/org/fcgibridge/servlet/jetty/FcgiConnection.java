@@ -425,7 +425,7 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
             running.put(requestId, stream);
         }
         HttpChannel channel = channels.newHttpChannel(new RequestMetaData(this, cgi, requestId));
-        Runnable task = stream.start(channel, metaData(cgi));
+        Runnable task = stream.start(channel, metaData(cgi), limits.requestTimeout());
         Request request = channel.getRequest();
         request.setAttribute(ServletResponder.ROLE_ATTRIBUTE, role.name());
         request.setAttribute(ServletResponder.PARAMS_ATTRIBUTE, new ParamsView(params));

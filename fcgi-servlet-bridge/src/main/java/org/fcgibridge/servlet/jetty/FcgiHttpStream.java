@@ -3,9 +3,12 @@ package org.fcgibridge.servlet.jetty;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -16,6 +19,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordOutputStream;
@@ -33,6 +37,7 @@ import org.fcgibridge.core.protocol.Role;
  * application will still read must be taken now.
  */
 final class FcgiHttpStream implements HttpStream {
+    private static final System.Logger LOG = System.getLogger(FcgiHttpStream.class.getName());
     private static final int QUEUE_LIMIT = 256 * 1024;
     private static final int SETTLE_LIMIT = 16 * 1024 * 1024;
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "upgrade",
@@ -59,6 +64,10 @@ final class FcgiHttpStream implements HttpStream {
 
     // output, written by the application's thread(s) one at a time (Jetty serialises sends)
     private volatile boolean committed;
+    /** The request's time limit. */
+    private volatile Scheduler.Task deadline;
+    /** The thread handling the request, interrupted at the limit; guarded by this. */
+    private Thread handler;
     private boolean ended;
 
     FcgiHttpStream(FcgiConnection connection, int id, Role role, boolean keepConn) {
@@ -70,12 +79,56 @@ final class FcgiHttpStream implements HttpStream {
         this.stdout = new RecordOutputStream(RecordType.STDOUT, id, connection, stdoutBuffer);
     }
 
-    /** Hands the request to Jetty; returns the task that runs it. */
-    Runnable start(HttpChannel channel, MetaData.Request request) {
+    /**
+     * Hands the request to Jetty; returns the task that runs it. A request that runs past {@code timeout} (zero: no
+     * limit) is answered 504 if it has sent nothing yet, and fails: the thread that runs it is interrupted, its reads
+     * and writes fail, as the standalone engine terminates a runner.
+     */
+    Runnable start(HttpChannel channel, MetaData.Request request, Duration timeout) {
         this.channel = channel;
         this.head = HttpMethod.HEAD.is(request.getMethod());
         channel.setHttpStream(this);
-        return channel.onRequest(request);
+        Runnable task = channel.onRequest(request);
+        if (!timeout.isZero()) {
+            deadline = connection.connector().getScheduler().schedule(() -> onTimeout(timeout), timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        return () -> {
+            synchronized (this) {
+                handler = Thread.currentThread();
+            }
+            try {
+                task.run();
+            } finally {
+                synchronized (this) {
+                    handler = null;
+                    Thread.interrupted(); // an interrupt meant for this request stays with it
+                }
+            }
+        };
+    }
+
+    private void onTimeout(Duration timeout) {
+        String reason = "request " + id + " ran past its limit of " + timeout.toSeconds() + " s";
+        synchronized (this) { // held while the 504 goes out: a send() or an end() of Jetty's waits, then finds it over
+            if (completed || ended) {
+                return;
+            }
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1}", connection.id(), reason);
+            if (!committed) {
+                committed = true;
+                try {
+                    sendPlain(504, "Gateway timeout: the application took longer than " + timeout.toSeconds()
+                            + " s");
+                } catch (IOException e) {
+                    connection.abandon("504 of request " + id + " failed: " + e);
+                }
+            }
+            if (handler != null) {
+                handler.interrupt();
+            }
+        }
+        onAbort(new TimeoutException(reason));
     }
 
     HttpChannel channel() {
@@ -243,19 +296,19 @@ final class FcgiHttpStream implements HttpStream {
     public void send(MetaData.Request request, MetaData.Response response, boolean last, ByteBuffer content,
                      Callback callback) {
         synchronized (this) {
-            if (ended) { // its buffer may be another request's by now
+            if (ended || response != null && committed) { // its buffer may be another request's by now
                 callback.failed(new IOException("request " + id + " has ended"));
                 return;
+            }
+            if (response != null) {
+                committed = true;
+                settling = true; // see the class comment
             }
         }
         try {
             if (response != null) {
-                synchronized (this) {
-                    settling = true; // see the class comment
-                }
                 resumeReader();
                 writeHead(response);
-                committed = true;
             }
             if (content != null && content.hasRemaining() && !head) {
                 writeContent(content);
@@ -380,6 +433,9 @@ final class FcgiHttpStream implements HttpStream {
     }
 
     private void complete() {
+        if (deadline != null) {
+            deadline.cancel();
+        }
         synchronized (this) {
             completed = true;
             chunks.forEach(Content.Chunk::release);

@@ -62,6 +62,8 @@ class JettyEngineTest {
         }
     }
 
+    private static final java.util.concurrent.CountDownLatch INTERRUPTED = new java.util.concurrent.CountDownLatch(1);
+
     private Server server;
     private int port;
     private long idleTimeoutMillis = 30_000;
@@ -84,6 +86,16 @@ class JettyEngineTest {
                 r.getWriter().print("read it all");
             }
         }, "/slow");
+        context.addServlet(new jakarta.servlet.http.HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest q, HttpServletResponse r) {
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    INTERRUPTED.countDown();
+                }
+            }
+        }, "/sleep");
         server.setHandler(context);
         server.start();
         port = connector.getLocalPort();
@@ -276,6 +288,18 @@ class JettyEngineTest {
             assertTrue(midParams.isClosedByServer(), "params that stop coming");
         }
         assertEquals("/d/after", lines(execute(get("/d/after"), new byte[0])).get("uri"));
+    }
+
+    @Test
+    void aRequestPastItsTimeLimitIs504AndItsThreadIsInterrupted() throws Exception {
+        start(ServerParams.defaults().withRequestTimeout(Duration.ofSeconds(1)));
+        try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", port))) {
+            FcgiResponse response = client.execute(Role.RESPONDER, get("/sleep"), new byte[0], true);
+            assertEquals(504, response.status());
+            assertTrue(INTERRUPTED.await(10, java.util.concurrent.TimeUnit.SECONDS), "the servlet's thread");
+            assertEquals("/d/next", lines(client.execute(Role.RESPONDER, get("/d/next"), new byte[0], true))
+                    .get("uri"), "the kept connection serves on");
+        }
     }
 
     @Test
