@@ -33,6 +33,18 @@ static struct child *children;
 static size_t nchildren, capchildren;
 static struct sockaddr_un address;
 
+/* The JVM is gone (even killed): its private directory goes with it. The JVM deleted this program's file already. */
+static void clean_up(void) {
+    char dir[sizeof address.sun_path];
+    strcpy(dir, address.sun_path);
+    char *slash = strrchr(dir, '/');
+    unlink(address.sun_path);
+    if (slash && slash != dir) {
+        *slash = '\0';
+        rmdir(dir);
+    }
+}
+
 static int write_all(int fd, const void *data, size_t length) {
     const char *p = data;
     while (length > 0) {
@@ -64,7 +76,7 @@ static int read_all(int fd, void *data, size_t length) {
 
 static void answer(uint32_t id, uint32_t kind, uint32_t value) {
     uint32_t words[3] = { htonl(id), htonl(kind), htonl(value) };
-    if (write_all(1, words, sizeof words) < 0) _exit(0); /* the JVM is gone */
+    if (write_all(1, words, sizeof words) < 0) { clean_up(); _exit(0); } /* the JVM is gone */
 }
 
 static void reap(void) {
@@ -211,7 +223,7 @@ int main(int argc, char **argv) {
         }
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             uint32_t length;
-            if (read_all(0, &length, 4) < 0) return 0; /* the JVM has ended */
+            if (read_all(0, &length, 4) < 0) { clean_up(); return 0; } /* the JVM has ended */
             length = ntohl(length);
             if (length > 16 * 1024 * 1024) return 1;
             if (length > capacity) {
@@ -219,7 +231,7 @@ int main(int argc, char **argv) {
                 capacity = length;
                 if (!(order = malloc(capacity))) return 1;
             }
-            if (read_all(0, order, length) < 0) return 0;
+            if (read_all(0, order, length) < 0) { clean_up(); return 0; }
             spawn(order, length, &original);
         }
     }

@@ -89,25 +89,31 @@ final class SpawnHelper implements ScriptStarter {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path binary = dir.resolve("spawn-helper");
         Path socket = dir.resolve("s");
-        for (Path path : new Path[] {dir, binary, socket}) {
-            path.toFile().deleteOnExit(); // in the reverse order: the directory last
-        }
-        try (InputStream in = program.openStream()) {
-            Files.copy(in, binary);
-        }
-        Files.setPosixFilePermissions(binary, PosixFilePermissions.fromString("rwx------"));
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
-        ProcessBuilder builder = new ProcessBuilder(binary.toString(), socket.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        builder.environment().clear(); // the scripts get the environment of their orders, nothing of the server's
+        ServerSocketChannel server = null;
         Process process;
         try {
+            try (InputStream in = program.openStream()) {
+                Files.copy(in, binary);
+            }
+            Files.setPosixFilePermissions(binary, PosixFilePermissions.fromString("rwx------"));
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+            ProcessBuilder builder = new ProcessBuilder(binary.toString(), socket.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            builder.environment().clear(); // the scripts get the environment of their orders, nothing of the server's
             process = builder.start(); // fails where the temporary directory is mounted noexec
         } catch (IOException e) {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
+            for (Path path : new Path[] {socket, binary, dir}) {
+                Files.deleteIfExists(path);
+            }
             throw e;
         }
+        // the program runs on without its file; the helper removes the socket and the directory when this JVM ends,
+        // however it ends (its stdin ends with the JVM)
+        Files.delete(binary);
         LOG.log(System.Logger.Level.DEBUG, "CGI spawn helper started, pid {0}", process.pid());
         return new SpawnHelper(process, server);
     }

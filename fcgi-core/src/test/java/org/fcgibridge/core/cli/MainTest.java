@@ -1,6 +1,7 @@
 package org.fcgibridge.core.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.fcgibridge.core.client.ClientRequest;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.client.FcgiResponse;
@@ -22,6 +24,7 @@ import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.testing.JavaProcess;
 import org.fcgibridge.core.testing.Peers;
+import org.fcgibridge.core.testing.Scripts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +44,29 @@ class MainTest {
 
     private static int portOf(String line) {
         return Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim());
+    }
+
+    @Test
+    void aKilledCgiServerLeavesNeitherItsSpawnHelperNorItsDirectory() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("cgi-bin"));
+        Scripts.script(root, "hello.sh", Scripts.HELLO_SH);
+        try (JavaProcess process = JavaProcess.start(JavaProcess.command(List.of(), Main.class.getName(), "cgi",
+                "--root", root.toString(), "--listen", "127.0.0.1:0"), dir.resolve("stderr.txt"))) {
+            int port = portOf(process.awaitLine("listening on", 30));
+            try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", port))) {
+                assertEquals(200, client.execute(Map.of("SCRIPT_FILENAME", root.resolve("hello.sh").toString()),
+                        new byte[0]).status());
+            }
+            List<ProcessHandle> helpers = process.process().children()
+                    .filter(p -> p.info().command().orElse("").contains("spawn-helper")).collect(Collectors.toList());
+            assumeTrue(!helpers.isEmpty(), "no C compiler built the spawn helper");
+            String socket = helpers.get(0).info().arguments().orElseThrow()[0];
+            process.process().destroyForcibly(); // SIGKILL: no shutdown hook runs
+            for (ProcessHandle helper : helpers) {
+                helper.onExit().get(10, TimeUnit.SECONDS);
+            }
+            assertFalse(Files.exists(Path.of(socket).getParent()), "the helper removed " + socket);
+        }
     }
 
     @Test
