@@ -54,14 +54,16 @@ final class SpawnHelper implements ScriptStarter {
 
     private final Process helper;
     private final ServerSocketChannel streams;
+    private final Path socket;
     private final DataOutputStream orders;
     private final Map<Integer, Script> scripts = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private volatile boolean dead;
 
-    private SpawnHelper(Process helper, ServerSocketChannel streams) {
+    private SpawnHelper(Process helper, ServerSocketChannel streams, Path socket) {
         this.helper = helper;
         this.streams = streams;
+        this.socket = socket;
         this.orders = new DataOutputStream(new BufferedOutputStream(helper.getOutputStream()));
         daemon("cgi-spawn-answers", this::readAnswers);
         daemon("cgi-spawn-streams", this::acceptStreams);
@@ -115,7 +117,7 @@ final class SpawnHelper implements ScriptStarter {
         // however it ends (its stdin ends with the JVM)
         Files.delete(binary);
         LOG.log(System.Logger.Level.DEBUG, "CGI spawn helper started, pid {0}", process.pid());
-        return new SpawnHelper(process, server);
+        return new SpawnHelper(process, server, socket);
     }
 
     boolean isDead() {
@@ -229,8 +231,10 @@ final class SpawnHelper implements ScriptStarter {
         helper.destroy();
         try {
             streams.close();
-        } catch (IOException ignored) {
-            // closing anyway
+            Files.deleteIfExists(socket); // a helper that was killed could not
+            Files.deleteIfExists(socket.getParent());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "CGI spawn helper: cleaning up: {0}", e.toString());
         }
         IOException gone = new IOException("the CGI spawn helper has ended");
         for (Script script : scripts.values()) {
