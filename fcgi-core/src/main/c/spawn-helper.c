@@ -150,6 +150,7 @@ static void spawn(char *order, size_t length, const sigset_t *original) {
     pid_t pid = fork();
     if (pid < 0) goto fail;
     if (pid == 0) {
+        signal(SIGPIPE, SIG_DFL); /* an ignored signal would stay ignored across the exec */
         sigprocmask(SIG_SETMASK, original, NULL);
         setsid();
         for (int fd = 0; fd < 3; fd++) {
@@ -202,6 +203,7 @@ int main(int argc, char **argv) {
     if (argc != 2 || strlen(argv[1]) >= sizeof address.sun_path) return 2;
     address.sun_family = AF_UNIX;
     strcpy(address.sun_path, argv[1]);
+    signal(SIGPIPE, SIG_IGN); /* a JVM gone mid-write is an error to handle (clean up), not a death */
     sigset_t chld, original;
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
