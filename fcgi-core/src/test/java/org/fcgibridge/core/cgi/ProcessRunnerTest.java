@@ -71,6 +71,7 @@ class ProcessRunnerTest {
         script(dir.resolve("outside"), "evil.sh", Scripts.HELLO_SH);
         Files.createSymbolicLink(root.resolve("link.sh"), dir.resolve("outside/evil.sh"));
         Files.createDirectories(root.resolve("sub"));
+        script(root, "signals.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ngrep SigIgn /proc/$$/status\n");
         script(root, "parent.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n%s' \"$PPID\"\n");
     }
 
@@ -132,6 +133,14 @@ class ProcessRunnerTest {
         String command = ProcessHandle.of(parent).flatMap(p -> p.info().command()).orElse("");
         // "/tmp/fcgi-bridge-spawn-.../spawn-helper (deleted)": the file goes as soon as the helper runs
         assertTrue(command.contains("/spawn-helper"), "the script's parent is the spawn helper: " + command);
+    }
+
+    @Test
+    void aScriptDiesOfSigpipeAsUsual() throws Exception {
+        start();
+        String ignored = request("signals.sh").bodyText().trim(); // "SigIgn:\t0000000000000000"
+        long mask = Long.parseUnsignedLong(ignored.substring(ignored.indexOf(':') + 1).trim(), 16);
+        assertEquals(0, mask & (1L << (13 - 1)), "SIGPIPE is not ignored: " + ignored);
     }
 
     @Test
