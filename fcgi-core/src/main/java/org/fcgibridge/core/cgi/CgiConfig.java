@@ -22,7 +22,8 @@ import java.util.Set;
  * @param mountPrefix    null: the script is SCRIPT_FILENAME (or DOCUMENT_ROOT + SCRIPT_NAME); else a path prefix such
  *                       as "/cgi-bin" under which the request path names the script in the first root
  * @param spawnHelper    whether scripts are started by fcgi-bridge's spawn helper, a small C program that forks them
- *                       (about twice as fast); the JDK's ProcessBuilder when false, or when the helper is not there
+ *                       (1.4x-1.8x the JDK's rate in docs/BENCHMARKS.md); the JDK's ProcessBuilder when false, or when
+ *                       the helper is not there
  */
 public record CgiConfig(List<Path> roots, Set<Path> allowed, Map<String, String> environment, int maxProcesses,
                         Duration killGrace, boolean logStderr, String mountPrefix, boolean spawnHelper) {

@@ -82,7 +82,7 @@ public final class CgiRunnerFactory implements RunnerFactory {
                 return SpawnHelper.shared();
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "the CGI spawn helper cannot start ({0}); scripts start with"
-                        + " the JDK's ProcessBuilder, about half as fast", e.getMessage());
+                        + " the JDK's ProcessBuilder, more slowly", e.getMessage());
             }
         }
         return JdkScript.STARTER;

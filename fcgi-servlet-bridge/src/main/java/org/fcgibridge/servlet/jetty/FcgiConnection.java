@@ -372,22 +372,12 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         }
     }
 
-    /**
-     * END_REQUEST for a request that never ran; then, as after any request, the connection closes unless kept (or
-     * another request still uses it: a refused second request must not take the first one with it).
-     */
+    /** END_REQUEST for a request that never ran; then, as after any request, the connection closes unless kept. */
     private void endWithoutRunning(int requestId, ProtocolStatus status, boolean keepConn) throws IOException {
         byte[] end = new byte[16];
         EndRequestBody.encodeRecord(end, 0, requestId, 0, status);
         write(ByteBuffer.wrap(end));
-        boolean idle;
-        synchronized (this) {
-            idle = running.isEmpty() && beginning.isEmpty();
-        }
-        if (!keepConn && idle) {
-            closing = true;
-            getEndPoint().close();
-        }
+        closeUnlessKept(keepConn);
     }
 
     private void params(int requestId, ByteBuffer content) throws IOException {
@@ -489,10 +479,24 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
 
     /** A request sent its END_REQUEST: close the connection if the web server asked for that. */
     void ended(FcgiHttpStream stream) {
-        if (!stream.keepConn()) {
-            closing = true;
-            getEndPoint().close();
+        closeUnlessKept(stream.keepConn());
+    }
+
+    /**
+     * After an END_REQUEST: KEEP_CONN=0 closes the connection, unless another request still uses it (a refused second
+     * request must not take the first one with it).
+     */
+    private void closeUnlessKept(boolean keepConn) {
+        if (keepConn) {
+            return;
         }
+        synchronized (this) {
+            if (!running.isEmpty() || !beginning.isEmpty()) {
+                return;
+            }
+        }
+        closing = true;
+        getEndPoint().close();
     }
 
     // ---- records out
