@@ -5,11 +5,11 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import org.fcgibridge.core.io.InputPipe;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
 import org.fcgibridge.core.protocol.Params;
+import org.fcgibridge.core.protocol.ParamsStream;
 import org.fcgibridge.core.protocol.ProtocolException;
 import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordOutputStream;
@@ -40,11 +40,9 @@ final class ServerRequest implements FcgiExchange {
     private final int id;
     private final Role role;
     private final boolean keepConn;
-    private final int maxParamsBytes;
     final long beganNanos;
 
-    private byte[] paramsBuf;
-    private int paramsLength;
+    private ParamsStream paramsStream;
     private Params params;
     private volatile Phase phase = Phase.PARAMS;
 
@@ -80,7 +78,7 @@ final class ServerRequest implements FcgiExchange {
         this.id = id;
         this.role = role;
         this.keepConn = keepConn;
-        this.maxParamsBytes = maxParamsBytes;
+        this.paramsStream = new ParamsStream(id, maxParamsBytes);
         this.beganNanos = System.nanoTime();
     }
 
@@ -91,24 +89,14 @@ final class ServerRequest implements FcgiExchange {
     }
 
     void appendParams(RecordReader reader, int length) throws IOException {
-        if ((long) paramsLength + length > maxParamsBytes) {
-            throw new ProtocolException("params of request " + id + " exceed the limit of " + maxParamsBytes
-                    + " bytes");
-        }
-        if (paramsBuf == null) {
-            paramsBuf = new byte[length];
-        } else if (paramsLength + length > paramsBuf.length) {
-            int grown = (int) Math.min(maxParamsBytes, Math.max((long) paramsBuf.length * 2, paramsLength + length));
-            paramsBuf = Arrays.copyOf(paramsBuf, grown);
-        }
-        reader.readFully(paramsBuf, paramsLength, length);
-        paramsLength += length;
+        reader.readFully(paramsStream.room(length), paramsStream.length(), length);
+        paramsStream.advance(length);
     }
 
     /** The PARAMS stream ended: decode it. */
     void completeParams() throws ProtocolException {
-        params = paramsBuf == null ? Params.empty() : Params.parse(paramsBuf, 0, paramsLength);
-        paramsBuf = null;
+        params = paramsStream.decode();
+        paramsStream = null;
     }
 
     // ---- starting

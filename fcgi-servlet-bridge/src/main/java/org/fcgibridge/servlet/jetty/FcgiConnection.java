@@ -1,6 +1,5 @@
 package org.fcgibridge.servlet.jetty;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -33,6 +32,7 @@ import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
 import org.fcgibridge.core.protocol.NameValueWriter;
 import org.fcgibridge.core.protocol.Params;
+import org.fcgibridge.core.protocol.ParamsStream;
 import org.fcgibridge.core.protocol.ProtocolException;
 import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordHeader;
@@ -69,7 +69,7 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
     private final BufferPool outputBuffers;
 
     /** A request between BEGIN_REQUEST and its last PARAMS record. */
-    private record Beginning(Role role, boolean keepConn, ByteArrayOutputStream params) {
+    private record Beginning(Role role, boolean keepConn, ParamsStream params) {
     }
 
     /** Requests collecting their params, and running ones, by id; guarded by this. */
@@ -364,7 +364,8 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
             } else if (active >= limits.maxReqs()) {
                 refusal = ProtocolStatus.OVERLOADED;
             } else {
-                beginning.put(requestId, new Beginning(body.role(), body.keepConn(), new ByteArrayOutputStream()));
+                beginning.put(requestId, new Beginning(body.role(), body.keepConn(),
+                        new ParamsStream(requestId, limits.maxParamsBytes())));
             }
         }
         if (refusal != null) {
@@ -390,15 +391,10 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
             return;
         }
         if (length > 0) {
-            if (request.params().size() + length > limits.maxParamsBytes()) {
-                throw new ProtocolException("the params of request " + requestId + " exceed "
-                        + limits.maxParamsBytes() + " bytes");
-            }
-            request.params().write(bytes(content));
+            request.params().append(content);
             return;
         }
-        byte[] all = request.params().toByteArray();
-        start(requestId, request.role(), request.keepConn(), Params.parse(all, 0, all.length));
+        start(requestId, request.role(), request.keepConn(), request.params().decode());
     }
 
     private void start(int requestId, Role role, boolean keepConn, Params params) throws IOException {

@@ -1,0 +1,38 @@
+package org.fcgibridge.core.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class ParamsStreamTest {
+    @Test
+    void recordsSplitAnywhereMakeTheSameParams() throws ProtocolException {
+        byte[] all = new NameValueWriter().add("REQUEST_METHOD", "GET").add("HTTP_X_BIG", "x".repeat(70_000))
+                .toByteArray();
+        ParamsStream stream = new ParamsStream(1, 256 * 1024);
+        stream.append(ByteBuffer.wrap(all, 0, 3)); // inside the first length
+        byte[] room = stream.room(40_000);
+        System.arraycopy(all, 3, room, stream.length(), 40_000);
+        stream.advance(40_000);
+        stream.append(ByteBuffer.allocateDirect(all.length - 40_003).put(all, 40_003, all.length - 40_003).flip());
+        assertEquals(all.length, stream.length());
+        Params params = stream.decode();
+        assertEquals("GET", params.get("REQUEST_METHOD"));
+        assertEquals(70_000, params.get("HTTP_X_BIG").length());
+    }
+
+    @Test
+    void anEmptyStreamHasNoParamsAndAnOversizedOneIsAProtocolError() throws ProtocolException {
+        assertEquals(0, new ParamsStream(1, 10).decode().size());
+        ParamsStream stream = new ParamsStream(7, 10);
+        stream.append(ByteBuffer.wrap(new byte[6]));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> stream.append(ByteBuffer.wrap(new byte[5])));
+        assertTrue(e.getMessage().contains("request 7"), e.getMessage());
+        assertEquals(6, stream.length());
+        assertTrue(Arrays.equals(new byte[6], Arrays.copyOf(stream.room(4), 6)));
+    }
+}
