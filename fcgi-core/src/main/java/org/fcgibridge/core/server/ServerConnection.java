@@ -292,11 +292,9 @@ final class ServerConnection implements Runnable {
      * @param outputBuffer the request's STDOUT buffer, free to reuse; null if something may still use it
      */
     void requestFinished(ServerRequest request, ByteBuffer outputBuffer) {
+        forget(request);
         boolean closeNow;
         synchronized (this) {
-            if (!requests.remove(request.requestId(), request)) {
-                return;
-            }
             if (outputBuffer != null) {
                 if (releasedBuffers || spareOutput != null) {
                     server.outputBuffers().give(outputBuffer);
@@ -306,7 +304,6 @@ final class ServerConnection implements Runnable {
             }
             closeNow = !request.keepConn();
         }
-        server.releaseRequestSlot();
         if (closeNow) {
             String reason = "request without KEEP_CONN done";
             if (request.inputEnded()) {
@@ -314,6 +311,17 @@ final class ServerConnection implements Runnable {
             } else {
                 closeGently(reason);
             }
+        }
+    }
+
+    /** Frees the request's id and its slot in the server; once only, whoever comes first. */
+    private void forget(ServerRequest request) {
+        boolean removed;
+        synchronized (this) {
+            removed = requests.remove(request.requestId(), request);
+        }
+        if (removed) {
+            server.releaseRequestSlot();
         }
     }
 
@@ -355,15 +363,12 @@ final class ServerConnection implements Runnable {
             if (request.ended) {
                 throw new IOException("request " + request.requestId() + " has ended");
             }
+            if (last) {
+                // before the bytes go: the web server may reuse the id the moment it reads END_REQUEST (nginx does)
+                request.ended = true;
+                forget(request);
+            }
             writeLocked(records);
-            if (last) {
-                request.ended = true;
-            }
-        } catch (IOException e) {
-            if (last) {
-                request.ended = true;
-            }
-            throw e;
         } finally {
             writeLock.unlock();
         }

@@ -35,6 +35,7 @@ import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordType;
 import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.runner.FcgiHandler;
+import org.fcgibridge.core.runner.Runner;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.testing.Handlers;
 import org.fcgibridge.core.testing.RawConnection;
@@ -108,6 +109,36 @@ class FcgiServerTest {
             }
             assertTrue(client.isOpen());
             assertEquals(1, server.connectionCount());
+        }
+    }
+
+    /**
+     * nginx sends the next request on a kept connection, with the same id, the moment it reads END_REQUEST: the server
+     * must have forgotten the request by then, also when the runner ran on a worker (a CGI script's does).
+     */
+    @Test
+    void theIdOfAnEndedRequestIsFreeAsSoonAsItsEndArrives() throws Exception {
+        FcgiServer server = FcgiServer.start(ListenAddress.parse("127.0.0.1:0"),
+                ServerParams.defaults().withWebServerAddrs(WebServerAddresses.any()), exchange -> new Runner() {
+                    @Override
+                    public int run() throws IOException {
+                        exchange.stdout().write(Handlers.cgi("on a worker"));
+                        return 0;
+                    }
+
+                    @Override
+                    public void terminate() {
+                    }
+                });
+        servers.add(server);
+        try (RawConnection raw = new RawConnection(server.port())) {
+            for (int i = 0; i < 2000; i++) {
+                raw.send(simpleRequest(1, true, GET));
+                List<Received> records = raw.readUntilEnd(1);
+                assertEquals(ProtocolStatus.REQUEST_COMPLETE,
+                        EndRequestBody.decode(records.get(records.size() - 1).content(), 0, 8).protocolStatus(),
+                        "request " + i);
+            }
         }
     }
 
