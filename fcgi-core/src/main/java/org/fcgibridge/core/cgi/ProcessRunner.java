@@ -2,14 +2,13 @@ package org.fcgibridge.core.cgi;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.fcgibridge.core.protocol.Params;
 import org.fcgibridge.core.runner.CgiResponses;
 import org.fcgibridge.core.runner.FcgiExchange;
@@ -17,15 +16,17 @@ import org.fcgibridge.core.runner.Runner;
 
 /**
  * Runs one request's CGI/1.1 script (RFC 3875) as a process: the script found and checked by {@link ScriptResolver},
- * the environment of {@link CgiEnvironment}, the script's directory as working directory. STDIN is fed to the
- * process on one thread while its STDOUT is read on this one and its STDERR on a third, so no order of reads and
- * writes in the script can deadlock, and nothing is held whole. Terminate kills the whole process tree: SIGTERM, then
+ * the environment of {@link CgiEnvironment}, the script's directory as working directory. A request body is fed to the
+ * process on a pump thread while its STDOUT is read on this one, which also copies STDERR as it comes (or a second
+ * pump does, for the JDK's processes), so no order of reads and writes in the script can deadlock, and nothing is
+ * held whole. Without a body the script reads end-of-file, and needs no pump. Terminate kills the whole process tree: SIGTERM, then
  * SIGKILL after the grace period. The exit status becomes END_REQUEST's appStatus (128 + signal when killed).
  */
 public final class ProcessRunner implements Runner {
     private static final System.Logger LOG = System.getLogger(ProcessRunner.class.getName());
     /** The exit status reported when no process ran (the request was answered 404, 403, 503...). */
     public static final int NOT_RUN = 0;
+    private static final int BODY_CHUNK = 16 * 1024;
 
     private final CgiRunnerFactory factory;
     private final FcgiExchange exchange;
@@ -60,10 +61,14 @@ public final class ProcessRunner implements Runner {
 
     private int runProcess(ScriptResolver.Resolution resolution) throws IOException {
         Path script = resolution.script();
+        // the body's first bytes, or its end: a request without a body (most are) needs no thread to feed the script
+        byte[] bodyStart = new byte[BODY_CHUNK];
+        int bodyStartLength = exchange.stdin().read(bodyStart);
+        boolean withStdin = bodyStartLength >= 0;
         ProcessTree started;
         try {
             started = ProcessTree.start(factory.starter(), script, script.getParent(),
-                    CgiEnvironment.build(exchange.params(), resolution, factory.config().environment()));
+                    CgiEnvironment.build(exchange.params(), resolution, factory.config().environment()), withStdin);
         } catch (IOException e) {
             return reject(new CgiRejection(500, "the script could not be started"), script + ": " + e.getMessage());
         }
@@ -74,32 +79,38 @@ public final class ProcessRunner implements Runner {
             }
         }
         ScriptProcess process = started.process();
-        Future<?> stdinPump = factory.pumps().submit(() -> feedStdin(process));
-        Future<?> stderrPump = factory.pumps().submit(() -> forwardStderr(process, resolution));
+        process.forwardStderr(new StderrSink(resolution.script()), factory.pumps());
+        Future<?> stdinPump = withStdin
+                ? factory.pumps().submit(() -> feedStdin(process, bodyStart, bodyStartLength)) : null;
         try {
             try {
-                forwardStdout(process, resolution);
+                forwardStdout(process);
             } catch (CgiRejection e) {
                 reject(e, script.toString());
                 started.signal(false);
             }
             int status = awaitExit(started);
-            awaitQuietly(stderrPump);
+            // a script's child may hold its stderr open long after the script has exited
+            process.awaitStderr(5, TimeUnit.SECONDS);
             return status;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("terminated while the script's stderr was copied");
         } finally {
-            stdinPump.cancel(true);
+            if (stdinPump != null) {
+                stdinPump.cancel(true);
+            }
             process.closeStreams(); // a pump cancelled before it ran has not closed its stream
         }
     }
 
     /** Copies the script's output: its header block, checked, then the body, flushed whenever the script pauses. */
-    private void forwardStdout(ScriptProcess process, ScriptResolver.Resolution resolution)
-            throws IOException, CgiRejection {
-        try (InputStream out = new BufferedInputStream(process.stdout(), 16 * 1024)) {
+    private void forwardStdout(ScriptProcess process) throws IOException, CgiRejection {
+        try (InputStream out = new BufferedInputStream(process.stdout(), BODY_CHUNK)) {
             byte[] head = CgiHead.read(out);
             OutputStream stdout = exchange.stdout();
             stdout.write(head);
-            byte[] buffer = new byte[16 * 1024];
+            byte[] buffer = new byte[BODY_CHUNK];
             int n;
             while ((n = out.read(buffer)) >= 0) {
                 stdout.write(buffer, 0, n);
@@ -110,30 +121,13 @@ public final class ProcessRunner implements Runner {
         }
     }
 
-    private void feedStdin(ScriptProcess process) {
+    private void feedStdin(ScriptProcess process, byte[] bodyStart, int bodyStartLength) {
         try (OutputStream toScript = process.stdin()) {
+            toScript.write(bodyStart, 0, bodyStartLength);
             exchange.stdin().transferTo(toScript);
         } catch (IOException e) {
             // the script closed its input, or the request ended: nothing more to feed
             LOG.log(System.Logger.Level.DEBUG, "stdin of a script: {0}", e.getMessage());
-        }
-    }
-
-    private void forwardStderr(ScriptProcess process, ScriptResolver.Resolution resolution) {
-        byte[] buffer = new byte[4096];
-        try (InputStream err = process.stderr()) {
-            OutputStream stderr = exchange.stderr();
-            int n;
-            while ((n = err.read(buffer)) >= 0) {
-                stderr.write(buffer, 0, n);
-                stderr.flush();
-                if (factory.config().logStderr()) {
-                    LOG.log(System.Logger.Level.INFO, "{0}: {1}", resolution.script(),
-                            new String(buffer, 0, n, StandardCharsets.UTF_8).stripTrailing());
-                }
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "stderr of {0}: {1}", resolution.script(), e.getMessage());
         }
     }
 
@@ -193,14 +187,40 @@ public final class ProcessRunner implements Runner {
         }
     }
 
-    /** Waits a little for a pump: a script's child may hold its stderr open long after the script has exited. */
-    private static void awaitQuietly(Future<?> pump) {
-        try {
-            pump.get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // the pump logs its own failures; one that is still running ends with the stream
+    /**
+     * Where a script's stderr goes: FCGI_STDERR (the web server's error log) and, if configured, this log. It never
+     * fails: once the request's connection has, the rest is dropped, and the script goes on without blocking.
+     */
+    private final class StderrSink extends OutputStream {
+        private final Path script;
+        private boolean failed;
+
+        StderrSink(Path script) {
+            this.script = script;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (factory.config().logStderr()) {
+                LOG.log(System.Logger.Level.INFO, "{0}: {1}", script,
+                        new String(b, off, len, StandardCharsets.UTF_8).stripTrailing());
+            }
+            if (failed) {
+                return;
+            }
+            try {
+                OutputStream stderr = exchange.stderr();
+                stderr.write(b, off, len);
+                stderr.flush();
+            } catch (IOException e) {
+                failed = true;
+                LOG.log(System.Logger.Level.DEBUG, "stderr of {0}: {1}", script, e.getMessage());
+            }
         }
     }
 }

@@ -20,9 +20,9 @@ final class ProcessTree {
         this.process = process;
     }
 
-    static ProcessTree start(ScriptStarter starter, Path script, Path directory, Map<String, String> environment)
-            throws IOException {
-        return new ProcessTree(starter.start(script, directory, environment));
+    static ProcessTree start(ScriptStarter starter, Path script, Path directory, Map<String, String> environment,
+            boolean withStdin) throws IOException {
+        return new ProcessTree(starter.start(script, directory, environment, withStdin));
     }
 
     ScriptProcess process() {

@@ -9,7 +9,10 @@ interface ScriptStarter {
     /**
      * Starts {@code script} in {@code directory} with exactly {@code environment}.
      *
+     * @param withStdin whether the script gets a stream to read its input from ({@link ScriptProcess#stdin()});
+     *                  without, it reads end-of-file at once
      * @throws IOException if it cannot be started (not executable, no interpreter, no process left)
      */
-    ScriptProcess start(Path script, Path directory, Map<String, String> environment) throws IOException;
+    ScriptProcess start(Path script, Path directory, Map<String, String> environment, boolean withStdin)
+            throws IOException;
 }

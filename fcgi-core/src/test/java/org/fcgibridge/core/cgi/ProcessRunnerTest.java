@@ -72,6 +72,9 @@ class ProcessRunnerTest {
         Files.createSymbolicLink(root.resolve("link.sh"), dir.resolve("outside/evil.sh"));
         Files.createDirectories(root.resolve("sub"));
         script(root, "signals.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ngrep SigIgn /proc/$$/status\n");
+        script(root, "cat.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ncat\n");
+        script(root, "noisy.sh", "#!/bin/sh\nhead -c 900000 /dev/zero | tr '\\0' x >&2\n"
+                + "printf 'Content-Type: text/plain\\n\\nafter'\n");
         script(root, "parent.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n%s' \"$PPID\"\n");
     }
 
@@ -179,6 +182,36 @@ class ProcessRunnerTest {
         try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
         }
+    }
+
+    @Test
+    void withoutABodyTheScriptReadsEndOfFileAndWithOneTheBody() throws Exception {
+        start();
+        assertEquals("", request("cat.sh").bodyText());
+        byte[] body = "the body".getBytes(StandardCharsets.US_ASCII);
+        assertEquals("the body", request(root.resolve("cat.sh").toString(), Map.of(), body).bodyText());
+    }
+
+    @Test
+    void muchStderrBeforeAnyOutputDoesNotBlockTheScript() throws Exception {
+        start();
+        FcgiResponse response = request("noisy.sh");
+        assertEquals("after", response.bodyText());
+        assertEquals(900_000, response.stderr().length); // past every socket buffer; the client keeps 1 MiB
+    }
+
+    @Test
+    void aScriptWhoseStreamsAreClosedBeforeItsExitIsKilledByTheHelper() throws Exception {
+        assumeTrue(spawnHelper, "the JDK starts the scripts");
+        assumeTrue(SpawnHelper.class.getResource("native/linux-" + System.getProperty("os.arch") + "/spawn-helper")
+                != null, "no C compiler built the spawn helper: scripts start with the JDK");
+        Path hang = root.resolve("hang.sh");
+        ScriptProcess process = SpawnHelper.shared().start(hang, root,
+                Map.of("PID_FILE", dir.resolve("pids").toString()), false);
+        ProcessHandle script = process.handle().orElseThrow();
+        assertTrue(script.isAlive());
+        process.closeStreams(); // a request given up without waiting for its script
+        script.onExit().get(5, TimeUnit.SECONDS);
     }
 
     @Test
