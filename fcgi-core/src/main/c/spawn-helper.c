@@ -1,6 +1,7 @@
 /*
  * fcgi-bridge's spawn helper: starts CGI scripts for the JVM that runs it (SpawnHelper.java) with a plain fork and
  * exec from a small process, as fcgiwrap does, where the JDK would exec its own helper first and scan its descriptors.
+ * (posix_spawn, a vfork, was tried: the helper then waits out every exec, and two cores idled 10% of the time.)
  *
  * Usage: spawn-helper SOCKET. All numbers are 32-bit big-endian; S is N(length) and the bytes.
  *   The helper listens on SOCKET (in a directory only the JVM's user can enter) and writes "R" on its stdout once it
@@ -8,8 +9,9 @@
  *   byte on each: 0 the script's stdin, 1 its stdout, 2 its stderr, 3 control. Only then does it send the order, on
  *   the helper's stdin: N(length) N(id) N(flags) S(cwd) S(path) N(count) count x S("NAME=value"). Flag 1: the script
  *   has a stdin stream (else its stdin is /dev/null).
- *   Answers come on the script's control stream: N(kind) N(value): 1 started (pid), 2 not started (errno; the stream
- *   then closes), 3 exited (the exit status, or 128 + the signal that ended it; the stream then closes).
+ *   Answers come on the script's control stream: N(kind) N(value): 1 forked (the pid, sent before the exec: the JVM
+ *   need not wait for the exec), 2 not started (errno: the order was bad, or the exec failed; the stream then
+ *   closes), 3 exited (the exit status, or 128 + the signal that ended it; the stream then closes).
  * A script runs in a session of its own. If the JVM closes a script's control stream before the exit was answered,
  * the helper kills the script's process group: a script nobody waits for does not outlive its request.
  * Every thread of the JVM writes its answers and reads on its own streams: there is no hand-off between threads.
@@ -30,7 +32,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-enum { STARTED = 1, NOT_STARTED = 2, EXITED = 3 };
+enum { FORKED = 1, NOT_STARTED = 2, EXITED = 3 };
 enum { STDIN_STREAM, STDOUT_STREAM, STDERR_STREAM, CONTROL_STREAM, STREAMS };
 enum { HAS_STDIN = 1 };
 
@@ -205,6 +207,7 @@ static void spawn(char *order, size_t length, int listener, const sigset_t *orig
         }
     }
     close(failed[1]);
+    answer(control, FORKED, (uint32_t) pid);
     for (int r = 0; r < CONTROL_STREAM; r++) close(fds[r]);
     free(env);
     if (nchildren == capchildren) children = grow(children, &capchildren, sizeof *children);
@@ -223,7 +226,7 @@ fail: {
     }
 }
 
-/* The exec of the child has ended one way or the other (its failure pipe is readable, or it is dead): answer it. */
+/* The exec of the child has ended one way or the other (its failure pipe is readable, or it is dead). */
 static void settle_exec(struct child *c) {
     uint32_t word;
     ssize_t n;
@@ -234,8 +237,6 @@ static void settle_exec(struct child *c) {
         answer(c->control, NOT_STARTED, ntohl(word));
         close(c->control);
         c->control = -1; /* reaped without an answer */
-    } else {
-        answer(c->control, STARTED, (uint32_t) c->pid);
     }
 }
 

@@ -1,10 +1,12 @@
 package org.fcgibridge.core.cgi;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import org.fcgibridge.core.io.BufferPool;
 import org.fcgibridge.core.runner.FcgiExchange;
 import org.fcgibridge.core.runner.Runner;
 import org.fcgibridge.core.runner.RunnerFactory;
@@ -15,6 +17,7 @@ import org.fcgibridge.core.runner.RunnerFactory;
  */
 public final class CgiRunnerFactory implements RunnerFactory {
     private static final System.Logger LOG = System.getLogger(CgiRunnerFactory.class.getName());
+    private static final int COPY_BUFFER = 16 * 1024;
     private final CgiConfig config;
     private final ScriptResolver resolver;
     private final Semaphore processes;
@@ -25,6 +28,8 @@ public final class CgiRunnerFactory implements RunnerFactory {
         thread.setDaemon(true);
         return thread;
     });
+    /** Buffers that copy a script's output, kept between scripts: most of what a script cost the heap, before. */
+    private final BufferPool copyBuffers;
     private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "cgi-killer");
         thread.setDaemon(true);
@@ -38,6 +43,7 @@ public final class CgiRunnerFactory implements RunnerFactory {
         this.config = config;
         this.resolver = new ScriptResolver(config);
         this.processes = new Semaphore(config.maxProcesses());
+        this.copyBuffers = new BufferPool(config.maxProcesses(), () -> ByteBuffer.allocate(COPY_BUFFER));
     }
 
     @Override
@@ -90,6 +96,10 @@ public final class CgiRunnerFactory implements RunnerFactory {
 
     ExecutorService pumps() {
         return pumps;
+    }
+
+    BufferPool copyBuffers() {
+        return copyBuffers;
     }
 
     ScheduledExecutorService killer() {

@@ -30,11 +30,12 @@ final class HelperScript implements ScriptProcess {
     static final int STDERR = 2;
     static final int CONTROL = 3;
     static final int STREAMS = 4;
-    private static final int STARTED = 1;
+    private static final int FORKED = 1;
     private static final int NOT_STARTED = 2;
     private static final int EXITED = 3;
     /** The exit status when the helper died before it could tell. */
     private static final int LOST = 255;
+    private static final int MAX_STDERR_READ = 8192;
     /** A start's answer comes within milliseconds: a helper that takes longer is broken. */
     private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -50,6 +51,7 @@ final class HelperScript implements ScriptProcess {
     private ByteBuffer stderrBuffer;
     private OutputStream stderrSink;
     private boolean started;
+    private ScriptNotStarted notStarted;
     private boolean stdoutReady;
     private boolean stderrEnded;
     private volatile int exit = -1;
@@ -75,8 +77,9 @@ final class HelperScript implements ScriptProcess {
     }
 
     /**
-     * Waits for the helper's answer to the order: started, or not. Interrupts do not cut it short (the interrupt stays
-     * set): a start given up half-way would leave a script that nobody owns.
+     * Waits for the helper's first answer to the order: forked (the pid, known before the exec), or not started.
+     * Interrupts do not cut it short (the interrupt stays set): a start given up half-way would leave a script that
+     * nobody owns. Whether the exec worked is known later: {@link #stdout()} fails with {@link ScriptNotStarted}.
      *
      * @throws IOException if the script could not be started, or the helper has gone
      */
@@ -95,6 +98,9 @@ final class HelperScript implements ScriptProcess {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
+            }
+            if (notStarted != null) {
+                throw notStarted;
             }
             if (!started) {
                 throw new IOException("the spawn helper has ended");
@@ -169,12 +175,12 @@ final class HelperScript implements ScriptProcess {
         int kind = answer.getInt(0);
         int value = answer.getInt(4);
         answer.clear();
-        if (kind == STARTED) {
+        if (kind == FORKED) {
             handle = ProcessHandle.of(value); // empty if it has already ended
             started = true;
         } else if (kind == NOT_STARTED) {
+            notStarted = new ScriptNotStarted(path + " could not be started (errno " + value + ")");
             exit = 0;
-            throw new IOException(path + " could not be started (errno " + value + ")");
         } else if (kind == EXITED) {
             exit = value;
         }
@@ -182,7 +188,7 @@ final class HelperScript implements ScriptProcess {
 
     private void copyStderr() {
         if (stderrBuffer == null) {
-            stderrBuffer = ByteBuffer.allocate(4096);
+            stderrBuffer = ByteBuffer.allocate(256); // most scripts write nothing there: the first read sees the end
         }
         try {
             int n = streams[STDERR].read(stderrBuffer.clear());
@@ -190,6 +196,9 @@ final class HelperScript implements ScriptProcess {
                 stderrEnded();
             } else {
                 stderrSink.write(stderrBuffer.array(), 0, n);
+                if (n == stderrBuffer.capacity() && n < MAX_STDERR_READ) {
+                    stderrBuffer = ByteBuffer.allocate(MAX_STDERR_READ);
+                }
             }
         } catch (IOException e) {
             stderrEnded(); // the script's stderr failed, or the sink: either way the copy is over
@@ -270,9 +279,14 @@ final class HelperScript implements ScriptProcess {
         SpawnHelper.closeQuietly(selector);
     }
 
-    /** Stdout, read without blocking whenever it has bytes, else through the selector. */
+    /**
+     * Stdout, read without blocking whenever it has bytes, else through the selector. If it ends before its first
+     * byte, it waits for the exit (or the failed exec): a script that could not be started is no script without
+     * output.
+     */
     private final class Stdout extends InputStream {
         private boolean ended;
+        private boolean read;
 
         @Override
         public int read() throws IOException {
@@ -291,21 +305,32 @@ final class HelperScript implements ScriptProcess {
                 if (n < 0) {
                     ended = true;
                     stdoutKey.cancel();
+                    if (!read) {
+                        awaitThrough(() -> exit >= 0);
+                        if (notStarted != null) {
+                            throw notStarted;
+                        }
+                    }
                     return -1;
                 }
                 if (n > 0 || len == 0) {
+                    read |= n > 0;
                     return n;
                 }
                 stdoutReady = false;
                 if (!interest(stdoutKey, SelectionKey.OP_READ)) {
                     throw new ClosedChannelException(); // destroyed under us
                 }
-                try {
-                    await(() -> stdoutReady, 0);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt(); // for the caller: the request is being terminated
-                    throw new InterruptedIOException("interrupted while reading a script's output");
-                }
+                awaitThrough(() -> stdoutReady);
+            }
+        }
+
+        private void awaitThrough(BooleanSupplier done) throws IOException {
+            try {
+                await(done, 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // for the caller: the request is being terminated
+                throw new InterruptedIOException("interrupted while reading a script's output");
             }
         }
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Future;
@@ -26,7 +27,8 @@ public final class ProcessRunner implements Runner {
     private static final System.Logger LOG = System.getLogger(ProcessRunner.class.getName());
     /** The exit status reported when no process ran (the request was answered 404, 403, 503...). */
     public static final int NOT_RUN = 0;
-    private static final int BODY_CHUNK = 16 * 1024;
+    /** Enough for a usual header block; the body is copied through a larger pooled buffer, past this one. */
+    private static final int HEAD_BUFFER = 1024;
 
     private final CgiRunnerFactory factory;
     private final FcgiExchange exchange;
@@ -61,10 +63,9 @@ public final class ProcessRunner implements Runner {
 
     private int runProcess(ScriptResolver.Resolution resolution) throws IOException {
         Path script = resolution.script();
-        // the body's first bytes, or its end: a request without a body (most are) needs no thread to feed the script
-        byte[] bodyStart = new byte[BODY_CHUNK];
-        int bodyStartLength = exchange.stdin().read(bodyStart);
-        boolean withStdin = bodyStartLength >= 0;
+        // the body's first byte, or its end: a request without a body (most are) needs no thread to feed the script
+        int bodyStart = exchange.stdin().read();
+        boolean withStdin = bodyStart >= 0;
         ProcessTree started;
         try {
             started = ProcessTree.start(factory.starter(), script, script.getParent(),
@@ -81,13 +82,15 @@ public final class ProcessRunner implements Runner {
         ScriptProcess process = started.process();
         process.forwardStderr(new StderrSink(resolution.script()), factory.pumps());
         Future<?> stdinPump = withStdin
-                ? factory.pumps().submit(() -> feedStdin(process, bodyStart, bodyStartLength)) : null;
+                ? factory.pumps().submit(() -> feedStdin(process, bodyStart)) : null;
         try {
             try {
                 forwardStdout(process);
             } catch (CgiRejection e) {
                 reject(e, script.toString());
                 started.signal(false);
+            } catch (ScriptNotStarted e) {
+                return reject(new CgiRejection(500, "the script could not be started"), e.getMessage());
             }
             int status = awaitExit(started);
             // a script's child may hold its stderr open long after the script has exited
@@ -106,11 +109,12 @@ public final class ProcessRunner implements Runner {
 
     /** Copies the script's output: its header block, checked, then the body, flushed whenever the script pauses. */
     private void forwardStdout(ScriptProcess process) throws IOException, CgiRejection {
-        try (InputStream out = new BufferedInputStream(process.stdout(), BODY_CHUNK)) {
+        ByteBuffer pooled = factory.copyBuffers().take();
+        try (InputStream out = new BufferedInputStream(process.stdout(), HEAD_BUFFER)) {
             byte[] head = CgiHead.read(out);
             OutputStream stdout = exchange.stdout();
             stdout.write(head);
-            byte[] buffer = new byte[BODY_CHUNK];
+            byte[] buffer = pooled.array();
             int n;
             while ((n = out.read(buffer)) >= 0) {
                 stdout.write(buffer, 0, n);
@@ -118,12 +122,14 @@ public final class ProcessRunner implements Runner {
                     stdout.flush();
                 }
             }
+        } finally {
+            factory.copyBuffers().give(pooled);
         }
     }
 
-    private void feedStdin(ScriptProcess process, byte[] bodyStart, int bodyStartLength) {
+    private void feedStdin(ScriptProcess process, int bodyStart) {
         try (OutputStream toScript = process.stdin()) {
-            toScript.write(bodyStart, 0, bodyStartLength);
+            toScript.write(bodyStart);
             exchange.stdin().transferTo(toScript);
         } catch (IOException e) {
             // the script closed its input, or the request ended: nothing more to feed

@@ -72,6 +72,7 @@ class ProcessRunnerTest {
         Files.createSymbolicLink(root.resolve("link.sh"), dir.resolve("outside/evil.sh"));
         Files.createDirectories(root.resolve("sub"));
         script(root, "signals.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ngrep SigIgn /proc/$$/status\n");
+        script(root, "nointerpreter.sh", "#!/no/such/interpreter\necho never\n");
         script(root, "cat.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ncat\n");
         script(root, "noisy.sh", "#!/bin/sh\nhead -c 900000 /dev/zero | tr '\\0' x >&2\n"
                 + "printf 'Content-Type: text/plain\\n\\nafter'\n");
@@ -182,6 +183,15 @@ class ProcessRunnerTest {
         try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
         }
+    }
+
+    @Test
+    void aScriptThatCannotBeExecutedIs500AndOneWithoutOutput502() throws Exception {
+        start();
+        FcgiResponse missingInterpreter = request("nointerpreter.sh");
+        assertEquals(500, missingInterpreter.status());
+        assertTrue(missingInterpreter.bodyText().contains("could not be started"), missingInterpreter.bodyText());
+        assertEquals(502, request("silent.sh").status());
     }
 
     @Test
