@@ -12,8 +12,10 @@
  *   Answers come on the script's control stream: N(kind) N(value): 1 forked (the pid, sent before the exec: the JVM
  *   need not wait for the exec), 2 not started (errno: the order was bad, or the exec failed; the stream then
  *   closes), 3 exited (the exit status, or 128 + the signal that ended it; the stream then closes).
- * A script runs in a session of its own. If the JVM closes a script's control stream before the exit was answered,
- * the helper kills the script's process group: a script nobody waits for does not outlive its request.
+ * A script runs in a process group of its own, in the server's session: where the kernel groups tasks by session
+ * for scheduling (autogroup), a session of its own would give each script as much CPU as the whole server that starts
+ * them and reads their output, and as nginx. If the JVM closes a script's control stream before the exit was
+ * answered, the helper kills the script's process group: a script nobody waits for does not outlive its request.
  * Every thread of the JVM writes its answers and reads on its own streams: there is no hand-off between threads.
  * The helper ends when its stdin ends (the JVM has ended), removing SOCKET and its directory.
  */
@@ -193,7 +195,7 @@ static void spawn(char *order, size_t length, int listener, const sigset_t *orig
     if (pid == 0) {
         signal(SIGPIPE, SIG_DFL); /* an ignored signal would stay ignored across the exec */
         sigprocmask(SIG_SETMASK, original, NULL);
-        setsid();
+        setpgid(0, 0);
         for (int fd = 0; fd < 3; fd++) {
             if (dup2(fds[fd], fd) < 0) goto child_failed;
         }

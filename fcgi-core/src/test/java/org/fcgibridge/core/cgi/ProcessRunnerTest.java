@@ -73,6 +73,7 @@ class ProcessRunnerTest {
         Files.createDirectories(root.resolve("sub"));
         script(root, "signals.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ngrep SigIgn /proc/$$/status\n");
         script(root, "nointerpreter.sh", "#!/no/such/interpreter\necho never\n");
+        script(root, "session.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ncat /proc/$$/stat\n");
         script(root, "cat.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ncat\n");
         script(root, "noisy.sh", "#!/bin/sh\nhead -c 900000 /dev/zero | tr '\\0' x >&2\n"
                 + "printf 'Content-Type: text/plain\\n\\nafter'\n");
@@ -192,6 +193,27 @@ class ProcessRunnerTest {
         assertEquals(500, missingInterpreter.status());
         assertTrue(missingInterpreter.bodyText().contains("could not be started"), missingInterpreter.bodyText());
         assertEquals(502, request("silent.sh").status());
+    }
+
+    /**
+     * Where Linux schedules by session (autogroup), a script in a session of its own would get as much CPU as the
+     * whole server and nginx together: under load, the server starved and its latency tail tripled.
+     */
+    @Test
+    void aScriptStaysInTheServersSession() throws Exception {
+        start();
+        String[] script = statFields(request("session.sh").bodyText());
+        String[] server = statFields(Files.readString(Path.of("/proc/self/stat")));
+        assertEquals(server[5], script[5], "session id");
+    }
+
+    /** The fields of /proc/PID/stat; the command, in parentheses, may hold spaces. */
+    private static String[] statFields(String stat) {
+        String afterCommand = stat.substring(stat.lastIndexOf(')') + 2);
+        String[] rest = afterCommand.trim().split(" ");
+        String[] fields = new String[rest.length + 2];
+        System.arraycopy(rest, 0, fields, 2, rest.length);
+        return fields; // fields[2] is the state, as in proc(5)'s numbering from 0
     }
 
     @Test
