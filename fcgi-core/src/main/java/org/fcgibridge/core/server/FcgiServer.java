@@ -330,15 +330,16 @@ public final class FcgiServer implements Closeable {
             }
             closed = true;
         }
+        closeQuietly(listener); // first: once isRunning() says false, a connect is refused
         running = false;
-        closeQuietly(listener);
         LOG.log(System.Logger.Level.INFO, "closing; {0} requests in flight", activeRequests.get());
-        for (ServerConnection connection : connections) {
-            connection.drain();
-        }
         try {
             while (admitting.get() > 0) {
                 TimeUnit.MILLISECONDS.sleep(1);
+            }
+            // after the admissions under way: a connection accepted as the listener closed is drained too
+            for (ServerConnection connection : connections) {
+                connection.drain();
             }
             waitForConnections(grace.toNanos());
             for (ServerConnection connection : connections) {
