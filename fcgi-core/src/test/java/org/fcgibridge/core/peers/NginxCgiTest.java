@@ -66,6 +66,7 @@ class NginxCgiTest {
         server = FcgiServer.start(ListenAddress.parse("127.0.0.1:0"),
                 ServerParams.defaults().withRequestTimeout(Duration.ofSeconds(2)), new CgiRunnerFactory(config));
         nginx = NginxProcess.start(dir.resolve("nginx"), String.join("\n",
+                "upstream kept { server 127.0.0.1:" + server.port() + "; keepalive 4; }",
                 "server {",
                 "  listen 127.0.0.1:PORT;",
                 "  root " + docroot + ";",
@@ -73,6 +74,12 @@ class NginxCgiTest {
                 "    include /etc/nginx/fastcgi_params;",
                 "    fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;",
                 "    fastcgi_pass 127.0.0.1:" + server.port() + ";",
+                "  }",
+                "  location /kept/ {", // docs/cgi.md: kept connections, which fcgiwrap cannot offer
+                "    include /etc/nginx/fastcgi_params;",
+                "    fastcgi_param SCRIPT_FILENAME " + bin.resolve("hello.sh") + ";",
+                "    fastcgi_pass kept;",
+                "    fastcgi_keep_conn on;",
                 "  }",
                 "}"));
     }
@@ -96,6 +103,16 @@ class NginxCgiTest {
         HttpProbe.Response response = get("/cgi-bin/hello.sh?name=nginx");
         assertEquals(200, response.status());
         assertEquals("hello from sh name=nginx\n", response.bodyText());
+    }
+
+    @Test
+    void keptConnectionsCarryScriptAfterScript() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            HttpProbe.Response response = get("/kept/hello?n=" + i);
+            assertEquals(200, response.status(), () -> nginx.errorLog());
+            assertEquals("hello from sh n=" + i + "\n", response.bodyText());
+        }
+        assertTrue(server.connectionCount() <= 4, "connections: " + server.connectionCount());
     }
 
     @Test
