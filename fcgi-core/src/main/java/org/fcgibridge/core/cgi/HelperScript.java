@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A script that the {@link SpawnHelper} started, seen through its streams: stdin (if it has input), stdout, stderr,
- * and a control stream on which the helper answers whether it started and how it exited. The thread that reads stdout
+ * and a control stream on which the helper tells the script's pid, or why it could not start, and later its exit. The thread that reads stdout
  * and awaits the exit waits on all of them at once with a selector: it copies stderr and takes the answers while it
  * waits, so a script needs no thread of its own besides the one that feeds its stdin, and nothing is handed between
  * threads.
@@ -39,7 +39,6 @@ final class HelperScript implements ScriptProcess {
     /** A start's answer comes within milliseconds: a helper that takes longer is broken. */
     private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    private final SpawnHelper helper;
     private final Path path;
     private final SocketChannel[] streams;
     private final Selector selector;
@@ -61,8 +60,7 @@ final class HelperScript implements ScriptProcess {
      * @param streams the script's connected streams by role; no stdin if it has no input
      * @throws IOException if no selector can be opened
      */
-    HelperScript(SpawnHelper helper, Path path, SocketChannel[] streams) throws IOException {
-        this.helper = helper;
+    HelperScript(Path path, SocketChannel[] streams) throws IOException {
         this.path = path;
         this.streams = streams;
         this.selector = Selector.open();
@@ -158,14 +156,17 @@ final class HelperScript implements ScriptProcess {
         }
     }
 
-    private void readAnswers() throws IOException {
-        int n = streams[CONTROL].read(answer);
+    private void readAnswers() {
+        int n;
+        try {
+            n = streams[CONTROL].read(answer);
+        } catch (IOException e) {
+            n = -1; // as good as an end
+        }
         if (n < 0) {
             controlKey.cancel();
             if (exit < 0) {
-                // a control stream ends after an exit or a refusal, else the helper has died
-                exit = LOST;
-                helper.died();
+                exit = LOST; // a control stream ends after an exit or a refusal, else the helper has died
             }
             return;
         }
@@ -254,7 +255,8 @@ final class HelperScript implements ScriptProcess {
         try {
             return await(() -> exit >= 0, unit.toNanos(timeout));
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            exit = LOST; // the streams were closed: nobody can tell the exit any more
+            return true;
         }
     }
 
@@ -321,7 +323,7 @@ final class HelperScript implements ScriptProcess {
                 if (!interest(stdoutKey, SelectionKey.OP_READ)) {
                     throw new ClosedChannelException(); // destroyed under us
                 }
-                awaitThrough(() -> stdoutReady);
+                awaitThrough(() -> stdoutReady || !streams[STDOUT].isOpen()); // closed: the read fails
             }
         }
 

@@ -1,6 +1,7 @@
 package org.fcgibridge.core.cgi;
 
 import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -119,7 +120,7 @@ final class SpawnHelper implements ScriptStarter {
             for (int role = withStdin ? 0 : 1; role < streams.length; role++) {
                 streams[role] = connect(id, role);
             }
-            started = new HelperScript(this, script, streams);
+            started = new HelperScript(script, streams);
             send(id, withStdin, script, directory, environment);
             started.awaitStart();
             return started;
@@ -180,13 +181,12 @@ final class SpawnHelper implements ScriptStarter {
      * The helper has ended (killed, most likely): the next script starts a new one. Its scripts live on, but their
      * exit statuses are lost ({@link HelperScript} reports 255). A killed helper could not remove its directory.
      */
-    void died() {
+    private synchronized void died() {
         if (dead) {
             return;
         }
         dead = true;
         LOG.log(System.Logger.Level.WARNING, "the CGI spawn helper has ended");
-        helper.destroyForcibly();
         Path socket = address.getPath();
         try {
             Files.deleteIfExists(socket);
@@ -196,8 +196,8 @@ final class SpawnHelper implements ScriptStarter {
         }
     }
 
-    static void closeQuietly(java.io.Closeable... closeables) {
-        for (java.io.Closeable closeable : closeables) {
+    static void closeQuietly(Closeable... closeables) {
+        for (Closeable closeable : closeables) {
             if (closeable != null) {
                 try {
                     closeable.close();
