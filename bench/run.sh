@@ -14,7 +14,8 @@
 # each in a JVM with -Xmx64m. Then startup: from starting the JVM to the war-sample's first answer of /hello, for the
 # launcher behind nginx (plain, and with an AppCDS archive) and for Jetty 12 deploying the same WAR (bench/startup.py).
 #
-# Settings (environment): DURATION=10 (s per run) ROUNDS=3 CONNECTIONS=64 JAVA_HOME (JVM of the servers)
+# Settings (environment): DURATION=10 (s per run) ROUNDS=3 CONNECTIONS=64 WARMUP=10 (s per JVM before the rounds)
+#   JAVA_HOME (JVM of the servers)
 #   UPLOAD_MIB=1024 (the large POST; 0 skips it) TARGETS="core bridge engine jetty php cgi fcgiwrap" (backends)
 #   STARTUP_RUNS=7 (JVM starts per startup measurement; 0 skips them)
 # Results: bench/target/results.md (a table with ratios), raw wrk output beside it.
@@ -22,6 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-10}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 UPLOAD_MIB=${UPLOAD_MIB:-1024}
@@ -199,11 +201,15 @@ bench() { # label url -> appends "label rps p50 p99 errors cpu" to results.txt
 }
 
 echo "== warming up"
+# the JIT compiles a JVM's hot paths in its first ~10k requests: the rounds measure the steady state that a server
+# runs in; a CGI request is ~20x slower, so the CGI runner warms up 3x longer (its compiler threads were still busy
+# 30 s in)
 for target in $TARGETS; do
   [ "$target" = fcgiwrap ] && continue
-  wrk -t2 -c"$CONNECTIONS" -d3s "http://127.0.0.1:$NGINX_PORT/$target/ka/hello" >/dev/null 2>&1 || true
+  secs=$WARMUP; [ "$target" = cgi ] && secs=$((WARMUP * 3))
+  wrk -t2 -c"$CONNECTIONS" -d"${secs}s" "http://127.0.0.1:$NGINX_PORT/$target/ka/hello" >/dev/null 2>&1 || true
 done
-wrk -t2 -c"$CONNECTIONS" -d3s "http://127.0.0.1:$NGINX_PORT/core/close/hello" >/dev/null 2>&1 || true
+wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$NGINX_PORT/core/close/hello" >/dev/null 2>&1 || true
 
 : >"$RUN/results.txt"
 for round in $(seq 1 "$ROUNDS"); do
