@@ -225,6 +225,11 @@ final class HelperScript implements ScriptProcess {
     }
 
     @Override
+    public boolean awaitOutput(long nanos) throws IOException {
+        return ((Stdout) stdout).awaitReadable(nanos);
+    }
+
+    @Override
     public void forwardStderr(OutputStream sink, ExecutorService pumps) {
         stderrSink = sink;
         interest(stderrKey, SelectionKey.OP_READ); // fails if destroyed already: then there is nothing to copy
@@ -308,7 +313,7 @@ final class HelperScript implements ScriptProcess {
                     ended = true;
                     stdoutKey.cancel();
                     if (!read) {
-                        awaitThrough(() -> exit >= 0);
+                        awaitThrough(() -> exit >= 0, 0);
                         if (notStarted != null) {
                             throw notStarted;
                         }
@@ -319,17 +324,25 @@ final class HelperScript implements ScriptProcess {
                     read |= n > 0;
                     return n;
                 }
-                stdoutReady = false;
-                if (!interest(stdoutKey, SelectionKey.OP_READ)) {
-                    throw new ClosedChannelException(); // destroyed under us
-                }
-                awaitThrough(() -> stdoutReady || !streams[STDOUT].isOpen()); // closed: the read fails
+                awaitReadable(0);
             }
         }
 
-        private void awaitThrough(BooleanSupplier done) throws IOException {
+        /** Waits at most {@code nanos} (0: no limit) for bytes or the end; whether they came. */
+        boolean awaitReadable(long nanos) throws IOException {
+            if (ended) {
+                return true;
+            }
+            stdoutReady = false;
+            if (!interest(stdoutKey, SelectionKey.OP_READ)) {
+                throw new ClosedChannelException(); // destroyed under us
+            }
+            return awaitThrough(() -> stdoutReady || !streams[STDOUT].isOpen(), nanos); // closed: the read fails
+        }
+
+        private boolean awaitThrough(BooleanSupplier done, long nanos) throws IOException {
             try {
-                await(done, 0);
+                return await(done, nanos);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // for the caller: the request is being terminated
                 throw new InterruptedIOException("interrupted while reading a script's output");

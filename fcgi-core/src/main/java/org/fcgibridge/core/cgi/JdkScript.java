@@ -57,6 +57,11 @@ final class JdkScript implements ScriptProcess {
     }
 
     @Override
+    public boolean awaitOutput(long nanos) {
+        return false;
+    }
+
+    @Override
     public void forwardStderr(OutputStream sink, ExecutorService pumps) {
         stderrPump = pumps.submit(() -> {
             try (InputStream err = process.getErrorStream()) {

@@ -22,6 +22,15 @@ interface ScriptProcess {
     InputStream stdout();
 
     /**
+     * Waits at most {@code nanos} for the script's stdout to have more (bytes or its end) without reading it; the
+     * caller reads stdout on this thread.
+     *
+     * @return whether it has; false also where this cannot be known without reading (the JDK's pipes)
+     * @throws java.io.InterruptedIOException if the thread is interrupted
+     */
+    boolean awaitOutput(long nanos) throws java.io.IOException;
+
+    /**
      * Copies the script's stderr to {@code sink} as it comes, from now until it ends: on {@code pumps} or on the
      * thread that reads stdout and awaits the exit, whichever the script's streams need. The sink handles its own
      * failures: whatever it throws ends the copy.

@@ -74,6 +74,8 @@ class ProcessRunnerTest {
         script(root, "signals.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ngrep SigIgn /proc/$$/status\n");
         script(root, "nointerpreter.sh", "#!/no/such/interpreter\necho never\n");
         script(root, "session.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ncat /proc/$$/stat\n");
+        script(root, "progress.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nfirst;'\n"
+                + "while [ ! -e \"$PID_FILE.go\" ]; do sleep 0.05; done\nprintf second\n");
         script(root, "cat.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ncat\n");
         script(root, "noisy.sh", "#!/bin/sh\nhead -c 900000 /dev/zero | tr '\\0' x >&2\n"
                 + "printf 'Content-Type: text/plain\\n\\nafter'\n");
@@ -214,6 +216,28 @@ class ProcessRunnerTest {
         String[] fields = new String[rest.length + 2];
         System.arraycopy(rest, 0, fields, 2, rest.length);
         return fields; // fields[2] is the state, as in proc(5)'s numbering from 0
+    }
+
+    @Test
+    void outputIsSentWhenTheScriptPauses() throws Exception {
+        start();
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("REQUEST_METHOD", "GET");
+        params.put("SCRIPT_FILENAME", root.resolve("progress.sh").toString());
+        try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", server.port()))) {
+            ClientRequest request = client.begin(Role.RESPONDER, params, false);
+            request.stdin().close();
+            java.io.InputStream stdout = request.stdout();
+            StringBuilder seen = new StringBuilder();
+            while (!seen.toString().endsWith("first;")) { // the script waits for what comes next: a hang here fails
+                int b = stdout.read();
+                assertTrue(b >= 0, "ended early: " + seen);
+                seen.append((char) b);
+            }
+            Files.createFile(dir.resolve("pids.go"));
+            assertEquals("second", new String(stdout.readAllBytes(), StandardCharsets.US_ASCII));
+            assertEquals(0, request.awaitEnd().appStatus());
+        }
     }
 
     @Test
