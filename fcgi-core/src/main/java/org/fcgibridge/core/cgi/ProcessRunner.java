@@ -20,8 +20,9 @@ import org.fcgibridge.core.runner.Runner;
  * the environment of {@link CgiEnvironment}, the script's directory as working directory. A request body is fed to the
  * process on a pump thread while its STDOUT is read on this one, which also copies STDERR as it comes (or a second
  * pump does, for the JDK's processes), so no order of reads and writes in the script can deadlock, and nothing is
- * held whole. Without a body the script reads end-of-file, and needs no pump. Terminate kills the whole process tree: SIGTERM, then
- * SIGKILL after the grace period. The exit status becomes END_REQUEST's appStatus (128 + signal when killed).
+ * held whole. Without a body the script reads end-of-file, and needs no pump. Terminate kills the whole process
+ * tree: SIGTERM, then SIGKILL after the grace period. The exit status becomes END_REQUEST's appStatus (128 + signal
+ * when killed).
  */
 public final class ProcessRunner implements Runner {
     private static final System.Logger LOG = System.getLogger(ProcessRunner.class.getName());
