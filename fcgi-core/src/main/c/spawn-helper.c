@@ -178,8 +178,8 @@ static void spawn(char *order, size_t length, int listener, const sigset_t *orig
     int control = fds[CONTROL_STREAM];
     char **env = NULL;
     errno = EPROTO;
-    if (control < 0 || fds[STDOUT_STREAM] < 0 || fds[STDERR_STREAM] < 0 || ((flags & HAS_STDIN) != 0) != (fds[STDIN_STREAM] >= 0))
-        goto fail;
+    if (control < 0 || fds[STDOUT_STREAM] < 0 || fds[STDERR_STREAM] < 0
+            || ((flags & HAS_STDIN) != 0) != (fds[STDIN_STREAM] >= 0)) goto fail;
     char *cwd = take_string(&cursor, end);
     char *path = take_string(&cursor, end);
     uint32_t count = take_number(&cursor, end, &ok);
@@ -315,8 +315,8 @@ int main(int argc, char **argv) {
             struct child *c = &children[i];
             if (c->failed >= 0 && fds[first_child + 2 * i].revents) settle_exec(c);
             /* the JVM never writes on a control stream: readable means closed */
-            if (c->control >= 0 && fds[first_child + 2 * i + 1].fd == c->control && fds[first_child + 2 * i + 1].revents)
-                abandon(c);
+            struct pollfd *control = &fds[first_child + 2 * i + 1];
+            if (c->control >= 0 && control->fd == c->control && control->revents) abandon(c);
         }
         for (size_t i = nstreams; i-- > 0; ) {
             if (!fds[FIXED + i].revents) continue;

@@ -22,7 +22,7 @@ public final class CgiRunnerFactory implements RunnerFactory {
     private final ScriptResolver resolver;
     private final Semaphore processes;
     private volatile ScriptStarter starter;
-    /** Threads that feed a request body to its script (and copy a JDK-started script's stderr), kept between scripts. */
+    /** Threads that feed a request body to its script (and copy a JDK-started script's stderr), kept for reuse. */
     private final ExecutorService pumps = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "cgi-pump");
         thread.setDaemon(true);

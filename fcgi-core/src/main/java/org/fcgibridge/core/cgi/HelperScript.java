@@ -19,10 +19,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A script that the {@link SpawnHelper} started, seen through its streams: stdin (if it has input), stdout, stderr,
- * and a control stream on which the helper tells the script's pid, or why it could not start, and later its exit. The thread that reads stdout
- * and awaits the exit waits on all of them at once with a selector: it copies stderr and takes the answers while it
- * waits, so a script needs no thread of its own besides the one that feeds its stdin, and nothing is handed between
- * threads.
+ * and a control stream on which the helper tells the script's pid, or why it could not start, and later its exit.
+ * The thread that reads stdout and awaits the exit waits on all of them at once with a selector: it copies stderr and
+ * takes the answers while it waits, so a script needs no thread of its own besides the one that feeds its stdin, and
+ * nothing is handed between threads.
  */
 final class HelperScript implements ScriptProcess {
     static final int STDIN = 0;
