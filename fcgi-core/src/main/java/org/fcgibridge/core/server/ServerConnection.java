@@ -432,6 +432,7 @@ final class ServerConnection implements Runnable {
         try {
             if (!request.ended) {
                 request.ended = true;
+                forget(request); // as in write(): before the web server can reuse the id
                 writeLocked(ByteBuffer.wrap(records, 0, at + Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH));
             }
         } catch (IOException e) {
