@@ -22,8 +22,8 @@ import java.util.Set;
  * @param mountPrefix    null: the script is SCRIPT_FILENAME (or DOCUMENT_ROOT + SCRIPT_NAME); else a path prefix such
  *                       as "/cgi-bin" under which the request path names the script in the first root
  * @param spawnHelper    whether scripts are started by fcgi-bridge's spawn helper, a small C program that forks them
- *                       (1.4x-1.8x the JDK's rate in docs/BENCHMARKS.md); the JDK's ProcessBuilder when false, or when
- *                       the helper is not there
+ *                       (about twice the JDK's rate: 0.8x-0.95x fcgiwrap's against 0.4x, docs/BENCHMARKS.md); the
+ *                       JDK's ProcessBuilder when false, or when the helper is not there
  */
 public record CgiConfig(List<Path> roots, Set<Path> allowed, Map<String, String> environment, int maxProcesses,
                         Duration killGrace, boolean logStderr, String mountPrefix, boolean spawnHelper) {
@@ -73,7 +73,8 @@ public record CgiConfig(List<Path> roots, Set<Path> allowed, Map<String, String>
         for (Path script : scripts) {
             real.add(script.toRealPath());
         }
-        return new CgiConfig(roots, Set.copyOf(real), environment, maxProcesses, killGrace, logStderr, mountPrefix, spawnHelper);
+        return new CgiConfig(roots, Set.copyOf(real), environment, maxProcesses, killGrace, logStderr, mountPrefix,
+                spawnHelper);
     }
 
     /** These variables in every script's environment (replacing the defaults, PATH included, when named). */

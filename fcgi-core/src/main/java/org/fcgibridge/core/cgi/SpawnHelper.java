@@ -162,7 +162,12 @@ final class SpawnHelper implements ScriptStarter {
         string(order, script.toString());
         order.writeInt(environment.size());
         for (Map.Entry<String, String> variable : environment.entrySet()) {
-            string(order, variable.getKey() + "=" + variable.getValue());
+            byte[] name = variable.getKey().getBytes(NATIVE);
+            byte[] value = variable.getValue().getBytes(NATIVE);
+            order.writeInt(name.length + 1 + value.length); // "NAME=value", without a String in between
+            order.write(name);
+            order.write('=');
+            order.write(value);
         }
         synchronized (orders) {
             orders.writeInt(bytes.size());

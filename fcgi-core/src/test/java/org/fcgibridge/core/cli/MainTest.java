@@ -70,6 +70,24 @@ class MainTest {
     }
 
     @Test
+    void jdkSpawnStartsScriptsFromTheJvmItself() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("cgi-bin"));
+        Scripts.script(root, "parent.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n%s' \"$PPID\"\n");
+        try (JavaProcess process = JavaProcess.start(JavaProcess.command(List.of(), Main.class.getName(), "cgi",
+                "--root", root.toString(), "--listen", "127.0.0.1:0", "--jdk-spawn"), dir.resolve("stderr.txt"))) {
+            int port = portOf(process.awaitLine("listening on", 30));
+            try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", port))) {
+                FcgiResponse response = client.execute(Map.of("SCRIPT_FILENAME",
+                        root.resolve("parent.sh").toString()), new byte[0]);
+                assertEquals(String.valueOf(process.process().pid()), response.bodyText().trim(),
+                        "the JDK's jspawnhelper execs the script, so the JVM is its parent");
+            }
+            assertTrue(process.process().children().noneMatch(p -> p.info().command().orElse("")
+                    .contains("spawn-helper")), "no spawn helper was started");
+        }
+    }
+
+    @Test
     void echoAnswersWithSortedParamsAnEmptyLineAndTheBodyThenStopsOnSigterm() throws Exception {
         try (JavaProcess process = echo("--listen", "127.0.0.1:0")) {
             String line = process.awaitLine("listening on", 30);
