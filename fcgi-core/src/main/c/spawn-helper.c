@@ -1,32 +1,41 @@
 /*
  * fcgi-bridge's spawn helper: starts CGI scripts for the JVM that runs it (SpawnHelper.java) with a plain fork and
- * exec from a small process, as fcgiwrap does, where the JDK would exec its own helper first and scan its descriptors.
+ * exec from a small process, as fcgiwrap does, where the JDK would exec its own helper first and scan its descriptors,
+ * and relays each script's output, stderr and exit to the JVM as frames on one connection, so that a short script
+ * costs the JVM one wake-up: its whole answer comes in one write.
  * (posix_spawn, a vfork, was tried: the helper then waits out every exec, and two cores idled 10% of the time.)
  *
  * Usage: spawn-helper SOCKET. All numbers are 32-bit big-endian; S is N(length) and the bytes.
  *   The helper listens on SOCKET (in a directory only the JVM's user can enter) and writes "R" on its stdout once it
- *   does. For each script, a thread of the JVM connects one stream per role of the script and writes N(id) and one
- *   byte on each: 0 the script's stdin, 1 its stdout, 2 its stderr, 3 control. Only then does it send the order, on
- *   the helper's stdin: N(length) N(id) N(flags) S(cwd) S(path) N(count) count x S("NAME=value"). Flag 1: the script
- *   has a stdin stream (else its stdin is /dev/null).
- *   Answers come on the script's control stream: N(kind) N(value): 1 forked (the pid, sent before the exec: the JVM
- *   need not wait for the exec), 2 not started (errno: the order was bad, or the exec failed; the stream then
- *   closes), 3 exited (the exit status, or 128 + the signal that ended it; the stream then closes).
+ *   does. The JVM runs one script at a time on each connection it opens there; a connection is named by its first
+ *   byte: 'C' for a script connection (kept for script after script), 'I' for the stdin of one script, followed by
+ *   N(id) (the id of its order). A frame is N(kind) N(length) and the payload.
+ *   JVM to helper, on a script connection:
+ *     ORDER  1: N(id) N(flags) S(cwd) S(path) N(count) count x S("NAME=value"). Flag 1: the script's stdin is the
+ *               'I' connection of this id, connected before the order was sent (else it reads /dev/null).
+ *     SIGNAL 2: N(signal), for the script's process group. Closing the connection before the script's exit was
+ *               answered kills its process group: a script nobody waits for does not outlive its request.
+ *   Helper to JVM, on the same connection:
+ *     OUT 1 / ERR 2: bytes of the script's stdout / stderr; an empty one is the end of that stream.
+ *     EXITED 3: N(the exit status, or 128 + the signal that ended it).
+ *     NOT_STARTED 4: N(errno), in place of EXITED: the order was bad (then nothing else came), or the exec failed.
+ *   The connection takes the next order once both ends and EXITED (or NOT_STARTED) have been sent.
+ *   Frames wait in the helper until 1 ms after the first of them, 16 KB of them, or the script's last one: a script
+ *   that ends within 1 ms of its last write is answered in one write.
  * A script runs in a process group of its own, in the server's session: where the kernel groups tasks by session
  * for scheduling (autogroup), a session of its own would give each script as much CPU as the whole server that starts
- * them and reads their output, and as nginx. If the JVM closes a script's control stream before the exit was
- * answered, the helper kills the script's process group: a script nobody waits for does not outlive its request.
- * Every thread of the JVM writes its answers and reads on its own streams: there is no hand-off between threads.
+ * them and reads their output, and as nginx.
  * The helper ends when its stdin ends (the JVM has ended), removing SOCKET and its directory.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -34,26 +43,44 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-enum { FORKED = 1, NOT_STARTED = 2, EXITED = 3 };
-enum { STDIN_STREAM, STDOUT_STREAM, STDERR_STREAM, CONTROL_STREAM, STREAMS };
+enum { ORDER = 1, SIGNAL = 2 };
+enum { OUT = 1, ERR = 2, EXITED = 3, NOT_STARTED = 4 };
 enum { HAS_STDIN = 1 };
+enum { HEADER = 8, CHUNK = 16384, FLUSH_AT = 16384, HIGH_WATER = 65536, MAX_ORDER = 16 * 1024 * 1024 };
+static const long long HOLD_NANOS = 1000000; /* how long frames may wait for more */
 
-/* A connection from the JVM, not yet taken by an order; named once its header has been read. */
-struct stream { int fd; int named; uint32_t id; int role; };
-/* A forked script: its exec is confirmed when the failure pipe closes (failed is then -1). */
-struct child { pid_t pid; int control; int failed; };
+/* What an epoll event is about: each watched descriptor has one, inside the object it belongs to. */
+enum kind { LISTENER, ORDERS, SIGNALS, NEW_CONN, STDIN_CONN, SCRIPT_CONN, SCRIPT_OUT, SCRIPT_ERR, SCRIPT_FAILED };
+struct watch { enum kind kind; int fd; void *owner; };
 
-static struct stream *streams;
-static size_t nstreams, capstreams;
-static struct child *children;
-static size_t nchildren, capchildren;
+/* A connection accepted, not yet named (NEW_CONN), or the stdin of a script waiting for its order (STDIN_CONN, not
+ * watched: it may end, its body written whole, before the order is read). */
+struct pending { struct watch w; uint32_t id; long long since; struct pending *next; };
+
+/* A script connection and the script it runs, if any. */
+struct conn {
+    struct watch w, out, err, failed;   /* fd -1: closed */
+    char *in; size_t in_len, in_cap;     /* frames from the JVM */
+    char *buf; size_t len, sent, cap;    /* frames to the JVM */
+    long long flush_at;                  /* when held frames go out; 0: none held */
+    int writable_wait;                   /* waiting for the connection to take more */
+    int reading_paused;                  /* the JVM is behind: the script's pipes are not read */
+    pid_t pid;                           /* the script; 0: none */
+    int exited;                          /* its exit has been queued */
+    int not_started;                     /* errno of a failed exec, read from the failure pipe */
+    struct conn *prev, *next;
+};
+
+static int epfd;
+static struct conn *conns, *dead_conns;
+static struct pending *pendings, *dead_pendings;
 static struct sockaddr_un address;
+static sigset_t original_mask;
 
-static void *grow(void *array, size_t *capacity, size_t size) {
-    *capacity = *capacity ? *capacity * 2 : 64;
-    void *bigger = realloc(array, *capacity * size);
-    if (!bigger) _exit(1);
-    return bigger;
+static long long now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
 /* The JVM is gone (even killed): its private directory goes with it. The JVM deleted this program's file already. */
@@ -68,88 +95,216 @@ static void clean_up(void) {
     }
 }
 
-static int write_all(int fd, const void *data, size_t length) {
-    const char *p = data;
-    while (length > 0) {
-        ssize_t n = write(fd, p, length);
+static void *must(void *p) {
+    if (!p) { clean_up(); _exit(1); }
+    return p;
+}
+
+static void watch(struct watch *w, int op, uint32_t events) {
+    struct epoll_event e = { .events = events, .data.ptr = w };
+    if (epoll_ctl(epfd, op, w->fd, &e) < 0 && op != EPOLL_CTL_DEL) { clean_up(); _exit(1); }
+}
+
+static void close_watched(struct watch *w) {
+    if (w->fd < 0) return;
+    close(w->fd); /* leaves the epoll set with it */
+    w->fd = -1;
+}
+
+static uint32_t word_at(const char *p) {
+    uint32_t n;
+    memcpy(&n, p, 4);
+    return ntohl(n);
+}
+
+static void put_word(char *p, uint32_t n) {
+    n = htonl(n);
+    memcpy(p, &n, 4);
+}
+
+static void reserve(struct conn *c, size_t more) {
+    if (c->cap - c->len >= more) return;
+    if (c->sent > 0) { /* move what is left to the front first */
+        memmove(c->buf, c->buf + c->sent, c->len - c->sent);
+        c->len -= c->sent;
+        c->sent = 0;
+        if (c->cap - c->len >= more) return;
+    }
+    size_t cap = c->cap ? c->cap : CHUNK + HEADER;
+    while (cap - c->len < more) cap *= 2;
+    c->buf = must(realloc(c->buf, cap));
+    c->cap = cap;
+}
+
+static void hold(struct conn *c) {
+    if (!c->flush_at) c->flush_at = now() + HOLD_NANOS;
+}
+
+static void frame(struct conn *c, uint32_t kind, const void *payload, uint32_t length) {
+    reserve(c, HEADER + length);
+    put_word(c->buf + c->len, kind);
+    put_word(c->buf + c->len + 4, length);
+    memcpy(c->buf + c->len + HEADER, payload, length);
+    c->len += HEADER + length;
+    hold(c);
+}
+
+static void word_frame(struct conn *c, uint32_t kind, uint32_t value) {
+    uint32_t word = htonl(value);
+    frame(c, kind, &word, 4);
+}
+
+static void pause_reading(struct conn *c, int paused) {
+    if (c->reading_paused == paused) return;
+    c->reading_paused = paused;
+    if (c->out.fd >= 0) watch(&c->out, EPOLL_CTL_MOD, paused ? 0 : EPOLLIN);
+    if (c->err.fd >= 0) watch(&c->err, EPOLL_CTL_MOD, paused ? 0 : EPOLLIN);
+}
+
+static void drop_conn(struct conn *c);
+
+/* Writes what the connection takes of the frames; the rest waits for it to be writable. */
+static void flush(struct conn *c) {
+    c->flush_at = 0;
+    while (c->sent < c->len) {
+        ssize_t n = send(c->w.fd, c->buf + c->sent, c->len - c->sent, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EINTR) continue;
-            return -1;
+            if (errno == EAGAIN) break;
+            drop_conn(c); /* the JVM's end is gone */
+            return;
         }
-        p += n;
-        length -= (size_t) n;
+        c->sent += (size_t) n;
     }
-    return 0;
+    if (c->sent == c->len) c->sent = c->len = 0;
+    int waiting = c->len > 0;
+    if (waiting != c->writable_wait) {
+        c->writable_wait = waiting;
+        watch(&c->w, EPOLL_CTL_MOD, EPOLLIN | (waiting ? EPOLLOUT : 0));
+    }
+    pause_reading(c, c->len - c->sent >= HIGH_WATER);
 }
 
-static int read_all(int fd, void *data, size_t length) {
-    char *p = data;
-    while (length > 0) {
-        ssize_t n = read(fd, p, length);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return -1;
+/* The script's last frame is queued: it goes now, and the connection takes the next order. */
+static void settle(struct conn *c) {
+    if (c->pid == 0 || !c->exited || c->out.fd >= 0 || c->err.fd >= 0) return;
+    c->pid = 0;
+    c->exited = 0;
+    c->reading_paused = 0;
+    flush(c);
+}
+
+static void drop_conn(struct conn *c) {
+    if (c->pid > 0 && !c->exited) {
+        kill(-c->pid, SIGKILL);
+        kill(c->pid, SIGKILL); /* its zombie is reaped without an owner */
+    }
+    close_watched(&c->w);
+    close_watched(&c->out);
+    close_watched(&c->err);
+    close_watched(&c->failed);
+    if (c->prev) c->prev->next = c->next; else conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    c->next = dead_conns; /* freed after the events at hand, which may name it */
+    dead_conns = c;
+}
+
+static void bury_dead(void) {
+    while (dead_conns) {
+        struct conn *c = dead_conns;
+        dead_conns = c->next;
+        free(c->in);
+        free(c->buf);
+        free(c);
+    }
+    while (dead_pendings) {
+        struct pending *p = dead_pendings;
+        dead_pendings = p->next;
+        free(p);
+    }
+}
+
+/* Reads what a script wrote on stdout or stderr into frames; the end of the stream is an empty frame. */
+static void relay(struct conn *c, struct watch *stream, uint32_t kind) {
+    reserve(c, HEADER + CHUNK);
+    ssize_t n;
+    do { n = read(stream->fd, c->buf + c->len + HEADER, CHUNK); } while (n < 0 && errno == EINTR);
+    if (n < 0 && errno == EAGAIN) return;
+    if (n < 0) n = 0; /* a broken pipe ends the stream all the same */
+    put_word(c->buf + c->len, kind);
+    put_word(c->buf + c->len + 4, (uint32_t) n);
+    c->len += HEADER + (size_t) n;
+    hold(c);
+    if (n == 0) {
+        close_watched(stream);
+        settle(c);
+        return;
+    }
+    if (c->len - c->sent >= FLUSH_AT) flush(c);
+}
+
+/* The exec has ended one way or the other: its failure pipe is readable, or the child is dead. */
+static void settle_exec(struct conn *c) {
+    char word[4];
+    ssize_t n;
+    do { n = read(c->failed.fd, word, 4); } while (n < 0 && errno == EINTR);
+    close_watched(&c->failed);
+    if (n == 4) c->not_started = (int) word_at(word);
+}
+
+static void reap(void) {
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        for (struct conn *c = conns; c; c = c->next) {
+            if (c->pid != pid || c->exited) continue;
+            if (c->failed.fd >= 0) settle_exec(c);
+            c->exited = 1;
+            if (c->not_started) {
+                word_frame(c, NOT_STARTED, (uint32_t) c->not_started);
+            } else {
+                word_frame(c, EXITED, WIFSIGNALED(status) ? 128 + (uint32_t) WTERMSIG(status)
+                        : (uint32_t) WEXITSTATUS(status));
+            }
+            settle(c);
+            break;
         }
-        if (n == 0) return -1;
-        p += n;
-        length -= (size_t) n;
-    }
-    return 0;
-}
-
-/* An answer on a control stream; a JVM thread that has gone does not read it, and that is no error here. */
-static void answer(int control, uint32_t kind, uint32_t value) {
-    uint32_t words[2] = { htonl(kind), htonl(value) };
-    write_all(control, words, sizeof words);
-}
-
-static void close_stream(size_t i) {
-    close(streams[i].fd);
-    streams[i] = streams[--nstreams];
-}
-
-/* Reads the header of unnamed stream i if it has come; closes the stream if it is broken. Never blocks. */
-static void name_stream(size_t i) {
-    unsigned char header[5];
-    ssize_t n = recv(streams[i].fd, header, sizeof header, MSG_DONTWAIT | MSG_WAITALL);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-    if (n != (ssize_t) sizeof header || header[4] >= STREAMS) { close_stream(i); return; }
-    uint32_t id;
-    memcpy(&id, header, 4);
-    streams[i] = (struct stream) { streams[i].fd, 1, ntohl(id), header[4] };
-}
-
-/* Takes every connection waiting, and the header of every unnamed one that has arrived. Never blocks. */
-static void take_streams(int listener) {
-    int fd;
-    while ((fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
-        if (nstreams == capstreams) streams = grow(streams, &capstreams, sizeof *streams);
-        streams[nstreams++] = (struct stream) { fd, 0, 0, 0 };
-    }
-    for (size_t i = nstreams; i-- > 0; ) {
-        if (!streams[i].named) name_stream(i);
     }
 }
 
-/* The streams of script {@code id}, removed from the waiting ones; a missing one is -1. */
-static void claim_streams(uint32_t id, int fds[STREAMS]) {
-    for (int r = 0; r < STREAMS; r++) fds[r] = -1;
-    for (size_t i = 0; i < nstreams; ) {
-        if (streams[i].named && streams[i].id == id && fds[streams[i].role] < 0) {
-            fds[streams[i].role] = streams[i].fd;
-            streams[i] = streams[--nstreams];
+/* The stdin connection of order {@code id}, made blocking again for the script; -1 if it has not come. */
+static int take_stdin(uint32_t id) {
+    for (struct pending **p = &pendings; *p; p = &(*p)->next) {
+        struct pending *s = *p;
+        if (s->id == id) {
+            int fd = s->w.fd;
+            *p = s->next;
+            free(s);
+            fcntl(fd, F_SETFL, 0);
+            return fd;
+        }
+    }
+    return -1;
+}
+
+/* Stdin connections whose order never came (the JVM failed between the two): closed after a minute. */
+static void drop_stale_stdins(long long t) {
+    for (struct pending **p = &pendings; *p; ) {
+        struct pending *s = *p;
+        if (t - s->since > 60 * 1000000000LL) {
+            *p = s->next;
+            close(s->w.fd);
+            free(s);
         } else {
-            i++;
+            p = &s->next;
         }
     }
 }
 
 /* A string of the order: N(length) and the bytes, returned NUL-terminated in place (the length word is consumed). */
 static char *take_string(char **cursor, char *end) {
-    uint32_t length;
     if (end - *cursor < 4) return NULL;
-    memcpy(&length, *cursor, 4);
-    length = ntohl(length);
+    uint32_t length = word_at(*cursor);
     if ((uint32_t) (end - *cursor - 4) < length) return NULL;
     char *s = *cursor;
     memmove(s, s + 4, length); /* shift left over the length word to make room for the NUL */
@@ -159,114 +314,180 @@ static char *take_string(char **cursor, char *end) {
 }
 
 static uint32_t take_number(char **cursor, char *end, int *ok) {
-    uint32_t n = 0;
     if (end - *cursor < 4) { *ok = 0; return 0; }
-    memcpy(&n, *cursor, 4);
+    uint32_t n = word_at(*cursor);
     *cursor += 4;
-    return ntohl(n);
+    return n;
 }
 
-static void spawn(char *order, size_t length, int listener, const sigset_t *original) {
+static void accept_all(int listener);
+
+static void spawn(struct conn *c, char *order, size_t length) {
     char *cursor = order, *end = order + length;
-    int ok = 1;
+    int ok = 1, in = -1, out[2] = { -1, -1 }, err[2] = { -1, -1 }, failed[2] = { -1, -1 };
+    char **env = NULL;
     uint32_t id = take_number(&cursor, end, &ok);
     uint32_t flags = take_number(&cursor, end, &ok);
-    if (!ok) return; /* no id: nobody to answer */
-    take_streams(listener); /* the JVM connected them before it sent the order: they are all here */
-    int fds[STREAMS], failed[2] = { -1, -1 };
-    claim_streams(id, fds);
-    int control = fds[CONTROL_STREAM];
-    char **env = NULL;
-    errno = EPROTO;
-    if (control < 0 || fds[STDOUT_STREAM] < 0 || fds[STDERR_STREAM] < 0
-            || ((flags & HAS_STDIN) != 0) != (fds[STDIN_STREAM] >= 0)) goto fail;
     char *cwd = take_string(&cursor, end);
     char *path = take_string(&cursor, end);
     uint32_t count = take_number(&cursor, end, &ok);
-    if (!cwd || !path || !ok) { errno = EINVAL; goto fail; }
-    if (!(env = calloc((size_t) count + 1, sizeof *env))) goto fail;
+    errno = EINVAL;
+    if (!ok || !cwd || !path || count > length / 4) goto fail;
+    env = must(calloc((size_t) count + 1, sizeof *env));
     for (uint32_t i = 0; i < count; i++) {
-        if (!(env[i] = take_string(&cursor, end))) { errno = EINVAL; goto fail; }
+        if (!(env[i] = take_string(&cursor, end))) goto fail;
     }
-    if (fds[STDIN_STREAM] < 0 && (fds[STDIN_STREAM] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) goto fail;
-    if (pipe2(failed, O_CLOEXEC) < 0) goto fail;
+    if (flags & HAS_STDIN) {
+        in = take_stdin(id);
+        errno = EPROTO;
+        if (in < 0) goto fail;
+    } else if ((in = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
+        goto fail;
+    }
+    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(failed, O_CLOEXEC) < 0) goto fail;
     pid_t pid = fork();
     if (pid < 0) goto fail;
     if (pid == 0) {
         signal(SIGPIPE, SIG_DFL); /* an ignored signal would stay ignored across the exec */
-        sigprocmask(SIG_SETMASK, original, NULL);
+        sigprocmask(SIG_SETMASK, &original_mask, NULL);
         setpgid(0, 0);
-        for (int fd = 0; fd < 3; fd++) {
-            if (dup2(fds[fd], fd) < 0) goto child_failed;
-        }
-        if (chdir(cwd) < 0) goto child_failed;
+        if (dup2(in, 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0 || chdir(cwd) < 0) goto child_failed;
         char *argv[] = { path, NULL };
         execve(path, argv, env);
     child_failed: {
-            uint32_t word = htonl((uint32_t) (errno ? errno : 1));
-            write_all(failed[1], &word, 4);
+            char word[4];
+            put_word(word, (uint32_t) (errno ? errno : 1));
+            ssize_t ignored = write(failed[1], word, 4);
+            (void) ignored;
             _exit(127);
         }
     }
+    setpgid(pid, pid); /* as the child does: a kill of the group right after the fork reaches it */
+    close(in);
+    close(out[1]);
+    close(err[1]);
     close(failed[1]);
-    answer(control, FORKED, (uint32_t) pid);
-    for (int r = 0; r < CONTROL_STREAM; r++) close(fds[r]);
     free(env);
-    if (nchildren == capchildren) children = grow(children, &capchildren, sizeof *children);
-    children[nchildren++] = (struct child) { pid, control, failed[0] };
+    fcntl(out[0], F_SETFL, O_NONBLOCK);
+    fcntl(err[0], F_SETFL, O_NONBLOCK);
+    c->pid = pid;
+    c->not_started = 0;
+    c->out = (struct watch) { SCRIPT_OUT, out[0], c };
+    c->err = (struct watch) { SCRIPT_ERR, err[0], c };
+    c->failed = (struct watch) { SCRIPT_FAILED, failed[0], c };
+    watch(&c->out, EPOLL_CTL_ADD, EPOLLIN);
+    watch(&c->err, EPOLL_CTL_ADD, EPOLLIN);
+    watch(&c->failed, EPOLL_CTL_ADD, EPOLLIN);
     return;
 fail: {
         int e = errno ? errno : EIO;
-        for (int r = 0; r < STREAMS; r++) if (fds[r] >= 0 && r != CONTROL_STREAM) close(fds[r]);
-        if (failed[0] >= 0) close(failed[0]);
-        if (failed[1] >= 0) close(failed[1]);
+        int fds[] = { in, out[0], out[1], err[0], err[1], failed[0], failed[1] };
+        for (size_t i = 0; i < sizeof fds / sizeof *fds; i++) if (fds[i] >= 0) close(fds[i]);
         free(env);
-        if (control >= 0) {
-            answer(control, NOT_STARTED, (uint32_t) e);
-            close(control);
+        word_frame(c, NOT_STARTED, (uint32_t) e);
+        flush(c);
+    }
+}
+
+/* Frames from the JVM: orders and signals. A frame that breaks the protocol drops the connection. */
+static void read_frames(struct conn *c, int listener) {
+    for (;;) {
+        if (c->in_cap - c->in_len < CHUNK) {
+            c->in_cap = c->in_cap ? c->in_cap * 2 : 2 * CHUNK;
+            c->in = must(realloc(c->in, c->in_cap));
         }
-    }
-}
-
-/* The exec of the child has ended one way or the other (its failure pipe is readable, or it is dead). */
-static void settle_exec(struct child *c) {
-    uint32_t word;
-    ssize_t n;
-    do { n = read(c->failed, &word, 4); } while (n < 0 && errno == EINTR);
-    close(c->failed);
-    c->failed = -1;
-    if (n == 4) {
-        answer(c->control, NOT_STARTED, ntohl(word));
-        close(c->control);
-        c->control = -1; /* reaped without an answer */
-    }
-}
-
-static void reap(void) {
-    int status;
-    pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        for (size_t i = 0; i < nchildren; i++) {
-            struct child *c = &children[i];
-            if (c->pid != pid) continue;
-            if (c->failed >= 0) settle_exec(c);
-            if (c->control >= 0) {
-                answer(c->control, EXITED, WIFSIGNALED(status) ? 128 + (uint32_t) WTERMSIG(status)
-                        : (uint32_t) WEXITSTATUS(status));
-                close(c->control);
+        ssize_t n = recv(c->w.fd, c->in + c->in_len, c->in_cap - c->in_len, MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN) return;
+        if (n <= 0) { drop_conn(c); return; } /* the JVM closed it (or gave up on its script) */
+        c->in_len += (size_t) n;
+        size_t at = 0;
+        while (c->in_len - at >= HEADER) {
+            uint32_t kind = word_at(c->in + at), length = word_at(c->in + at + 4);
+            if (length > MAX_ORDER) { drop_conn(c); return; }
+            if (c->in_len - at - HEADER < length) break;
+            char *payload = c->in + at + HEADER;
+            at += HEADER + length;
+            if (kind == ORDER && c->pid == 0) {
+                accept_all(listener); /* its stdin was connected before it was sent */
+                spawn(c, payload, length);
+                if (c->w.fd < 0) return; /* dropped on a failed answer */
+            } else if (kind == SIGNAL && length == 4) {
+                if (c->pid > 0 && !c->exited) {
+                    int sig = (int) word_at(payload);
+                    kill(-c->pid, sig);
+                    kill(c->pid, sig);
+                }
+            } else {
+                drop_conn(c);
+                return;
             }
-            children[i] = children[--nchildren];
-            break;
         }
+        memmove(c->in, c->in + at, c->in_len - at);
+        c->in_len -= at;
     }
 }
 
-/* The JVM closed the control stream of a running script: nobody waits for it any more. */
-static void abandon(struct child *c) {
-    kill(-c->pid, SIGKILL);
-    kill(c->pid, SIGKILL);
-    close(c->control);
-    c->control = -1;
+/* The first bytes of a new connection name it: a script connection, or the stdin of order N(id). */
+static void name(struct pending *p) {
+    unsigned char header[5];
+    ssize_t n = recv(p->w.fd, header, sizeof header, MSG_DONTWAIT | MSG_PEEK);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    if (n > 0 && n < (ssize_t) sizeof header && header[0] == 'I') return; /* the rest of its name is on the way */
+    int fd = p->w.fd;
+    p->w.fd = -1;
+    p->next = dead_pendings; /* not in the list of stdins: it goes as a whole */
+    dead_pendings = p;
+    if (n >= 1 && header[0] == 'C') {
+        (void) recv(fd, header, 1, MSG_DONTWAIT);
+        struct conn *c = must(calloc(1, sizeof *c));
+        c->w = (struct watch) { SCRIPT_CONN, fd, c };
+        c->out.fd = c->err.fd = c->failed.fd = -1;
+        c->next = conns;
+        if (conns) conns->prev = c;
+        conns = c;
+        watch(&c->w, EPOLL_CTL_MOD, EPOLLIN);
+    } else if (n == (ssize_t) sizeof header && header[0] == 'I') {
+        (void) recv(fd, header, sizeof header, MSG_DONTWAIT);
+        struct watch gone = { STDIN_CONN, fd, NULL };
+        watch(&gone, EPOLL_CTL_DEL, 0);
+        long long t = now();
+        drop_stale_stdins(t);
+        struct pending *s = must(malloc(sizeof *s));
+        *s = (struct pending) { { STDIN_CONN, fd, NULL }, word_at((char *) header + 1), t, pendings };
+        pendings = s;
+    } else {
+        close(fd);
+    }
+}
+
+static void accept_all(int listener) {
+    int fd;
+    while ((fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+        struct pending *p = must(malloc(sizeof *p));
+        *p = (struct pending) { { NEW_CONN, fd, p }, 0, 0, NULL };
+        watch(&p->w, EPOLL_CTL_ADD, EPOLLIN);
+        name(p);
+    }
+}
+
+/* The earliest time held frames are due, as a timeout for epoll_wait (-1: none held). */
+static int timeout_ms(void) {
+    long long first = 0;
+    for (struct conn *c = conns; c; c = c->next) {
+        if (c->flush_at && (!first || c->flush_at < first)) first = c->flush_at;
+    }
+    if (!first) return -1;
+    long long left = first - now();
+    return left <= 0 ? 0 : (int) ((left + 999999) / 1000000);
+}
+
+static void flush_due(void) {
+    long long t = now();
+    for (struct conn *c = conns, *next; c; c = next) {
+        next = c->next; /* a flush may drop c */
+        if (c->flush_at && c->flush_at <= t) flush(c);
+    }
 }
 
 int main(int argc, char **argv) {
@@ -276,71 +497,52 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN); /* a JVM thread gone mid-answer is no reason to die */
     int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (listener < 0 || bind(listener, (struct sockaddr *) &address, sizeof address) < 0
-            || listen(listener, SOMAXCONN) < 0 || write_all(1, "R", 1) < 0) {
+            || listen(listener, SOMAXCONN) < 0 || write(1, "R", 1) != 1) {
         return 1;
     }
-    sigset_t chld, original;
+    sigset_t chld;
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &chld, &original);
-    int sfd = signalfd(-1, &chld, SFD_CLOEXEC);
-    if (sfd < 0) { clean_up(); return 1; }
-    char *order = NULL;
-    size_t capacity = 0;
-    struct pollfd *fds = NULL;
-    size_t capfds = 0;
-    enum { ORDERS, SIGNALS, LISTENER, FIXED };
+    sigprocmask(SIG_BLOCK, &chld, &original_mask);
+    int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (sfd < 0 || epfd < 0) { clean_up(); return 1; }
+    struct watch fixed[] = { { LISTENER, listener, NULL }, { ORDERS, 0, NULL }, { SIGNALS, sfd, NULL } };
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) watch(&fixed[i], EPOLL_CTL_ADD, EPOLLIN);
+    struct epoll_event events[64];
     for (;;) {
-        size_t want = FIXED + nstreams + 2 * nchildren;
-        if (want > capfds) {
-            capfds = want * 2;
-            if (!(fds = realloc(fds, capfds * sizeof *fds))) return 1;
+        int n = epoll_wait(epfd, events, 64, timeout_ms());
+        if (n < 0 && errno != EINTR) { clean_up(); return 1; }
+        int reaped = 0;
+        for (int i = 0; i < n; i++) {
+            struct watch *w = events[i].data.ptr;
+            if (w->fd < 0) continue; /* closed by an earlier event of this batch */
+            struct conn *c = w->owner;
+            switch (w->kind) {
+            case LISTENER: accept_all(listener); break;
+            case ORDERS: { /* nothing comes on stdin: it ends with the JVM */
+                char byte;
+                if (read(0, &byte, 1) <= 0) { clean_up(); return 0; }
+                break;
+            }
+            case SIGNALS: reaped = 1; break;
+            case NEW_CONN: name(w->owner); break;
+            case STDIN_CONN: break; /* not watched */
+            case SCRIPT_CONN:
+                if (events[i].events & EPOLLOUT) flush(c);
+                else read_frames(c, listener);
+                break;
+            case SCRIPT_OUT: relay(c, w, OUT); break;
+            case SCRIPT_ERR: relay(c, w, ERR); break;
+            case SCRIPT_FAILED: settle_exec(c); break;
+            }
         }
-        fds[ORDERS] = (struct pollfd) { 0, POLLIN, 0 };
-        fds[SIGNALS] = (struct pollfd) { sfd, POLLIN, 0 };
-        fds[LISTENER] = (struct pollfd) { listener, POLLIN, 0 };
-        size_t n = FIXED;
-        for (size_t i = 0; i < nstreams; i++) fds[n++] = (struct pollfd) { streams[i].fd, POLLIN, 0 };
-        size_t first_child = n;
-        for (size_t i = 0; i < nchildren; i++) {
-            fds[n++] = (struct pollfd) { children[i].failed, POLLIN, 0 };  /* -1 is skipped by poll */
-            fds[n++] = (struct pollfd) { children[i].control, POLLIN, 0 };
-        }
-        if (poll(fds, n, -1) < 0) {
-            if (errno == EINTR) continue;
-            return 1;
-        }
-        /* backwards: removing entry i moves the last one, already seen, into its place */
-        for (size_t i = nchildren; i-- > 0; ) {
-            struct child *c = &children[i];
-            if (c->failed >= 0 && fds[first_child + 2 * i].revents) settle_exec(c);
-            /* the JVM never writes on a control stream: readable means closed */
-            struct pollfd *control = &fds[first_child + 2 * i + 1];
-            if (c->control >= 0 && control->fd == c->control && control->revents) abandon(c);
-        }
-        for (size_t i = nstreams; i-- > 0; ) {
-            if (!fds[FIXED + i].revents) continue;
-            if (streams[i].named) close_stream(i); /* readable before its order: the JVM gave up on it */
-            else name_stream(i);
-        }
-        if (fds[LISTENER].revents) take_streams(listener);
-        if (fds[SIGNALS].revents & POLLIN) {
+        if (reaped) {
             struct signalfd_siginfo info;
-            if (read(sfd, &info, sizeof info) < 0 && errno != EAGAIN) return 1;
+            while (read(sfd, &info, sizeof info) > 0) {}
             reap();
         }
-        if (fds[ORDERS].revents & (POLLIN | POLLHUP | POLLERR)) {
-            uint32_t length;
-            if (read_all(0, &length, 4) < 0) { clean_up(); return 0; } /* the JVM has ended */
-            length = ntohl(length);
-            if (length > 16 * 1024 * 1024) { clean_up(); return 1; }
-            if (length > capacity) {
-                free(order);
-                capacity = length;
-                if (!(order = malloc(capacity))) return 1;
-            }
-            if (read_all(0, order, length) < 0) { clean_up(); return 0; }
-            spawn(order, length, listener, &original);
-        }
+        flush_due();
+        bury_dead();
     }
 }

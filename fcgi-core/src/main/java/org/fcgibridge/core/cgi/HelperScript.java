@@ -5,11 +5,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.CancelledKeyException;
 import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -18,205 +14,175 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * A script that the {@link SpawnHelper} started, seen through its streams: stdin (if it has input), stdout, stderr,
- * and a control stream on which the helper tells the script's pid, or why it could not start, and later its exit.
- * The thread that reads stdout and awaits the exit waits on all of them at once with a selector: it copies stderr and
- * takes the answers while it waits, so a script needs no thread of its own besides the one that feeds its stdin, and
- * nothing is handed between threads.
+ * A script that the {@link SpawnHelper} started, seen through the frames the helper relays on the script's
+ * {@link HelperConnection}: its stdout, its stderr, its exit (or why it could not start). The thread that reads
+ * stdout and awaits the exit takes them all, copying stderr to its sink on the way, so a script needs no thread of
+ * its own besides the one that feeds its stdin (its own connection, if the request has a body). The helper holds a
+ * script's frames until its output pauses for 1 ms: a short script's whole answer comes in one read.
  */
 final class HelperScript implements ScriptProcess {
-    static final int STDIN = 0;
-    static final int STDOUT = 1;
-    static final int STDERR = 2;
-    static final int CONTROL = 3;
-    static final int STREAMS = 4;
-    private static final int FORKED = 1;
-    private static final int NOT_STARTED = 2;
+    private static final int OUT = 1;
+    private static final int ERR = 2;
     private static final int EXITED = 3;
+    private static final int NOT_STARTED = 4;
+    private static final int HEADER = 8;
+    private static final int SIGNAL = 2;
+    private static final int SIGTERM = 15;
+    private static final int SIGKILL = 9;
     /** The exit status when the helper died before it could tell. */
     private static final int LOST = 255;
-    private static final int MAX_STDERR_READ = 8192;
-    /** A start's answer comes within milliseconds: a helper that takes longer is broken. */
-    private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final Path path;
-    private final SocketChannel[] streams;
-    private final Selector selector;
-    private final SelectionKey stdoutKey;
-    private final SelectionKey stderrKey;
-    private final SelectionKey controlKey;
-    private final ByteBuffer answer = ByteBuffer.allocate(8);
+    private final HelperConnection link;
+    private final SocketChannel stdinChannel;
+    private final SpawnHelper helper;
     private final InputStream stdout = new Stdout();
-    private ByteBuffer stderrBuffer;
-    private OutputStream stderrSink;
-    private boolean started;
-    private ScriptNotStarted notStarted;
-    private boolean stdoutReady;
+    private OutputStream stderrSink = OutputStream.nullOutputStream();
+    /** Bytes of the current OUT or ERR frame not yet taken. */
+    private int outLeft;
+    private int errLeft;
+    private boolean stdoutEnded;
     private boolean stderrEnded;
+    private boolean stdoutAbandoned;
+    private ScriptNotStarted notStarted;
     private volatile int exit = -1;
-    private volatile Optional<ProcessHandle> handle = Optional.empty();
+    /** Killed: its stdout is not waited for any more (a descendant outside its group may hold it open). */
+    private volatile boolean killed;
+    /** Given back to the helper (or closed): signals must not reach the connection's next script. */
+    private boolean released;
 
     /**
-     * @param streams the script's connected streams by role; no stdin if it has no input
-     * @throws IOException if no selector can be opened
+     * @param stdin the script's stdin connection; null if it reads /dev/null
      */
-    HelperScript(Path path, SocketChannel[] streams) throws IOException {
+    HelperScript(Path path, HelperConnection link, SocketChannel stdin, SpawnHelper helper) {
         this.path = path;
-        this.streams = streams;
-        this.selector = Selector.open();
-        this.stdoutKey = register(streams[STDOUT], 0);
-        this.stderrKey = register(streams[STDERR], 0);
-        this.controlKey = register(streams[CONTROL], SelectionKey.OP_READ);
-    }
-
-    private SelectionKey register(SocketChannel channel, int ops) throws IOException {
-        channel.configureBlocking(false);
-        return channel.register(selector, ops);
+        this.link = link;
+        this.stdinChannel = stdin;
+        this.helper = helper;
     }
 
     /**
-     * Waits for the helper's first answer to the order: forked (the pid, known before the exec), or not started.
-     * Interrupts do not cut it short (the interrupt stays set): a start given up half-way would leave a script that
-     * nobody owns. Whether the exec worked is known later: {@link #stdout()} fails with {@link ScriptNotStarted}.
+     * Takes the frames received: stderr to its sink, the ends and the exit to the fields. Stops at stdout bytes, which
+     * {@link Stdout} takes (or drops, once nobody reads them), and at a frame not received whole.
      *
-     * @throws IOException if the script could not be started, or the helper has gone
+     * @throws IOException if the helper breaks the protocol
      */
-    void awaitStart() throws IOException {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
-        try {
-            while (!started && exit < 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IOException(path + ": the spawn helper did not answer within "
-                            + TimeUnit.NANOSECONDS.toSeconds(START_TIMEOUT_NANOS) + " s");
+    private void take() throws IOException {
+        ByteBuffer in = link.frames();
+        while (true) {
+            if (outLeft > 0) {
+                if (!stdoutAbandoned || !in.hasRemaining()) {
+                    return;
                 }
-                try {
-                    await(() -> started || exit >= 0, left);
-                } catch (InterruptedException e) {
-                    interrupted = true;
+                int n = Math.min(outLeft, in.remaining());
+                in.position(in.position() + n);
+                outLeft -= n;
+            } else if (errLeft > 0) {
+                if (!in.hasRemaining()) {
+                    return;
                 }
-            }
-            if (notStarted != null) {
-                throw notStarted;
-            }
-            if (!started) {
-                throw new IOException("the spawn helper has ended");
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+                int n = Math.min(errLeft, in.remaining());
+                copyStderr(in, n);
+                errLeft -= n;
+            } else {
+                if (in.remaining() < HEADER) {
+                    return;
+                }
+                int at = in.position();
+                int kind = in.getInt(at);
+                int length = in.getInt(at + 4);
+                if (kind == OUT || kind == ERR) {
+                    in.position(at + HEADER);
+                    if (kind == OUT) {
+                        outLeft = length;
+                        stdoutEnded |= length == 0;
+                    } else {
+                        errLeft = length;
+                        stderrEnded |= length == 0;
+                    }
+                } else if ((kind == EXITED || kind == NOT_STARTED) && length == 4) {
+                    if (in.remaining() < HEADER + 4) {
+                        return;
+                    }
+                    int value = in.getInt(at + HEADER);
+                    in.position(at + HEADER + 4);
+                    if (kind == NOT_STARTED) {
+                        notStarted = new ScriptNotStarted(path + " could not be started (errno " + value + ")");
+                        stdoutEnded = true; // an order refused before any fork has no streams to end
+                        stderrEnded = true;
+                        exit = 0;
+                    } else {
+                        exit = value;
+                    }
+                } else {
+                    throw new IOException("the spawn helper sent a frame of kind " + kind + ", length " + length);
+                }
             }
         }
     }
 
+    private void copyStderr(ByteBuffer in, int n) {
+        try {
+            stderrSink.write(in.array(), in.arrayOffset() + in.position(), n);
+        } catch (IOException e) {
+            stderrSink = OutputStream.nullOutputStream(); // the sink has failed: the rest is dropped
+        }
+        in.position(in.position() + n);
+    }
+
     /**
-     * Selects until {@code done} or {@code nanos} have passed (0: no limit), copying stderr and taking answers.
+     * Takes frames until {@code done} or {@code nanos} have passed (0: no limit).
      *
      * @return whether {@code done}
      * @throws InterruptedException if this thread is interrupted (the flag is cleared)
-     * @throws IOException          if a select or an answer fails
+     * @throws IOException          if the connection fails
      */
     private boolean await(BooleanSupplier done, long nanos) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + nanos;
-        while (!done.getAsBoolean()) {
+        while (true) {
+            take();
+            if (done.getAsBoolean()) {
+                return true;
+            }
             if (Thread.interrupted()) {
                 throw new InterruptedException();
+            }
+            int n = link.receive();
+            if (n < 0) {
+                helperGone();
+                continue;
+            }
+            if (n > 0) {
+                continue;
             }
             long left = deadline - System.nanoTime();
             if (nanos > 0 && left <= 0) {
                 return false;
             }
-            if (!selector.isOpen()) {
-                throw new ClosedChannelException();
-            }
-            selector.select(nanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)) : 0);
-            for (SelectionKey key : selector.selectedKeys()) {
-                if (key == controlKey) {
-                    readAnswers();
-                } else if (key == stderrKey) {
-                    copyStderr();
-                } else if (key == stdoutKey) {
-                    stdoutReady = true;
-                    interest(stdoutKey, 0);
-                }
-            }
-            selector.selectedKeys().clear();
-        }
-        return true;
-    }
-
-    /** Sets what a key waits for; false if its stream was closed (by {@link #destroy}, on another thread). */
-    private static boolean interest(SelectionKey key, int ops) {
-        try {
-            key.interestOps(ops);
-            return true;
-        } catch (CancelledKeyException e) {
-            return false;
+            link.await(nanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)) : 0);
         }
     }
 
-    private void readAnswers() {
-        int n;
-        try {
-            n = streams[CONTROL].read(answer);
-        } catch (IOException e) {
-            n = -1; // as good as an end
+    /** The helper closed the connection: it has died, and nobody can tell the script's exit any more. */
+    private void helperGone() throws IOException {
+        if (link.frames().hasRemaining() && outLeft == 0 && errLeft == 0) {
+            throw new IOException("the spawn helper ended in the middle of a frame");
         }
-        if (n < 0) {
-            controlKey.cancel();
-            if (exit < 0) {
-                exit = LOST; // a control stream ends after an exit or a refusal, else the helper has died
-            }
-            return;
-        }
-        if (answer.hasRemaining()) {
-            return;
-        }
-        int kind = answer.getInt(0);
-        int value = answer.getInt(4);
-        answer.clear();
-        if (kind == FORKED) {
-            handle = ProcessHandle.of(value); // empty if it has already ended
-            started = true;
-        } else if (kind == NOT_STARTED) {
-            notStarted = new ScriptNotStarted(path + " could not be started (errno " + value + ")");
-            exit = 0;
-        } else if (kind == EXITED) {
-            exit = value;
-        }
-    }
-
-    private void copyStderr() {
-        if (stderrBuffer == null) {
-            stderrBuffer = ByteBuffer.allocate(256); // most scripts write nothing there: the first read sees the end
-        }
-        try {
-            int n = streams[STDERR].read(stderrBuffer.clear());
-            if (n < 0) {
-                stderrEnded();
-            } else {
-                stderrSink.write(stderrBuffer.array(), 0, n);
-                if (n == stderrBuffer.capacity() && n < MAX_STDERR_READ) {
-                    stderrBuffer = ByteBuffer.allocate(MAX_STDERR_READ);
-                }
-            }
-        } catch (IOException e) {
-            stderrEnded(); // the script's stderr failed, or the sink: either way the copy is over
-        }
-    }
-
-    private void stderrEnded() {
+        outLeft = Math.min(outLeft, link.frames().remaining());
+        errLeft = Math.min(errLeft, link.frames().remaining());
+        stdoutEnded = true;
         stderrEnded = true;
-        stderrKey.cancel();
+        if (exit < 0) {
+            exit = LOST;
+        }
     }
 
     @Override
     public OutputStream stdin() {
-        if (streams[STDIN] == null) {
+        if (stdinChannel == null) {
             throw new IllegalStateException("started without input");
         }
-        return Channels.newOutputStream(streams[STDIN]);
+        return Channels.newOutputStream(stdinChannel);
     }
 
     @Override
@@ -225,28 +191,32 @@ final class HelperScript implements ScriptProcess {
     }
 
     @Override
-    public boolean awaitOutput(long nanos) throws IOException {
-        return ((Stdout) stdout).awaitReadable(nanos);
+    public boolean outputReady() throws IOException {
+        take();
+        if (outLeft == 0 && !stdoutEnded && link.receive() > 0) {
+            take();
+        }
+        return outLeft > 0 && link.frames().hasRemaining() || stdoutEnded;
     }
 
     @Override
     public void forwardStderr(OutputStream sink, ExecutorService pumps) {
         stderrSink = sink;
-        interest(stderrKey, SelectionKey.OP_READ); // fails if destroyed already: then there is nothing to copy
     }
 
     @Override
     public void awaitStderr(long timeout, TimeUnit unit) throws InterruptedException {
+        stdoutAbandoned = true;
         try {
-            await(() -> stderrEnded || !streams[STDERR].isOpen(), unit.toNanos(timeout));
+            await(() -> stderrEnded, unit.toNanos(timeout));
         } catch (IOException e) {
-            // the script's streams were closed under it: nothing more to copy
+            // the connection has failed: nothing more to copy
         }
     }
 
     @Override
     public Optional<ProcessHandle> handle() {
-        return handle;
+        return Optional.empty(); // the helper signals the script's process group
     }
 
     @Override
@@ -257,42 +227,59 @@ final class HelperScript implements ScriptProcess {
 
     @Override
     public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        stdoutAbandoned = true; // whoever waits for the exit has read what it wants of stdout
         try {
             return await(() -> exit >= 0, unit.toNanos(timeout));
         } catch (IOException e) {
-            exit = LOST; // the streams were closed: nobody can tell the exit any more
+            exit = LOST;
             return true;
         }
     }
 
+    /**
+     * Has the helper signal the script's process group: the script and every process it started that stayed in it.
+     * After a SIGKILL, stdout is not waited for any more.
+     */
     @Override
     public void destroy(boolean force) {
-        handle.ifPresent(process -> {
-            if (force) {
-                process.destroyForcibly();
-            } else {
-                process.destroy();
+        synchronized (this) {
+            if (released) {
+                return;
             }
-        });
-        // readers blocked on the streams of a dying tree wake up, as with the JDK's destroy; the control stream stays
-        // open for the exit status (closing it would have the helper kill the script at once)
-        SpawnHelper.closeQuietly(streams[STDIN], streams[STDOUT], streams[STDERR]);
-        selector.wakeup();
+            try {
+                link.send(ByteBuffer.allocate(HEADER + 4)
+                        .putInt(SIGNAL).putInt(4).putInt(force ? SIGKILL : SIGTERM)
+                        .flip());
+            } catch (IOException e) {
+                link.close(); // the helper kills the group of a script whose connection closes
+            }
+        }
+        if (force) {
+            killed = true;
+            link.wakeup();
+        }
     }
 
+    /** Gives the connection back for the next script if this one is over and read whole; else closes it. */
     @Override
     public void closeStreams() {
-        SpawnHelper.closeQuietly(streams);
-        SpawnHelper.closeQuietly(selector);
+        SpawnHelper.closeQuietly(stdinChannel);
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            released = true;
+        }
+        boolean over = exit >= 0 && stdoutEnded && stderrEnded && outLeft == 0 && errLeft == 0 && !link.hasUnread();
+        if (over && link.isOpen()) {
+            helper.release(link);
+        } else {
+            link.close(); // the helper kills the script's group if it has not exited
+        }
     }
 
-    /**
-     * Stdout, read without blocking whenever it has bytes, else through the selector. If it ends before its first
-     * byte, it waits for the exit (or the failed exec): a script that could not be started is no script without
-     * output.
-     */
+    /** Stdout, from the OUT frames. If it ends before its first byte, it waits for the exit: a failed exec is 500. */
     private final class Stdout extends InputStream {
-        private boolean ended;
         private boolean read;
 
         @Override
@@ -303,46 +290,30 @@ final class HelperScript implements ScriptProcess {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            if (ended) {
-                return -1;
+            ByteBuffer in = link.frames();
+            await(() -> outLeft > 0 && in.hasRemaining() || stdoutEnded || killed);
+            if (outLeft > 0 && in.hasRemaining()) {
+                int n = Math.min(len, Math.min(outLeft, in.remaining()));
+                in.get(b, off, n);
+                outLeft -= n;
+                read |= n > 0;
+                return n;
             }
-            ByteBuffer into = ByteBuffer.wrap(b, off, len);
-            while (true) {
-                int n = streams[STDOUT].read(into);
-                if (n < 0) {
-                    ended = true;
-                    stdoutKey.cancel();
-                    if (!read) {
-                        awaitThrough(() -> exit >= 0, 0);
-                        if (notStarted != null) {
-                            throw notStarted;
-                        }
-                    }
-                    return -1;
-                }
-                if (n > 0 || len == 0) {
-                    read |= n > 0;
-                    return n;
-                }
-                awaitReadable(0);
+            if (killed && !stdoutEnded) {
+                throw new InterruptedIOException("the script was killed");
             }
+            if (!read) {
+                await(() -> exit >= 0);
+                if (notStarted != null) {
+                    throw notStarted;
+                }
+            }
+            return -1;
         }
 
-        /** Waits at most {@code nanos} (0: no limit) for bytes or the end; whether they came. */
-        boolean awaitReadable(long nanos) throws IOException {
-            if (ended) {
-                return true;
-            }
-            stdoutReady = false;
-            if (!interest(stdoutKey, SelectionKey.OP_READ)) {
-                throw new ClosedChannelException(); // destroyed under us
-            }
-            return awaitThrough(() -> stdoutReady || !streams[STDOUT].isOpen(), nanos); // closed: the read fails
-        }
-
-        private boolean awaitThrough(BooleanSupplier done, long nanos) throws IOException {
+        private void await(BooleanSupplier done) throws IOException {
             try {
-                return await(done, nanos);
+                HelperScript.this.await(done, 0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // for the caller: the request is being terminated
                 throw new InterruptedIOException("interrupted while reading a script's output");

@@ -57,7 +57,7 @@ final class JdkScript implements ScriptProcess {
     }
 
     @Override
-    public boolean awaitOutput(long nanos) {
+    public boolean outputReady() {
         return false;
     }
 

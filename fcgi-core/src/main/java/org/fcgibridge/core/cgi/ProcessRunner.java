@@ -30,8 +30,6 @@ public final class ProcessRunner implements Runner {
     public static final int NOT_RUN = 0;
     /** Enough for a usual header block; the body is copied through a larger pooled buffer, past this one. */
     private static final int HEAD_BUFFER = 1024;
-    /** A pause in a script's output longer than this sends what it wrote so far (progress output, events). */
-    private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final CgiRunnerFactory factory;
     private final FcgiExchange exchange;
@@ -111,9 +109,9 @@ public final class ProcessRunner implements Runner {
     }
 
     /**
-     * Copies the script's output: its header block, checked, then the body, flushed whenever the script pauses for
-     * more than {@link #PAUSE_NANOS}. Most scripts end within that of their last write: their whole answer then goes
-     * out with END_REQUEST, in one write to the web server instead of two.
+     * Copies the script's output: its header block, checked, then the body, flushed whenever the script pauses (the
+     * spawn helper calls 1 ms a pause). Most scripts end within that of their last write: their whole answer then
+     * goes out with END_REQUEST, in one write to the web server instead of two.
      */
     private void forwardStdout(ScriptProcess process) throws IOException, CgiRejection {
         ByteBuffer pooled = factory.copyBuffers().take();
@@ -125,7 +123,7 @@ public final class ProcessRunner implements Runner {
             int n;
             while ((n = out.read(buffer)) >= 0) {
                 stdout.write(buffer, 0, n);
-                if (out.available() == 0 && !process.awaitOutput(PAUSE_NANOS)) {
+                if (out.available() == 0 && !process.outputReady()) {
                     stdout.flush();
                 }
             }

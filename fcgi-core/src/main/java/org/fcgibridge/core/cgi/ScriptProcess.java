@@ -22,13 +22,13 @@ interface ScriptProcess {
     InputStream stdout();
 
     /**
-     * Waits at most {@code nanos} for the script's stdout to have more (bytes or its end) without reading it; the
-     * caller reads stdout on this thread.
+     * Whether more of the script's stdout (bytes or its end) can be read now, without waiting; the caller reads stdout
+     * on this thread. False means that the script has paused: what it wrote so far is worth sending.
      *
-     * @return whether it has; false also where this cannot be known without reading (the JDK's pipes)
-     * @throws java.io.InterruptedIOException if the thread is interrupted
+     * @return whether it can; false also where this cannot be known without reading (the JDK's pipes)
+     * @throws java.io.IOException if the script's streams have failed
      */
-    boolean awaitOutput(long nanos) throws java.io.IOException;
+    boolean outputReady() throws java.io.IOException;
 
     /**
      * Copies the script's stderr to {@code sink} as it comes, from now until it ends: on {@code pumps} or on the
@@ -40,7 +40,10 @@ interface ScriptProcess {
     /** Waits at most {@code timeout} for stderr to end (a child of the script may hold it open long after it ended). */
     void awaitStderr(long timeout, TimeUnit unit) throws InterruptedException;
 
-    /** The script's process, for signals to it and its descendants; empty once it has ended and been reaped. */
+    /**
+     * The script's process, for signals to it and its descendants; empty once it has ended and been reaped, or where
+     * {@link #destroy} reaches the descendants itself.
+     */
     Optional<ProcessHandle> handle();
 
     /** Waits for the exit; returns the exit status, or 128 + the signal that ended it. */
@@ -49,7 +52,10 @@ interface ScriptProcess {
     /** Waits at most {@code timeout}; returns whether it has exited. */
     boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException;
 
-    /** SIGTERM ({@code force} false) or SIGKILL to the script alone; readers of its streams wake up. Any thread. */
+    /**
+     * SIGTERM ({@code force} false) or SIGKILL to the script (to its process group, if started by the spawn helper).
+     * After a SIGKILL, readers of its stdout wake up. Any thread.
+     */
     void destroy(boolean force);
 
     /** Closes whatever is still open of the script: the request is over. */

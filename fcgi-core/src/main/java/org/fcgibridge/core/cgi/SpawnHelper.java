@@ -1,6 +1,5 @@
 package org.fcgibridge.core.cgi;
 
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -15,21 +14,26 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Deque;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Starts CGI scripts through a small C program ({@code src/main/c/spawn-helper.c}, built with the module where a C
- * compiler is, and shipped in the jar) that forks and execs them, as fcgiwrap does. The JDK's own way costs a second
- * exec per script (its jspawnhelper) and a scan of the JVM's descriptors: the runner reached 0.4x fcgiwrap's rate
- * with it. The helper listens on a Unix socket in a directory only this user can enter; the thread that starts a
- * script connects the script's streams to it, sends the order on the helper's stdin and reads the answers on the
- * script's own control stream ({@link HelperScript}), so no other thread takes part (the protocol is at the head of
- * the C source). One helper serves the whole JVM; it ends when the JVM does (its stdin ends).
+ * compiler is, and shipped in the jar) that forks and execs them, as fcgiwrap does, and relays their output, stderr
+ * and exit. The JDK's own way costs a second exec per script (its jspawnhelper) and a scan of the JVM's descriptors:
+ * the runner reached 0.4x fcgiwrap's rate with it. The helper listens on a Unix socket in a directory only this user
+ * can enter; the thread that starts a script sends the order on a {@link HelperConnection} taken from a pool and
+ * reads the script's frames on it ({@link HelperScript}), so no other thread takes part (the protocol is at the head
+ * of the C source). One helper serves the whole JVM; it ends when the JVM does (its stdin ends).
  */
 final class SpawnHelper implements ScriptStarter {
     private static final System.Logger LOG = System.getLogger(SpawnHelper.class.getName());
+    private static final int ORDER = 1;
     private static final int HAS_STDIN = 1;
+    /** Idle connections kept for the next scripts; more than the scripts that ever run at once would be waste. */
+    private static final int MAX_IDLE = 256;
     /** How the JDK encodes a process's arguments and environment; the helper gets the same bytes. */
     private static final Charset NATIVE = Charset.forName(System.getProperty("sun.jnu.encoding",
             Charset.defaultCharset().name()));
@@ -38,14 +42,13 @@ final class SpawnHelper implements ScriptStarter {
 
     private final Process helper;
     private final UnixDomainSocketAddress address;
-    private final DataOutputStream orders;
+    private final Deque<HelperConnection> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger ids = new AtomicInteger();
     private volatile boolean dead;
 
     private SpawnHelper(Process helper, Path socket) {
         this.helper = helper;
         this.address = UnixDomainSocketAddress.of(socket);
-        this.orders = new DataOutputStream(new BufferedOutputStream(helper.getOutputStream()));
         helper.onExit().thenRun(this::died);
     }
 
@@ -114,22 +117,20 @@ final class SpawnHelper implements ScriptStarter {
             throw new IOException("the spawn helper has ended");
         }
         int id = ids.incrementAndGet();
-        SocketChannel[] streams = new SocketChannel[HelperScript.STREAMS];
-        HelperScript started = null;
+        HelperConnection link = null;
+        SocketChannel stdin = null;
         try {
-            for (int role = withStdin ? 0 : 1; role < streams.length; role++) {
-                streams[role] = connect(id, role);
+            link = idle.pollFirst();
+            if (link == null) {
+                link = HelperConnection.open(address);
             }
-            started = new HelperScript(script, streams);
-            send(id, withStdin, script, directory, environment);
-            started.awaitStart();
-            return started;
+            if (withStdin) {
+                stdin = connectStdin(id); // before the order, which the helper carries out as it reads it
+            }
+            link.send(order(id, withStdin, script, directory, environment));
+            return new HelperScript(script, link, stdin, this);
         } catch (IOException e) {
-            if (started != null) {
-                started.closeStreams(); // the helper kills a script whose control stream closes
-            } else {
-                closeQuietly(streams);
-            }
+            closeQuietly(link, stdin);
             if (!helper.isAlive()) {
                 died();
             }
@@ -137,14 +138,23 @@ final class SpawnHelper implements ScriptStarter {
         }
     }
 
-    private SocketChannel connect(int id, int role) throws IOException {
+    /** Keeps {@code link}, free again, for a later script. */
+    void release(HelperConnection link) {
+        if (dead || idle.size() >= MAX_IDLE) {
+            link.close();
+            return;
+        }
+        idle.addFirst(link); // the most recently used first: the fewest connections stay in use
+        if (dead && idle.remove(link)) {
+            link.close(); // the helper died meanwhile
+        }
+    }
+
+    private SocketChannel connectStdin(int id) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(address);
-            ByteBuffer header = ByteBuffer.allocate(5).putInt(id).put((byte) role).flip();
-            while (header.hasRemaining()) {
-                channel.write(header);
-            }
+            HelperConnection.writeFully(channel, ByteBuffer.allocate(5).put((byte) 'I').putInt(id).flip());
             return channel;
         } catch (IOException e) {
             channel.close();
@@ -152,10 +162,12 @@ final class SpawnHelper implements ScriptStarter {
         }
     }
 
-    private void send(int id, boolean withStdin, Path script, Path directory, Map<String, String> environment)
-            throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+    private static ByteBuffer order(int id, boolean withStdin, Path script, Path directory,
+            Map<String, String> environment) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(2048);
         DataOutputStream order = new DataOutputStream(bytes);
+        order.writeInt(ORDER);
+        order.writeInt(0); // the length, set below
         order.writeInt(id);
         order.writeInt(withStdin ? HAS_STDIN : 0);
         string(order, directory.toString());
@@ -169,11 +181,8 @@ final class SpawnHelper implements ScriptStarter {
             order.write('=');
             order.write(value);
         }
-        synchronized (orders) {
-            orders.writeInt(bytes.size());
-            bytes.writeTo(orders);
-            orders.flush();
-        }
+        ByteBuffer frame = ByteBuffer.wrap(bytes.toByteArray());
+        return frame.putInt(4, frame.capacity() - 8);
     }
 
     private static void string(DataOutputStream out, String value) throws IOException {
@@ -184,7 +193,8 @@ final class SpawnHelper implements ScriptStarter {
 
     /**
      * The helper has ended (killed, most likely): the next script starts a new one. Its scripts live on, but their
-     * exit statuses are lost ({@link HelperScript} reports 255). A killed helper could not remove its directory.
+     * output and exit statuses are lost ({@link HelperScript} reports 255). A killed helper could not remove its
+     * directory.
      */
     private synchronized void died() {
         if (dead) {
@@ -192,6 +202,9 @@ final class SpawnHelper implements ScriptStarter {
         }
         dead = true;
         LOG.log(System.Logger.Level.WARNING, "the CGI spawn helper has ended");
+        for (HelperConnection link; (link = idle.pollFirst()) != null; ) {
+            link.close();
+        }
         Path socket = address.getPath();
         try {
             Files.deleteIfExists(socket);

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.fcgibridge.core.client.ClientRequest;
@@ -261,12 +262,13 @@ class ProcessRunnerTest {
         assumeTrue(SpawnHelper.class.getResource("native/linux-" + System.getProperty("os.arch") + "/spawn-helper")
                 != null, "no C compiler built the spawn helper: scripts start with the JDK");
         Path hang = root.resolve("hang.sh");
-        ScriptProcess process = SpawnHelper.shared().start(hang, root,
-                Map.of("PID_FILE", dir.resolve("pids").toString()), false);
-        ProcessHandle script = process.handle().orElseThrow();
-        assertTrue(script.isAlive());
+        Path pids = dir.resolve("pids");
+        ScriptProcess process = SpawnHelper.shared().start(hang, root, Map.of("PID_FILE", pids.toString()), false);
+        List<ProcessHandle> tree = awaitPids(pids, 2); // the script and its sleep
         process.closeStreams(); // a request given up without waiting for its script
-        script.onExit().get(5, TimeUnit.SECONDS);
+        for (ProcessHandle member : tree) {
+            member.onExit().get(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -447,16 +449,23 @@ class ProcessRunnerTest {
             ClientRequest request = client.begin(Role.RESPONDER, Map.of("SCRIPT_FILENAME",
                     root.resolve("hang.sh").toString()), true);
             request.stdin().close();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!(Files.exists(pids) && Files.readAllLines(pids).size() == 2)) {
-                assertTrue(System.nanoTime() < deadline, "the script never started");
-                Thread.sleep(20);
-            }
+            awaitPids(pids, 2);
         }
         long closed = System.nanoTime();
         Processes.assertAllGoneWithinASecond(pids);
         assertTrue(System.nanoTime() - closed < TimeUnit.SECONDS.toNanos(1) + TimeUnit.MILLISECONDS.toNanos(200),
                 "gone within a second");
+    }
+
+    /** The processes that hang.sh wrote down: itself and its child, once both are there. */
+    private static List<ProcessHandle> awaitPids(Path pids, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!(Files.exists(pids) && Files.readAllLines(pids).size() == count)) {
+            assertTrue(System.nanoTime() < deadline, "the script never started");
+            Thread.sleep(20);
+        }
+        return Files.readAllLines(pids).stream().map(pid -> ProcessHandle.of(Long.parseLong(pid.trim())))
+                .flatMap(Optional::stream).collect(Collectors.toList());
     }
 
     @Test
