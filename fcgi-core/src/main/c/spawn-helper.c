@@ -1,9 +1,10 @@
 /*
- * fcgi-bridge's spawn helper: starts CGI scripts for the JVM that runs it (SpawnHelper.java) with a plain fork and
- * exec from a small process, as fcgiwrap does, where the JDK would exec its own helper first and scan its descriptors,
- * and relays each script's output, stderr and exit to the JVM as frames on one connection, so that a short script
- * costs the JVM one wake-up: its whole answer comes in one write.
- * (posix_spawn, a vfork, was tried: the helper then waits out every exec, and two cores idled 10% of the time.)
+ * fcgi-bridge's spawn helper: starts CGI scripts for the JVM that runs it (SpawnHelper.java) with posix_spawn from a
+ * small process, where the JDK would exec its own helper first and scan its descriptors, and relays each script's
+ * output, stderr and exit to the JVM as frames on one connection, so that a short script costs the JVM one wake-up:
+ * its whole answer comes in one write. posix_spawn is a vfork: unlike a fork it copies no page tables, and nothing
+ * is copied on write afterwards (a fork was half of the helper's time), but the helper waits while the child execs;
+ * the JVM runs a helper per core, so that the cores do not idle meanwhile.
  *
  * Usage: spawn-helper SOCKET. All numbers are 32-bit big-endian; S is N(length) and the bytes.
  *   The helper listens on SOCKET (in a directory only the JVM's user can enter) and writes "R" on its stdout once it
@@ -18,7 +19,7 @@
  *   Helper to JVM, on the same connection:
  *     OUT 1 / ERR 2: bytes of the script's stdout / stderr; an empty one is the end of that stream.
  *     EXITED 3: N(the exit status, or 128 + the signal that ended it).
- *     NOT_STARTED 4: N(errno), in place of EXITED: the order was bad (then nothing else came), or the exec failed.
+ *     NOT_STARTED 4: N(errno), the only frame of an order that was bad, or whose exec failed.
  *   The connection takes the next order once both ends and EXITED (or NOT_STARTED) have been sent.
  *   Frames wait in the helper until 1 ms after the first of them, 16 KB of them, or the script's last one: a script
  *   that ends within 1 ms of its last write is answered in one write.
@@ -31,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +52,7 @@ enum { HEADER = 8, CHUNK = 16384, FLUSH_AT = 16384, HIGH_WATER = 65536, MAX_ORDE
 static const long long HOLD_NANOS = 1000000; /* how long frames may wait for more */
 
 /* What an epoll event is about: each watched descriptor has one, inside the object it belongs to. */
-enum kind { LISTENER, ORDERS, SIGNALS, NEW_CONN, STDIN_CONN, SCRIPT_CONN, SCRIPT_OUT, SCRIPT_ERR, SCRIPT_FAILED };
+enum kind { LISTENER, ORDERS, SIGNALS, NEW_CONN, STDIN_CONN, SCRIPT_CONN, SCRIPT_OUT, SCRIPT_ERR };
 struct watch { enum kind kind; int fd; void *owner; };
 
 /* A connection accepted, not yet named (NEW_CONN), or the stdin of a script waiting for its order (STDIN_CONN, not
@@ -59,7 +61,7 @@ struct pending { struct watch w; uint32_t id; long long since; struct pending *n
 
 /* A script connection and the script it runs, if any. */
 struct conn {
-    struct watch w, out, err, failed;   /* fd -1: closed */
+    struct watch w, out, err;           /* fd -1: closed */
     char *in; size_t in_len, in_cap;     /* frames from the JVM */
     char *buf; size_t len, sent, cap;    /* frames to the JVM */
     long long flush_at;                  /* when held frames go out; 0: none held */
@@ -67,7 +69,6 @@ struct conn {
     int reading_paused;                  /* the JVM is behind: the script's pipes are not read */
     pid_t pid;                           /* the script; 0: none */
     int exited;                          /* its exit has been queued */
-    int not_started;                     /* errno of a failed exec, read from the failure pipe */
     struct conn *prev, *next;
 };
 
@@ -130,7 +131,7 @@ static void reserve(struct conn *c, size_t more) {
         c->sent = 0;
         if (c->cap - c->len >= more) return;
     }
-    size_t cap = c->cap ? c->cap : CHUNK + HEADER;
+    size_t cap = c->cap ? c->cap : 2 * (CHUNK + HEADER);
     while (cap - c->len < more) cap *= 2;
     c->buf = must(realloc(c->buf, cap));
     c->cap = cap;
@@ -202,7 +203,6 @@ static void drop_conn(struct conn *c) {
     close_watched(&c->w);
     close_watched(&c->out);
     close_watched(&c->err);
-    close_watched(&c->failed);
     if (c->prev) c->prev->next = c->next; else conns = c->next;
     if (c->next) c->next->prev = c->prev;
     c->next = dead_conns; /* freed after the events at hand, which may name it */
@@ -243,29 +243,15 @@ static void relay(struct conn *c, struct watch *stream, uint32_t kind) {
     if (c->len - c->sent >= FLUSH_AT) flush(c);
 }
 
-/* The exec has ended one way or the other: its failure pipe is readable, or the child is dead. */
-static void settle_exec(struct conn *c) {
-    char word[4];
-    ssize_t n;
-    do { n = read(c->failed.fd, word, 4); } while (n < 0 && errno == EINTR);
-    close_watched(&c->failed);
-    if (n == 4) c->not_started = (int) word_at(word);
-}
-
 static void reap(void) {
     int status;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         for (struct conn *c = conns; c; c = c->next) {
             if (c->pid != pid || c->exited) continue;
-            if (c->failed.fd >= 0) settle_exec(c);
             c->exited = 1;
-            if (c->not_started) {
-                word_frame(c, NOT_STARTED, (uint32_t) c->not_started);
-            } else {
-                word_frame(c, EXITED, WIFSIGNALED(status) ? 128 + (uint32_t) WTERMSIG(status)
-                        : (uint32_t) WEXITSTATUS(status));
-            }
+            word_frame(c, EXITED, WIFSIGNALED(status) ? 128 + (uint32_t) WTERMSIG(status)
+                    : (uint32_t) WEXITSTATUS(status));
             settle(c);
             break;
         }
@@ -324,7 +310,7 @@ static void accept_all(int listener);
 
 static void spawn(struct conn *c, char *order, size_t length) {
     char *cursor = order, *end = order + length;
-    int ok = 1, in = -1, out[2] = { -1, -1 }, err[2] = { -1, -1 }, failed[2] = { -1, -1 };
+    int ok = 1, in = -1, out[2] = { -1, -1 }, err[2] = { -1, -1 };
     char **env = NULL;
     uint32_t id = take_number(&cursor, end, &ok);
     uint32_t flags = take_number(&cursor, end, &ok);
@@ -344,44 +330,46 @@ static void spawn(struct conn *c, char *order, size_t length) {
     } else if ((in = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
         goto fail;
     }
-    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(failed, O_CLOEXEC) < 0) goto fail;
-    pid_t pid = fork();
-    if (pid < 0) goto fail;
-    if (pid == 0) {
-        signal(SIGPIPE, SIG_DFL); /* an ignored signal would stay ignored across the exec */
-        sigprocmask(SIG_SETMASK, &original_mask, NULL);
-        setpgid(0, 0);
-        if (dup2(in, 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0 || chdir(cwd) < 0) goto child_failed;
-        char *argv[] = { path, NULL };
-        execve(path, argv, env);
-    child_failed: {
-            char word[4];
-            put_word(word, (uint32_t) (errno ? errno : 1));
-            ssize_t ignored = write(failed[1], word, 4);
-            (void) ignored;
-            _exit(127);
-        }
+    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) goto fail;
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attributes);
+    posix_spawn_file_actions_adddup2(&actions, in, 0);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    posix_spawn_file_actions_addchdir_np(&actions, cwd);
+    sigset_t pipe_only;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE); /* an ignored signal would stay ignored across the exec */
+    posix_spawnattr_setsigdefault(&attributes, &pipe_only);
+    posix_spawnattr_setsigmask(&attributes, &original_mask);
+    posix_spawnattr_setpgroup(&attributes, 0);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
+    char *argv[] = { path, NULL };
+    pid_t pid;
+    int spawned = posix_spawn(&pid, path, &actions, &attributes, argv, env);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    if (spawned != 0) {
+        errno = spawned;
+        goto fail;
     }
-    setpgid(pid, pid); /* as the child does: a kill of the group right after the fork reaches it */
     close(in);
     close(out[1]);
     close(err[1]);
-    close(failed[1]);
     free(env);
     fcntl(out[0], F_SETFL, O_NONBLOCK);
     fcntl(err[0], F_SETFL, O_NONBLOCK);
     c->pid = pid;
-    c->not_started = 0;
     c->out = (struct watch) { SCRIPT_OUT, out[0], c };
     c->err = (struct watch) { SCRIPT_ERR, err[0], c };
-    c->failed = (struct watch) { SCRIPT_FAILED, failed[0], c };
     watch(&c->out, EPOLL_CTL_ADD, EPOLLIN);
     watch(&c->err, EPOLL_CTL_ADD, EPOLLIN);
-    watch(&c->failed, EPOLL_CTL_ADD, EPOLLIN);
     return;
 fail: {
         int e = errno ? errno : EIO;
-        int fds[] = { in, out[0], out[1], err[0], err[1], failed[0], failed[1] };
+        int fds[] = { in, out[0], out[1], err[0], err[1] };
         for (size_t i = 0; i < sizeof fds / sizeof *fds; i++) if (fds[i] >= 0) close(fds[i]);
         free(env);
         word_frame(c, NOT_STARTED, (uint32_t) e);
@@ -392,8 +380,8 @@ fail: {
 /* Frames from the JVM: orders and signals. A frame that breaks the protocol drops the connection. */
 static void read_frames(struct conn *c, int listener) {
     for (;;) {
-        if (c->in_cap - c->in_len < CHUNK) {
-            c->in_cap = c->in_cap ? c->in_cap * 2 : 2 * CHUNK;
+        if (c->in_cap - c->in_len < 1024) {
+            c->in_cap = c->in_cap ? c->in_cap * 2 : 4096;
             c->in = must(realloc(c->in, c->in_cap));
         }
         ssize_t n = recv(c->w.fd, c->in + c->in_len, c->in_cap - c->in_len, MSG_DONTWAIT);
@@ -425,6 +413,10 @@ static void read_frames(struct conn *c, int listener) {
         }
         memmove(c->in, c->in + at, c->in_len - at);
         c->in_len -= at;
+        if (c->in_cap > 65536 && c->in_len < 4096) { /* a large order's buffer is not kept */
+            c->in_cap = 4096;
+            c->in = must(realloc(c->in, c->in_cap));
+        }
     }
 }
 
@@ -442,7 +434,7 @@ static void name(struct pending *p) {
         (void) recv(fd, header, 1, MSG_DONTWAIT);
         struct conn *c = must(calloc(1, sizeof *c));
         c->w = (struct watch) { SCRIPT_CONN, fd, c };
-        c->out.fd = c->err.fd = c->failed.fd = -1;
+        c->out.fd = c->err.fd = -1;
         c->next = conns;
         if (conns) conns->prev = c;
         conns = c;
@@ -534,7 +526,6 @@ int main(int argc, char **argv) {
                 break;
             case SCRIPT_OUT: relay(c, w, OUT); break;
             case SCRIPT_ERR: relay(c, w, ERR); break;
-            case SCRIPT_FAILED: settle_exec(c); break;
             }
         }
         if (reaped) {

@@ -21,6 +21,8 @@ public final class CgiRunnerFactory implements RunnerFactory {
     private final CgiConfig config;
     private final ScriptResolver resolver;
     private final Semaphore processes;
+    /** Turns to run, in arrival order. */
+    private final Semaphore running;
     private volatile ScriptStarter starter;
     /** Threads that feed a request body to its script (and copy a JDK-started script's stderr), kept for reuse. */
     private final ExecutorService pumps = Executors.newCachedThreadPool(task -> {
@@ -43,6 +45,7 @@ public final class CgiRunnerFactory implements RunnerFactory {
         this.config = config;
         this.resolver = new ScriptResolver(config);
         this.processes = new Semaphore(config.maxProcesses());
+        this.running = new Semaphore(config.maxRunning(), true);
         this.copyBuffers = new BufferPool(config.maxProcesses(), () -> ByteBuffer.allocate(COPY_BUFFER));
     }
 
@@ -67,15 +70,28 @@ public final class CgiRunnerFactory implements RunnerFactory {
         processes.release();
     }
 
-    /** Scripts running now. */
-    public int runningProcesses() {
+    /**
+     * Waits for a turn to run a script: first come, first served.
+     *
+     * @throws InterruptedException if the request is terminated while it waits
+     */
+    void awaitTurn() throws InterruptedException {
+        running.acquire();
+    }
+
+    void endTurn() {
+        running.release();
+    }
+
+    /** Scripts admitted now: running, or waiting their turn. */
+    public int admittedScripts() {
         return config.maxProcesses() - processes.availablePermits();
     }
 
-    /** The spawn helper if configured and it runs, else the JDK; chosen at the first script. */
+    /** The spawn helpers if configured and they run, else the JDK; chosen at the first script. */
     ScriptStarter starter() {
         ScriptStarter chosen = starter;
-        if (chosen == null || chosen instanceof SpawnHelper && ((SpawnHelper) chosen).isDead()) {
+        if (chosen == null) {
             chosen = choose();
             starter = chosen;
         }
@@ -85,7 +101,7 @@ public final class CgiRunnerFactory implements RunnerFactory {
     private ScriptStarter choose() {
         if (config.spawnHelper()) {
             try {
-                return SpawnHelper.shared();
+                return SpawnHelpers.shared();
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "the CGI spawn helper cannot start ({0}); scripts start with"
                         + " the JDK's ProcessBuilder, more slowly", e.getMessage());

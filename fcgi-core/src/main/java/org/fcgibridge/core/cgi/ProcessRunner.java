@@ -56,9 +56,23 @@ public final class ProcessRunner implements Runner {
                     resolution.script().toString());
         }
         try {
-            return runProcess(resolution);
+            return runInTurn(resolution);
         } finally {
             factory.releaseProcess();
+        }
+    }
+
+    private int runInTurn(ScriptResolver.Resolution resolution) throws IOException {
+        try {
+            factory.awaitTurn();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return NOT_RUN; // terminated while waiting: the server answers (504 on a timeout)
+        }
+        try {
+            return runProcess(resolution);
+        } finally {
+            factory.endTurn();
         }
     }
 

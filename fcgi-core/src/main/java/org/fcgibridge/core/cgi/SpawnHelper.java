@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the runner reached 0.4x fcgiwrap's rate with it. The helper listens on a Unix socket in a directory only this user
  * can enter; the thread that starts a script sends the order on a {@link HelperConnection} taken from a pool and
  * reads the script's frames on it ({@link HelperScript}), so no other thread takes part (the protocol is at the head
- * of the C source). One helper serves the whole JVM; it ends when the JVM does (its stdin ends).
+ * of the C source). The JVM runs a few ({@link SpawnHelpers}); each ends when the JVM does (its stdin ends).
  */
 final class SpawnHelper implements ScriptStarter {
     private static final System.Logger LOG = System.getLogger(SpawnHelper.class.getName());
@@ -37,8 +37,6 @@ final class SpawnHelper implements ScriptStarter {
     /** How the JDK encodes a process's arguments and environment; the helper gets the same bytes. */
     private static final Charset NATIVE = Charset.forName(System.getProperty("sun.jnu.encoding",
             Charset.defaultCharset().name()));
-
-    private static SpawnHelper shared;
 
     private final Process helper;
     private final UnixDomainSocketAddress address;
@@ -53,18 +51,11 @@ final class SpawnHelper implements ScriptStarter {
     }
 
     /**
-     * The JVM's helper, started now if there is none or the last one has died.
+     * Starts a helper, which ends when this JVM does.
      *
      * @throws IOException if there is no helper for this platform, or it cannot be started
      */
-    static synchronized SpawnHelper shared() throws IOException {
-        if (shared == null || shared.dead) {
-            shared = start();
-        }
-        return shared;
-    }
-
-    private static SpawnHelper start() throws IOException {
+    static SpawnHelper start() throws IOException {
         String platform = "linux-" + System.getProperty("os.arch");
         URL program = SpawnHelper.class.getResource("native/" + platform + "/spawn-helper");
         if (!System.getProperty("os.name").equals("Linux") || program == null) {
@@ -192,7 +183,7 @@ final class SpawnHelper implements ScriptStarter {
     }
 
     /**
-     * The helper has ended (killed, most likely): the next script starts a new one. Its scripts live on, but their
+     * The helper has ended (killed, most likely): {@link SpawnHelpers} starts a new one. Its scripts live on, but their
      * output and exit statuses are lost ({@link HelperScript} reports 255). A killed helper could not remove its
      * directory.
      */

@@ -12,7 +12,8 @@ import org.fcgibridge.core.cgi.CgiConfig;
  * The options of the {@code cgi} command.
  */
 final class CgiOptions {
-    static final Set<String> WITH_VALUE = Set.of("root", "allow", "env", "max-processes", "kill-grace");
+    static final Set<String> WITH_VALUE = Set.of("root", "allow", "env", "max-processes", "max-running",
+            "kill-grace");
     static final Set<String> FLAGS = Set.of("log-stderr", "jdk-spawn");
 
     static final String HELP = String.join("\n",
@@ -20,11 +21,14 @@ final class CgiOptions {
             "  --allow FILE                  only these scripts may run (repeatable; default: any in the roots)",
             "  --env NAME=VALUE              add to every script's environment (repeatable; PATH defaults to",
             "                                " + CgiConfig.DEFAULT_PATH + ")",
-            "  --max-processes N             scripts running at once; more are answered 503 (default 64)",
+            "  --max-processes N             scripts admitted at once, running or waiting; more are answered 503",
+            "                                (default 64)",
+            "  --max-running N               scripts running at once; more wait their turn, first come first",
+            "                                served (default " + CgiConfig.RUNNING_PER_CORE + " per core)",
             "  --kill-grace SECONDS          from SIGTERM to SIGKILL of a terminated script's tree (default 2)",
             "  --log-stderr                  copy scripts' stderr to this log too (it always goes to FCGI_STDERR)",
             "  --jdk-spawn                   start scripts with the JDK's ProcessBuilder, not with the spawn helper",
-            "                                (a small C program that forks them, about twice as fast)",
+            "                                (a small C program that starts them, about 2.5x as fast)",
             "  (--request-timeout is the scripts' time limit; fcgiwrap has none)");
 
     private CgiOptions() {
@@ -50,6 +54,7 @@ final class CgiOptions {
             }
             return config.withEnvironment(env)
                     .withMaxProcesses(line.positiveInt("max-processes", config.maxProcesses()))
+                    .withMaxRunning(line.positiveInt("max-running", config.maxRunning()))
                     .withKillGrace(line.seconds("kill-grace", config.killGrace()))
                     .withLogStderr(line.has("log-stderr"))
                     .withSpawnHelper(!line.has("jdk-spawn"));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.fcgibridge.core.client.ClientRequest;
@@ -263,7 +265,7 @@ class ProcessRunnerTest {
                 != null, "no C compiler built the spawn helper: scripts start with the JDK");
         Path hang = root.resolve("hang.sh");
         Path pids = dir.resolve("pids");
-        ScriptProcess process = SpawnHelper.shared().start(hang, root, Map.of("PID_FILE", pids.toString()), false);
+        ScriptProcess process = SpawnHelpers.shared().start(hang, root, Map.of("PID_FILE", pids.toString()), false);
         List<ProcessHandle> tree = awaitPids(pids, 2); // the script and its sleep
         process.closeStreams(); // a request given up without waiting for its script
         for (ProcessHandle member : tree) {
@@ -438,7 +440,7 @@ class ProcessRunnerTest {
         assertEquals(504, response.status());
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
         Processes.assertAllGoneWithinASecond(dir.resolve("pids"));
-        assertEquals(0, factory.runningProcesses());
+        assertEquals(0, factory.admittedScripts());
     }
 
     @Test
@@ -477,7 +479,7 @@ class ProcessRunnerTest {
                     root.resolve("hang.sh").toString()), true);
             hanging.stdin().close();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (factory.runningProcesses() < 1) {
+            while (factory.admittedScripts() < 1) {
                 assertTrue(System.nanoTime() < deadline);
                 Thread.sleep(10);
             }
@@ -486,6 +488,48 @@ class ProcessRunnerTest {
             hanging.awaitEnd(Duration.ofSeconds(10));
         }
         assertEquals(200, request("hello.sh").status());
+    }
+
+    @Test
+    void scriptsPastMaxRunningWaitTheirTurnNot503() throws Exception {
+        Path pids = dir.resolve("pids");
+        start(CgiConfig.of(root).withMaxRunning(1).withEnvironment(Map.of("PID_FILE", pids.toString())),
+                ServerParams.defaults());
+        try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", server.port()))) {
+            ClientRequest hanging = client.begin(Role.RESPONDER, Map.of("SCRIPT_FILENAME",
+                    root.resolve("hang.sh").toString()), true);
+            hanging.stdin().close();
+            awaitPids(pids, 2);
+            CompletableFuture<FcgiResponse> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return request("hello.sh");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(300);
+            assertFalse(waiting.isDone(), "the second script waits for the first one's turn to end");
+            assertEquals(2, factory.admittedScripts());
+            hanging.abort();
+            hanging.awaitEnd(Duration.ofSeconds(10));
+            assertEquals(200, waiting.get(10, TimeUnit.SECONDS).status());
+        }
+    }
+
+    @Test
+    void aScriptThatTimesOutWaitingForItsTurnNeverRuns() throws Exception {
+        Path pids = dir.resolve("pids");
+        start(CgiConfig.of(root).withMaxRunning(1).withEnvironment(Map.of("PID_FILE", pids.toString())),
+                ServerParams.defaults().withRequestTimeout(Duration.ofSeconds(1)));
+        factory.awaitTurn(); // the only turn, held past the request's timeout
+        try {
+            assertEquals(504, request("hang.sh").status());
+            assertFalse(Files.exists(pids), "hang.sh writes its pid down as it starts: it never did");
+        } finally {
+            factory.endTurn();
+        }
+        assertEquals(0, factory.admittedScripts());
+        assertEquals(200, request("hello.sh").status(), "the turn given up by the late request is free");
     }
 
     @Test
