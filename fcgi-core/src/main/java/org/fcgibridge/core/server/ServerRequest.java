@@ -52,6 +52,8 @@ final class ServerRequest implements FcgiExchange {
     private InputPipe stdinPipe;
     private InputPipe dataPipe;
     private DirectInput directStdin;
+    /** Whether the runner runs on the connection's thread. */
+    private boolean direct;
     private RecordOutputStream stdout;
     private RecordOutputStream stderr;
     private ByteBuffer stdoutBuffer;
@@ -108,6 +110,7 @@ final class ServerRequest implements FcgiExchange {
      * @param outputBuffer a buffer from {@link RecordOutputStream#allocate(int)} for STDOUT
      */
     void prepare(boolean direct, RecordReader reader, ByteBuffer outputBuffer, int inputBufferBytes) {
+        this.direct = direct;
         stdoutBuffer = outputBuffer;
         stdout = new RecordOutputStream(RecordType.STDOUT, id, this::writeStdout, outputBuffer);
         if (role == Role.AUTHORIZER) {
@@ -128,6 +131,10 @@ final class ServerRequest implements FcgiExchange {
             data = InputStream.nullInputStream();
         }
         phase = Phase.RUNNING;
+    }
+
+    boolean ranOnConnectionThread() {
+        return direct;
     }
 
     /** Routes a STDIN or DATA record's content to the runner's stream. */
