@@ -28,7 +28,7 @@ final class CgiOptions {
             "  --kill-grace SECONDS          from SIGTERM to SIGKILL of a terminated script's tree (default 2)",
             "  --log-stderr                  copy scripts' stderr to this log too (it always goes to FCGI_STDERR)",
             "  --jdk-spawn                   start scripts with the JDK's ProcessBuilder, not with the spawn helper",
-            "                                (a small C program that starts them, about 2.5x as fast)",
+            "                                (a small C program that starts them, about three times as fast)",
             "  (--request-timeout is the scripts' time limit; fcgiwrap has none)");
 
     private CgiOptions() {
