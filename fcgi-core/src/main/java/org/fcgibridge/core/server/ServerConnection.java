@@ -67,6 +67,8 @@ final class ServerConnection implements Runnable {
 
     private volatile boolean closed;
     private volatile long lingeringSince;
+    /** A request without KEEP_CONN has ended (or is sending its END_REQUEST): the connection takes no new one. */
+    private volatile boolean ending;
     private volatile long readingSince;
     private volatile long writingSince;
     private boolean broken;
@@ -222,6 +224,11 @@ final class ServerConnection implements Runnable {
         int id = header.requestId();
         reader.readFully(scratch, 0, Math.min(header.contentLength(), scratch.length));
         BeginRequestBody body = BeginRequestBody.decode(scratch, 0, header.contentLength());
+        if (ending || lingeringSince != 0) {
+            // sent after a request without KEEP_CONN: this connection is closing, its output shut; nothing is started
+            LOG.log(System.Logger.Level.DEBUG, "{0}: request {1} begun on a closing connection: ignored", name, id);
+            return;
+        }
         Role role = body.role();
         ProtocolStatus rejection;
         synchronized (this) {
@@ -367,14 +374,24 @@ final class ServerConnection implements Runnable {
                 throw new IOException("request " + request.requestId() + " has ended");
             }
             if (last) {
-                // before the bytes go: the web server may reuse the id the moment it reads END_REQUEST (nginx does)
-                request.ended = true;
-                forget(request);
+                ended(request);
             }
             writeLocked(records);
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * Marks {@code request} ended before its END_REQUEST goes: the web server may reuse the id the moment it reads
+     * END_REQUEST (nginx does), and after a request without KEEP_CONN it may begin another, which must not start.
+     */
+    private void ended(ServerRequest request) {
+        request.ended = true;
+        if (!request.keepConn()) {
+            ending = true;
+        }
+        forget(request);
     }
 
     private void writeLocked(ByteBuffer records) throws IOException {
@@ -434,8 +451,7 @@ final class ServerConnection implements Runnable {
         writeLock.lock();
         try {
             if (!request.ended) {
-                request.ended = true;
-                forget(request); // as in write(): before the web server can reuse the id
+                ended(request);
                 writeLocked(ByteBuffer.wrap(records, 0, at + Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH));
             }
         } catch (IOException e) {

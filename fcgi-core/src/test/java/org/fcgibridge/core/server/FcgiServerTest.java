@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.fcgibridge.core.client.ClientRequest;
@@ -151,6 +152,33 @@ class FcgiServerTest {
             assertEquals(RecordType.END_REQUEST, records.get(records.size() - 1).recordType());
             assertNull(raw.read(), "closed right after END_REQUEST");
         }
+    }
+
+    @Test
+    void aRequestBegunAfterOneWithoutKeepConnIsNotRun() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        FcgiServer server = FcgiServer.start(ListenAddress.parse("127.0.0.1:0"),
+                ServerParams.defaults().withWebServerAddrs(WebServerAddresses.any()), exchange -> new Runner() {
+                    @Override
+                    public int run() throws IOException {
+                        runs.incrementAndGet();
+                        exchange.stdout().write(Handlers.cgi("on a worker"));
+                        return 0;
+                    }
+
+                    @Override
+                    public void terminate() {
+                    }
+                });
+        servers.add(server);
+        try (RawConnection raw = new RawConnection(server.port())) {
+            raw.send(simpleRequest(1, false, GET));
+            raw.readUntilEnd(1);
+            raw.send(simpleRequest(2, false, GET)); // the server has shut its output: it could not answer
+            Thread.sleep(300);
+            assertNull(raw.read(), "nothing more comes: the connection is closing");
+        }
+        assertEquals(1, runs.get(), "only the first request ran");
     }
 
     @Test
