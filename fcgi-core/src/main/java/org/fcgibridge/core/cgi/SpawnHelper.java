@@ -101,6 +101,12 @@ final class SpawnHelper implements ScriptStarter {
         return dead;
     }
 
+    /** Ends the helper (its scripts run on); the JVM uses the JDK's way, or other helpers. */
+    void stop() {
+        helper.destroy();
+        died();
+    }
+
     @Override
     public ScriptProcess start(Path script, Path directory, Map<String, String> environment, boolean withStdin)
             throws IOException {

@@ -21,7 +21,14 @@ final class SpawnHelpers implements ScriptStarter {
     private SpawnHelpers(int count) throws IOException {
         helpers = new AtomicReferenceArray<>(count);
         for (int i = 0; i < count; i++) {
-            helpers.set(i, SpawnHelper.start());
+            try {
+                helpers.set(i, SpawnHelper.start());
+            } catch (IOException e) {
+                for (int started = 0; started < i; started++) {
+                    helpers.get(started).stop();
+                }
+                throw e;
+            }
         }
     }
 

@@ -259,6 +259,21 @@ class ProcessRunnerTest {
     }
 
     @Test
+    void interleavedStdoutAndStderrArriveWhole() throws Exception {
+        script(root, "both.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\n"
+                + "i=0\nwhile [ $i -lt 2000 ]; do\n"
+                + "  printf '%01000d\\n' $i\n  printf '%0500d\\n' $i >&2\n  i=$((i + 1))\ndone\n");
+        start();
+        FcgiResponse response = request("both.sh");
+        assertEquals(200, response.status());
+        String body = response.bodyText();
+        assertEquals(2000 * 1001, body.length());
+        assertTrue(body.endsWith(String.format("%01000d%n", 1999)), "the last line came last");
+        assertEquals(2000 * 501, response.stderr().length);
+        assertEquals(0, response.appStatus());
+    }
+
+    @Test
     void aScriptWhoseStreamsAreClosedBeforeItsExitIsKilledByTheHelper() throws Exception {
         assumeTrue(spawnHelper, "the JDK starts the scripts");
         assumeTrue(SpawnHelper.class.getResource("native/linux-" + System.getProperty("os.arch") + "/spawn-helper")
