@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.fcgibridge.core.client.ClientRequest;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.protocol.Role;
@@ -33,6 +34,7 @@ final class HttpFront {
     private final HttpServer server;
     private final ExecutorService executor;
     private final ListenAddress backend;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     private HttpFront(HttpServer server, ExecutorService executor, ListenAddress backend) {
         this.server = server;
@@ -63,7 +65,16 @@ final class HttpFront {
         return server.getAddress().getPort();
     }
 
-    private void forward(HttpExchange exchange) throws IOException {
+    private void forward(HttpExchange exchange) {
+        inFlight.incrementAndGet();
+        try {
+            forwardCounted(exchange);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void forwardCounted(HttpExchange exchange) {
         try (exchange; FcgiClient client = FcgiClient.connect(backend)) {
             ClientRequest request = client.begin(Role.RESPONDER, params(exchange), false);
             try (OutputStream stdin = request.stdin(); InputStream body = exchange.getRequestBody()) {
@@ -187,12 +198,23 @@ final class HttpFront {
     }
 
     /**
-     * Stops accepting, lets the exchanges in flight finish for up to {@code grace}, then abandons the rest. Call it
-     * before the FastCGI server closes, so that requests the front accepted still reach the application.
+     * Lets the exchanges in flight finish for up to {@code grace}, then stops, abandoning the rest. Call it before the
+     * FastCGI server closes, so that requests the front accepted still reach the application.
+     *
+     * @throws InterruptedException if interrupted while exchanges finish (the front is stopped all the same)
      */
-    void close(Duration grace) {
-        server.stop((int) Math.max(1, Math.min(Integer.MAX_VALUE, grace.toSeconds())));
-        executor.shutdownNow();
+    void close(Duration grace) throws InterruptedException {
+        // not HttpServer.stop(grace): before Java 22 it waits out the whole delay even when nothing is in flight
+        // (JDK-8304065), which held every stop of the launcher for its full 30 s grace
+        long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } finally {
+            server.stop(0);
+            executor.shutdownNow();
+        }
     }
 
 }

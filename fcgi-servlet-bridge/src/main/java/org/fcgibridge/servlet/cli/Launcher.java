@@ -180,7 +180,11 @@ public final class Launcher implements Callable<Integer> {
     /** Stops what started, front first, so that requests it accepted still reach the application. */
     private void stop(HttpFront front, Served served, AccessLog log) {
         if (front != null) {
-            front.close(Duration.ofSeconds(grace));
+            try {
+                front.close(Duration.ofSeconds(grace));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stopped all the same; the rest stops too
+            }
         }
         if (served != null) {
             served.close();

@@ -62,6 +62,10 @@ class LauncherIT {
                     posted.headers().firstValue("Location").orElseThrow());
             // the access log, on stdout, has a line per request that reached the application
             assertTrue(bridge.process().awaitLine("\"POST /api/items HTTP/1.1\" 201", 10).contains("127.0.0.1"));
+
+            // nothing in flight: SIGTERM stops it at once, not after its 30 s grace
+            bridge.process().process().destroy();
+            assertTrue(bridge.process().process().waitFor(10, TimeUnit.SECONDS), "an idle launcher stops promptly");
         }
     }
 
