@@ -26,7 +26,8 @@
  * A script runs in a process group of its own, in the server's session: where the kernel groups tasks by session
  * for scheduling (autogroup), a session of its own would give each script as much CPU as the whole server that starts
  * them and reads their output, and as nginx.
- * The helper ends when its stdin ends (the JVM has ended), removing SOCKET and its directory.
+ * The helper ends when its stdin ends (the JVM has ended), killing the process groups of the scripts still running
+ * and removing SOCKET and its directory.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -512,9 +513,13 @@ int main(int argc, char **argv) {
             struct conn *c = w->owner;
             switch (w->kind) {
             case LISTENER: accept_all(listener); break;
-            case ORDERS: { /* nothing comes on stdin: it ends with the JVM */
+            case ORDERS: { /* nothing comes on stdin: it ends with the JVM, and so do the scripts it ran */
                 char byte;
-                if (read(0, &byte, 1) <= 0) { clean_up(); return 0; }
+                if (read(0, &byte, 1) <= 0) {
+                    while (conns) drop_conn(conns);
+                    clean_up();
+                    return 0;
+                }
                 break;
             }
             case SIGNALS: reaped = 1; break;

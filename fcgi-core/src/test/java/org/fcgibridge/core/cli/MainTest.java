@@ -24,6 +24,7 @@ import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.testing.JavaProcess;
 import org.fcgibridge.core.testing.Peers;
+import org.fcgibridge.core.testing.Processes;
 import org.fcgibridge.core.testing.Scripts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,25 +48,36 @@ class MainTest {
     }
 
     @Test
-    void aKilledCgiServerLeavesNeitherItsSpawnHelperNorItsDirectory() throws Exception {
+    void aKilledCgiServerLeavesNeitherItsSpawnHelperNorItsDirectoryNorItsScripts() throws Exception {
         Path root = Files.createDirectories(dir.resolve("cgi-bin"));
+        Path pids = dir.resolve("pids");
         Scripts.script(root, "hello.sh", Scripts.HELLO_SH);
+        Scripts.script(root, "hang.sh", "#!/bin/sh\necho $$ > \"$PID_FILE\"\nsleep 300 &\necho $! >> \"$PID_FILE\"\n"
+                + "wait\n");
         try (JavaProcess process = JavaProcess.start(JavaProcess.command(List.of(), Main.class.getName(), "cgi",
-                "--root", root.toString(), "--listen", "127.0.0.1:0"), dir.resolve("stderr.txt"))) {
-            int port = portOf(process.awaitLine("listening on", 30));
-            try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", port))) {
-                assertEquals(200, client.execute(Map.of("SCRIPT_FILENAME", root.resolve("hello.sh").toString()),
-                        new byte[0]).status());
-            }
+                "--root", root.toString(), "--env", "PID_FILE=" + pids, "--listen", "127.0.0.1:0"),
+                dir.resolve("stderr.txt"));
+                FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1",
+                        portOf(process.awaitLine("listening on", 30))))) {
+            assertEquals(200, client.execute(Map.of("SCRIPT_FILENAME", root.resolve("hello.sh").toString()),
+                    new byte[0]).status());
+            client.begin(Role.RESPONDER, Map.of("SCRIPT_FILENAME", root.resolve("hang.sh").toString()), true)
+                    .stdin().close();
             List<ProcessHandle> helpers = process.process().children()
                     .filter(p -> p.info().command().orElse("").contains("spawn-helper")).collect(Collectors.toList());
             assumeTrue(!helpers.isEmpty(), "no C compiler built the spawn helper");
             String socket = helpers.get(0).info().arguments().orElseThrow()[0];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!(Files.exists(pids) && Files.readAllLines(pids).size() == 2)) {
+                assertTrue(System.nanoTime() < deadline, "hang.sh never started");
+                Thread.sleep(20);
+            }
             process.process().destroyForcibly(); // SIGKILL: no shutdown hook runs
             for (ProcessHandle helper : helpers) {
                 helper.onExit().get(10, TimeUnit.SECONDS);
             }
             assertFalse(Files.exists(Path.of(socket).getParent()), "the helper removed " + socket);
+            Processes.assertAllGoneWithinASecond(pids); // the script and its child
         }
     }
 
