@@ -10,7 +10,8 @@ import java.util.Set;
  * A script's process and every process it starts. Signals reach the whole tree: each signal first records the
  * descendants alive at that moment, and later signals reach every process ever recorded, so a child that ignores
  * SIGTERM and is re-parented when its parent dies still gets the SIGKILL. (A {@link ProcessHandle} names a process by
- * PID and start time, so a recorded handle never reaches a process that reused the PID.)
+ * PID and start time, so a recorded handle never reaches a process that reused the PID.) A script of the spawn helper
+ * has no handle: the helper signals its process group, which holds the same processes unless one left it.
  */
 final class ProcessTree {
     private final ScriptProcess process;
