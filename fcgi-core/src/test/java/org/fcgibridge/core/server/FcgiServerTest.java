@@ -63,6 +63,25 @@ class FcgiServerTest {
         return start(ServerParams.defaults(), handler);
     }
 
+    /** A server whose runners run on workers, as CGI scripts' do; each calls {@code onRun}, then answers. */
+    private FcgiServer startOnAWorker(Runnable onRun) throws IOException {
+        FcgiServer server = FcgiServer.start(ListenAddress.parse("127.0.0.1:0"),
+                ServerParams.defaults().withWebServerAddrs(WebServerAddresses.any()), exchange -> new Runner() {
+                    @Override
+                    public int run() throws IOException {
+                        onRun.run();
+                        exchange.stdout().write(Handlers.cgi("on a worker"));
+                        return 0;
+                    }
+
+                    @Override
+                    public void terminate() {
+                    }
+                });
+        servers.add(server);
+        return server;
+    }
+
     private static FcgiClient client(FcgiServer server) throws IOException {
         return FcgiClient.connect(new InetSocketAddress("127.0.0.1", server.port()));
     }
@@ -119,19 +138,7 @@ class FcgiServerTest {
      */
     @Test
     void theIdOfAnEndedRequestIsFreeAsSoonAsItsEndArrives() throws Exception {
-        FcgiServer server = FcgiServer.start(ListenAddress.parse("127.0.0.1:0"),
-                ServerParams.defaults().withWebServerAddrs(WebServerAddresses.any()), exchange -> new Runner() {
-                    @Override
-                    public int run() throws IOException {
-                        exchange.stdout().write(Handlers.cgi("on a worker"));
-                        return 0;
-                    }
-
-                    @Override
-                    public void terminate() {
-                    }
-                });
-        servers.add(server);
+        FcgiServer server = startOnAWorker(() -> { });
         try (RawConnection raw = new RawConnection(server.port())) {
             for (int i = 0; i < 2000; i++) {
                 raw.send(simpleRequest(1, true, GET));
@@ -157,20 +164,7 @@ class FcgiServerTest {
     @Test
     void aRequestBegunAfterOneWithoutKeepConnIsNotRun() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        FcgiServer server = FcgiServer.start(ListenAddress.parse("127.0.0.1:0"),
-                ServerParams.defaults().withWebServerAddrs(WebServerAddresses.any()), exchange -> new Runner() {
-                    @Override
-                    public int run() throws IOException {
-                        runs.incrementAndGet();
-                        exchange.stdout().write(Handlers.cgi("on a worker"));
-                        return 0;
-                    }
-
-                    @Override
-                    public void terminate() {
-                    }
-                });
-        servers.add(server);
+        FcgiServer server = startOnAWorker(runs::incrementAndGet);
         try (RawConnection raw = new RawConnection(server.port())) {
             raw.send(simpleRequest(1, false, GET));
             raw.readUntilEnd(1);
