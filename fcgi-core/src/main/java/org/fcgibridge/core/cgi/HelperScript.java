@@ -38,6 +38,8 @@ final class HelperScript implements ScriptProcess {
     private final SpawnHelper helper;
     private final InputStream stdout = new Stdout();
     private OutputStream stderrSink = OutputStream.nullOutputStream();
+    private Check check;
+    private long checkedAt;
     /** Bytes of the current OUT or ERR frame not yet taken. */
     private int outLeft;
     private int errLeft;
@@ -155,11 +157,22 @@ final class HelperScript implements ScriptProcess {
             if (n > 0) {
                 continue;
             }
-            long left = deadline - System.nanoTime();
+            long now = System.nanoTime();
+            long left = deadline - now;
             if (nanos > 0 && left <= 0) {
                 return false;
             }
-            link.await(nanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)) : 0);
+            long millis = nanos > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)) : 0;
+            if (check != null) {
+                long sinceCheck = TimeUnit.NANOSECONDS.toMillis(now - checkedAt);
+                if (sinceCheck >= CHECK_EVERY_MILLIS) {
+                    checkedAt = now;
+                    check.run(); // may terminate the request: this thread is then interrupted
+                    continue;
+                }
+                millis = Math.min(millis == 0 ? Long.MAX_VALUE : millis, CHECK_EVERY_MILLIS - sinceCheck);
+            }
+            link.await(millis);
         }
     }
 
@@ -202,6 +215,12 @@ final class HelperScript implements ScriptProcess {
     @Override
     public void forwardStderr(OutputStream sink, ExecutorService pumps) {
         stderrSink = sink;
+    }
+
+    @Override
+    public void checkWhileWaiting(Check check) {
+        this.check = check;
+        this.checkedAt = System.nanoTime();
     }
 
     @Override

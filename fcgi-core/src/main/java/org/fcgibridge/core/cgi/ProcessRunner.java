@@ -96,6 +96,10 @@ public final class ProcessRunner implements Runner {
         }
         ScriptProcess process = started.process();
         process.forwardStderr(new StderrSink(resolution.script()), factory.pumps());
+        if (!withStdin) {
+            // on the connection's thread, nobody else reads the connection: an abort or a vanished client is seen here
+            process.checkWhileWaiting(exchange::checkWebServer);
+        }
         Future<?> stdinPump = withStdin
                 ? factory.pumps().submit(() -> feedStdin(process, bodyStart)) : null;
         try {
@@ -195,6 +199,21 @@ public final class ProcessRunner implements Runner {
             exchange.stdout().write(CgiResponses.response(rejection.status(), rejection.getMessage()));
         }
         return NOT_RUN;
+    }
+
+    /**
+     * A script without a request body runs on the connection's thread when the spawn helper starts it: it waits on
+     * the helper, checking the web server meanwhile ({@link FcgiExchange#checkWebServer()}), and a thread hand-off
+     * is saved. A body is fed from another thread, which must then be the only one to read the connection; the JDK's
+     * pipes cannot be waited on with a timeout.
+     */
+    @Override
+    public boolean mayRunOnConnectionThread() {
+        Params params = exchange.params();
+        String length = params.get("CONTENT_LENGTH", "");
+        String method = params.get("REQUEST_METHOD", "");
+        boolean noBody = length.equals("0") || length.isEmpty() && (method.equals("GET") || method.equals("HEAD"));
+        return noBody && factory.starter() instanceof SpawnHelpers;
     }
 
     /** SIGTERM to the script's process tree now, SIGKILL after the grace period. */

@@ -37,6 +37,23 @@ interface ScriptProcess {
      */
     void forwardStderr(OutputStream sink, ExecutorService pumps);
 
+    /**
+     * Runs {@code check} every {@link #CHECK_EVERY_MILLIS} ms while this thread waits on the script, from now on: the
+     * exchange's check of the web server, for a runner on the connection's thread. What it throws ends the wait.
+     * Where the script's streams cannot be waited on with a timeout (the JDK's pipes) it is never run.
+     */
+    default void checkWhileWaiting(Check check) {
+    }
+
+    /** How often {@link #checkWhileWaiting} checks. */
+    long CHECK_EVERY_MILLIS = 100;
+
+    /** Something to do while waiting. */
+    @FunctionalInterface
+    interface Check {
+        void run() throws java.io.IOException;
+    }
+
     /** Waits at most {@code timeout} for stderr to end (a child of the script may hold it open long after it ended). */
     void awaitStderr(long timeout, TimeUnit unit) throws InterruptedException;
 

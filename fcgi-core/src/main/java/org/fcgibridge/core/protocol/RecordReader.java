@@ -137,6 +137,33 @@ public final class RecordReader {
         return content;
     }
 
+    /**
+     * Reads once what the channel has now into the buffer: without waiting, if the channel does not block.
+     *
+     * @return the bytes read (0: none, or the buffer is full), or -1 if the channel has ended
+     * @throws IOException if reading fails
+     */
+    public int readAvailable() throws IOException {
+        buf.compact();
+        try {
+            return in.read(buf);
+        } finally {
+            buf.flip();
+        }
+    }
+
+    /** Whether the next record (past the rest of the current one) is in the buffer whole: header, content, padding. */
+    public boolean hasWholeRecord() {
+        int at = contentRemaining + paddingRemaining;
+        if (buf.remaining() < at + Fcgi.HEADER_LENGTH) {
+            return false;
+        }
+        int start = buf.position() + at;
+        int content = (buf.get(start + 4) & 0xFF) << 8 | buf.get(start + 5) & 0xFF;
+        int padding = buf.get(start + 6) & 0xFF;
+        return buf.remaining() >= at + Fcgi.HEADER_LENGTH + content + padding;
+    }
+
     /** Content bytes of the current record that can be read without asking the channel. */
     public int contentAvailable() {
         return Math.min(contentRemaining, buf.remaining());

@@ -1,5 +1,6 @@
 package org.fcgibridge.core.runner;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.fcgibridge.core.protocol.Params;
@@ -42,4 +43,18 @@ public interface FcgiExchange {
 
     /** Whether any byte has been written to STDOUT (so a failure can no longer be answered with a clean 500). */
     boolean hasOutput();
+
+    /**
+     * For a runner on the connection's thread ({@link Runner#mayRunOnConnectionThread()}) that waits on something
+     * other than this exchange's streams: takes, without waiting, what the web server has sent meanwhile. An
+     * ABORT_REQUEST, or the end of the connection (a vanished client), terminates the request as it would on a
+     * worker: {@link Runner#terminate()} is called and this thread is interrupted. Call it every so often while
+     * waiting, never while another thread reads {@link #stdin()}. Elsewhere it does nothing: on a worker, the
+     * connection's thread reads all the time.
+     *
+     * @throws java.io.InterruptedIOException if the request has been terminated
+     * @throws IOException if the connection failed or the web server sent a malformed record (it is then closed)
+     */
+    default void checkWebServer() throws IOException {
+    }
 }

@@ -25,7 +25,8 @@ public interface Runner {
     /**
      * Whether {@link #run()} may run on the connection's own thread when the connection carries one request at a
      * time: no thread hand-off, but the connection is not read while the runner computes, so an abort is noticed only
-     * when the runner next reads or writes. Runners that must notice a vanished client at once (processes) say no.
+     * when the runner next reads or writes. Runners that must notice a vanished client at once say no, or call
+     * {@link FcgiExchange#checkWebServer()} every so often while they wait (the CGI runner does).
      */
     default boolean mayRunOnConnectionThread() {
         return false;

@@ -151,6 +151,37 @@ final class ServerConnection implements Runnable {
         }
     }
 
+    /**
+     * For a runner on this thread that waits on something else: takes what the web server has sent meanwhile, without
+     * waiting, and handles the whole records among it. An ABORT_REQUEST terminates the request, and so does the end
+     * of the connection, which closes it.
+     *
+     * @throws IOException if the connection failed or a record was malformed; the connection is then closed
+     */
+    void poll() throws IOException {
+        int n;
+        try {
+            channel.configureBlocking(false);
+            try {
+                n = reader.readAvailable();
+            } finally {
+                channel.configureBlocking(true);
+            }
+            while (reader.hasWholeRecord()) {
+                handle(reader.next());
+            }
+        } catch (ProtocolException e) {
+            close("protocol error: " + e.getMessage(), System.Logger.Level.WARNING);
+            throw e;
+        } catch (IOException e) {
+            close("connection failed: " + e.getMessage(), System.Logger.Level.DEBUG);
+            throw e;
+        }
+        if (n < 0) {
+            close("closed by the web server", System.Logger.Level.DEBUG);
+        }
+    }
+
     private void handle(RecordHeader header) throws IOException {
         RecordType type = header.recordType();
         int id = header.requestId();

@@ -385,6 +385,19 @@ final class ServerRequest implements FcgiExchange {
     // ---- FcgiExchange
 
     @Override
+    public void checkWebServer() throws IOException {
+        if (directStdin == null || Thread.currentThread() != runnerThread) {
+            return; // on a worker, the connection's thread reads all the time
+        }
+        boolean guarded = beginIo();
+        try {
+            connection.poll();
+        } finally {
+            endIo(guarded);
+        }
+    }
+
+    @Override
     public int requestId() {
         return id;
     }

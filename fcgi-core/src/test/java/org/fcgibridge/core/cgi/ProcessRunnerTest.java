@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every case twice: scripts started by the spawn helper, and by the JDK's ProcessBuilder. */
@@ -458,13 +459,14 @@ class ProcessRunnerTest {
         assertEquals(0, factory.admittedScripts());
     }
 
-    @Test
-    void aClientThatDisconnectsTakesTheScriptWithIt() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"GET", "POST"}) // with the spawn helper, a GET runs on the connection's thread
+    void aClientThatDisconnectsTakesTheScriptWithIt(String method) throws Exception {
         start();
         Path pids = dir.resolve("pids");
         try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", server.port()))) {
             ClientRequest request = client.begin(Role.RESPONDER, Map.of("SCRIPT_FILENAME",
-                    root.resolve("hang.sh").toString()), true);
+                    root.resolve("hang.sh").toString(), "REQUEST_METHOD", method), true);
             request.stdin().close();
             awaitPids(pids, 2);
         }
@@ -472,6 +474,25 @@ class ProcessRunnerTest {
         Processes.assertAllGoneWithinASecond(pids);
         assertTrue(System.nanoTime() - closed < TimeUnit.SECONDS.toNanos(1) + TimeUnit.MILLISECONDS.toNanos(200),
                 "gone within a second");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"GET", "POST"})
+    void anAbortTakesTheScriptWithItAndKeepsTheConnection(String method) throws Exception {
+        start();
+        Path pids = dir.resolve("pids");
+        try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", server.port()))) {
+            ClientRequest hanging = client.begin(Role.RESPONDER, Map.of("SCRIPT_FILENAME",
+                    root.resolve("hang.sh").toString(), "REQUEST_METHOD", method), true);
+            hanging.stdin().close();
+            awaitPids(pids, 2);
+            hanging.abort();
+            hanging.awaitEnd(Duration.ofSeconds(5));
+            Processes.assertAllGoneWithinASecond(pids);
+            FcgiResponse next = client.execute(Map.of("SCRIPT_FILENAME", root.resolve("hello.sh").toString(),
+                    "REQUEST_METHOD", "GET", "QUERY_STRING", ""), new byte[0]);
+            assertEquals(200, next.status(), "the kept connection serves the next request");
+        }
     }
 
     /** The processes that hang.sh wrote down: itself and its child, once both are there. */
