@@ -135,20 +135,14 @@ final class ServerConnection implements Runnable {
      *                     closed
      */
     void pumpOnce() throws IOException {
-        try {
+        closingOnFailure(() -> {
             RecordHeader header = reader.next();
             if (header == null) {
                 close("closed by the web server", System.Logger.Level.DEBUG);
                 throw new ClosedChannelException();
             }
             handle(header);
-        } catch (ProtocolException e) {
-            close("protocol error: " + e.getMessage(), System.Logger.Level.WARNING);
-            throw e;
-        } catch (IOException e) {
-            close("connection failed: " + e.getMessage(), System.Logger.Level.DEBUG);
-            throw e;
-        }
+        });
     }
 
     /**
@@ -159,8 +153,8 @@ final class ServerConnection implements Runnable {
      * @throws IOException if the connection failed or a record was malformed; the connection is then closed
      */
     void poll() throws IOException {
-        int n;
-        try {
+        closingOnFailure(() -> {
+            int n;
             channel.configureBlocking(false);
             try {
                 n = reader.readAvailable();
@@ -170,6 +164,16 @@ final class ServerConnection implements Runnable {
             while (reader.hasWholeRecord()) {
                 handle(reader.next());
             }
+            if (n < 0) {
+                close("closed by the web server", System.Logger.Level.DEBUG);
+            }
+        });
+    }
+
+    /** Reading for a runner on this thread: a failure closes the connection, with the reason logged, and is thrown. */
+    private void closingOnFailure(Reading reading) throws IOException {
+        try {
+            reading.run();
         } catch (ProtocolException e) {
             close("protocol error: " + e.getMessage(), System.Logger.Level.WARNING);
             throw e;
@@ -177,9 +181,11 @@ final class ServerConnection implements Runnable {
             close("connection failed: " + e.getMessage(), System.Logger.Level.DEBUG);
             throw e;
         }
-        if (n < 0) {
-            close("closed by the web server", System.Logger.Level.DEBUG);
-        }
+    }
+
+    @FunctionalInterface
+    private interface Reading {
+        void run() throws IOException;
     }
 
     private void handle(RecordHeader header) throws IOException {
