@@ -77,13 +77,19 @@ start() { # name, command...
   pid_of[$name]=$!
 }
 
-tree_ticks() { # pid -> CPU clock ticks of it and its children, reaped ones included (CGI scripts, php-fpm workers)
-  local total=0 p t
+tree_ticks() { # pid [own] -> CPU clock ticks of it and its children, reaped ones included (CGI scripts, php-fpm
+  # workers); with "own", without the reaped ones: the CGI runner's JVM and spawn helpers, without their scripts
+  local total=0 p t fields='$14 + $15 + $16 + $17'
+  [ "${2:-}" = own ] && fields='$14 + $15'
   for p in "$1" $(pgrep -P "$1"); do
-    t=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$p/stat" 2>/dev/null)
+    t=$(awk "{ print $fields }" "/proc/$p/stat" 2>/dev/null)
     total=$((total + ${t:-0}))
   done
   echo "$total"
+}
+
+per_request() { # ticks requests -> µs per request
+  awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN { printf "%.0f", t * 1e6 / hz / n }'
 }
 
 wait_port() {
@@ -178,24 +184,25 @@ to_ms() { # wrk's "1.23ms" / "456.00us" / "1.02s" -> milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
 
-bench() { # label url -> appends "label rps p50 p99 errors cpu" to results.txt
+bench() { # label url -> appends "label rps p50 p99 errors cpu own-cpu" to results.txt
   local label=$1 url=$2 raw="$RUN/wrk-$1-round$3.txt"
-  local pid=${pid_of[${label%-*}]:-} before=0 after=0
+  local pid=${pid_of[${label%-*}]:-} before=0 after=0 own_before=0 own_after=0
   sleep 1 # the connections and requests wrk left behind last time end first
-  [ -n "$pid" ] && before=$(tree_ticks "$pid")
+  [ -n "$pid" ] && before=$(tree_ticks "$pid") && own_before=$(tree_ticks "$pid" own)
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 6s --latency "$url" >"$raw" 2>&1 || true
-  [ -n "$pid" ] && after=$(tree_ticks "$pid")
-  local rps p50 p99 errors requests cpu=-
+  [ -n "$pid" ] && after=$(tree_ticks "$pid") && own_after=$(tree_ticks "$pid" own)
+  local rps p50 p99 errors requests cpu=- own=-
   rps=$(awk '/Requests\/sec/ { print $2 }' "$raw")
   requests=$(awk '/requests in/ { print $1 }' "$raw")
   # the backend's CPU per request: steadier than req/s on two cores that wrk and nginx share
   if [ -n "$pid" ] && [ "${requests:-0}" -gt 0 ]; then
-    cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.0f", t * 1e6 / hz / n }')
+    cpu=$(per_request $((after - before)) "$requests")
+    own=$(per_request $((own_after - own_before)) "$requests")
   fi
   p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$raw")")
   p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$raw")")
   errors=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(",", ""); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i } END { print n + 0 }' "$raw")
-  echo "$label ${rps:-0} $p50 $p99 $errors $cpu" >>"$RUN/results.txt"
+  echo "$label ${rps:-0} $p50 $p99 $errors $cpu $own" >>"$RUN/results.txt"
   printf '  %-12s %10s req/s  p50 %8s ms  p99 %8s ms  errors %s  CPU %s us/request\n' "$label" "${rps:-0}" "$p50" \
     "$p99" "$errors" "$cpu"
 }
@@ -297,14 +304,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; els
   done
   case " $TARGETS " in *" cgi "*)
     echo
-    # no CPU column: fcgiwrap lets the kernel reap its scripts, so their time is counted nowhere
-    echo "| CGI hello.sh via | keep_conn | req/s (median of $ROUNDS) | p50 ms | p99 ms | errors | vs fcgiwrap -c 4 (keep_conn off) |"
-    echo "|---|---|---|---|---|---|---|"
+    # the server's CPU without its scripts': fcgiwrap lets the kernel reap its scripts, so theirs is counted nowhere
+    echo "| CGI hello.sh via | keep_conn | req/s (median of $ROUNDS) | p50 ms | p99 ms | errors | server CPU µs/request, scripts aside | vs fcgiwrap -c 4 (keep_conn off) |"
+    echo "|---|---|---|---|---|---|---|---|"
     for mode in ka close; do
       for target in cgi fcgiwrap; do
         [ "$target-$mode" = fcgiwrap-ka ] && continue
         rps=$(median "$target-$mode" 2)
-        echo "| $target | $([ $mode = ka ] && echo on || echo off) | $rps | $(median "$target-$mode" 3) | $(median "$target-$mode" 4) | $(median "$target-$mode" 5) | $(ratio "$rps" "$(median fcgiwrap-close 2)") |"
+        echo "| $target | $([ $mode = ka ] && echo on || echo off) | $rps | $(median "$target-$mode" 3) | $(median "$target-$mode" 4) | $(median "$target-$mode" 5) | $(median "$target-$mode" 7) | $(ratio "$rps" "$(median fcgiwrap-close 2)") |"
       done
     done ;;
   esac
