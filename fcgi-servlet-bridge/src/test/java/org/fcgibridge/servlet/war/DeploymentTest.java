@@ -16,6 +16,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.fcgibridge.core.client.FcgiResponse;
 import org.fcgibridge.servlet.cli.LauncherAccess;
+import org.fcgibridge.servlet.testing.WarBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -63,7 +63,15 @@ final class RunningBridge implements AutoCloseable {
      * they say {@code --listen}.
      */
     static RunningBridge start(Path dir, String... extra) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("--war", sampleWar().toString()));
+        return startWar(dir, sampleWar(), extra);
+    }
+
+    /**
+     * Starts the launcher on {@code war} (a test's own, from WarBuilder) with {@code extra} arguments, listening on a
+     * free loopback port unless they say {@code --listen}.
+     */
+    static RunningBridge startWar(Path dir, Path war, String... extra) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--war", war.toString()));
         if (!List.of(extra).contains("--listen")) {
             args.addAll(List.of("--listen", "127.0.0.1:0"));
         }

@@ -1,4 +1,4 @@
-package org.fcgibridge.servlet.war;
+package org.fcgibridge.servlet.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,34 +24,35 @@ import javax.tools.ToolProvider;
  * Builds a web application for a deployment test from Java sources compiled here (javac of the running JDK),
  * resources, a web.xml and library jars: exploded in a directory, or packed into a .war.
  */
-final class WarBuilder {
+public final class WarBuilder {
     private final Path dir;
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final Map<String, String> files = new LinkedHashMap<>();
     private final List<Path> libs = new ArrayList<>();
 
-    WarBuilder(Path dir) {
+    public WarBuilder(Path dir) {
         this.dir = dir;
     }
 
     /** A class of WEB-INF/classes, by its fully qualified name and its source. */
-    WarBuilder source(String className, String source) {
+    public WarBuilder source(String className, String source) {
         sources.put(className, source);
         return this;
     }
 
     /** A file of the application, by its path inside the WAR (WEB-INF/web.xml, index.html...). */
-    WarBuilder file(String path, String content) {
+    public WarBuilder file(String path, String content) {
         files.put(path, content);
         return this;
     }
 
-    WarBuilder webXml(String content) {
+    public WarBuilder webXml(String content) {
         return file("WEB-INF/web.xml", content);
     }
 
     /** A jar of WEB-INF/lib, made of compiled sources and resources (META-INF/services/..., web-fragment.xml). */
-    WarBuilder lib(String name, Map<String, String> librarySources, Map<String, String> resources) throws IOException {
+    public WarBuilder lib(String name, Map<String, String> librarySources, Map<String, String> resources)
+            throws IOException {
         Path classes = Files.createDirectories(dir.resolve("build-" + name));
         compile(librarySources, classes, List.of());
         for (Map.Entry<String, String> resource : resources.entrySet()) {
@@ -67,7 +68,7 @@ final class WarBuilder {
     }
 
     /** The application as a directory. */
-    Path exploded() throws IOException {
+    public Path exploded() throws IOException {
         Path root = dir.resolve("exploded");
         Path classes = Files.createDirectories(root.resolve("WEB-INF/classes"));
         compile(sources, classes, libs);
@@ -84,7 +85,7 @@ final class WarBuilder {
     }
 
     /** The application packed as {@code name}.war (built from {@link #exploded()}). */
-    Path packed(String name) throws IOException {
+    public Path packed(String name) throws IOException {
         Path root = Files.exists(dir.resolve("exploded")) ? dir.resolve("exploded") : exploded();
         Path war = dir.resolve(name + ".war");
         zip(root, war);
