@@ -28,10 +28,25 @@ for service in nginx apache2 lighttpd caddy h2o; do
   if command -v service >/dev/null 2>&1; then service "$service" stop >/dev/null 2>&1 || true; fi
 done
 
+# The Jakarta Servlet TCK runs too (fcgi-arquillian, -Ptck) when its source is at hand: scripts/tck-setup.sh
+source scripts/tck-setup.sh
+profiles=()
+if [ "$tck_available" = yes ]; then
+  profiles=(-Ptck)
+else
+  echo "== the Servlet TCK is SKIPPED: $tck_skip_reason"
+fi
+
 status=0
-mvn -B -ntp verify "$@" || status=$?
+mvn -B -ntp verify "${profiles[@]}" "$@" || status=$?
 if [ -f war-sample/target/interop/matrix.md ]; then
   echo "== interoperability matrix (war-sample/target/interop/matrix.md; docs/INTEROP.md is written from it)"
   cat war-sample/target/interop/matrix.md
+fi
+if [ -f fcgi-arquillian/target/tck/CONFORMANCE.md ]; then
+  echo "== Servlet TCK (fcgi-arquillian/target/tck/CONFORMANCE.md; docs/CONFORMANCE.md is written from it)"
+  sed -n '/^| | reference/,/^$/p' fcgi-arquillian/target/tck/CONFORMANCE.md
+elif [ "$tck_available" != yes ]; then
+  echo "== the Servlet TCK was SKIPPED: $tck_skip_reason"
 fi
 exit $status

@@ -122,30 +122,69 @@ public final class Launcher implements Callable<Integer> {
         return line.execute(args);
     }
 
+    /**
+     * Starts the launcher in this JVM, as {@code java -jar fcgi-bridge.jar ARGS} would, and returns once it serves:
+     * for tools that deploy and undeploy applications in a running JVM (the Arquillian adapter, a test harness).
+     * Stop signals are left to the caller; {@link Launch#close()} stops what started.
+     *
+     * @param args the command line's arguments ({@code --help} and {@code --version} are not for this)
+     * @return what serves the application, until closed
+     * @throws IllegalArgumentException with picocli's or the option's message, for a bad command line
+     * @throws LaunchException          if the application cannot be deployed or an address cannot be listened on
+     */
+    public static Launch launch(String... args) throws LaunchException {
+        Launcher launcher = new Launcher(System.out, System.err);
+        CommandLine line = new CommandLine(launcher);
+        line.setCaseInsensitiveEnumValuesAllowed(true);
+        try {
+            line.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return launcher.start();
+    }
+
     @Override
     public Integer call() {
-        ServerParams params;
-        ListenAddress address;
-        String mode;
+        ShutdownSignals signals = ShutdownSignals.install();
+        Launch launch;
         try {
-            address = ListenAddress.parse(listen);
-            mode = mode(socketMode);
-            params = ServerParams.defaults().withMaxConns(maxConns).withMaxReqs(maxReqs).withMpxsConns(mpxsConns)
-                    .withMaxParamsBytes(maxParamsBytes).withIdleTimeout(Duration.ofSeconds(idleTimeout))
-                    .withRequestTimeout(Duration.ofSeconds(requestTimeout)).withGracePeriod(Duration.ofSeconds(grace))
-                    .withThreads(threads);
-            if (webServerAddrs != null) {
-                params = params.withWebServerAddrs(WebServerAddresses.parse(webServerAddrs));
-            }
+            launch = start();
         } catch (IllegalArgumentException e) {
             err.println("fcgi-bridge: " + e.getMessage());
             return 2;
+        } catch (LaunchException e) {
+            err.println("fcgi-bridge: " + e.getMessage());
+            return 1;
+        }
+        out.println("fcgi-bridge: serving " + war + " (context path \"" + contextPath + "\", " + launch.servlets()
+                + " servlets, " + engine + " engine) on " + launch.describeAddress()
+                + (launch.httpPort() < 0 ? "" : ", HTTP front on http://127.0.0.1:" + launch.httpPort() + "/")
+                + (cgiRoot == null ? "" : ", CGI scripts of " + cgiRoot + " under " + cgiPrefix));
+        out.flush();
+        signals.awaitStop(launch::close);
+        return 0;
+    }
+
+    /**
+     * Deploys and listens as the options say.
+     *
+     * @throws IllegalArgumentException for options that do not parse (exit status 2)
+     * @throws LaunchException          for an application or an address that fails (exit status 1)
+     */
+    private Launch start() throws LaunchException {
+        ListenAddress address = ListenAddress.parse(listen);
+        String mode = mode(socketMode);
+        ServerParams params = ServerParams.defaults().withMaxConns(maxConns).withMaxReqs(maxReqs).withMpxsConns(mpxsConns)
+                .withMaxParamsBytes(maxParamsBytes).withIdleTimeout(Duration.ofSeconds(idleTimeout))
+                .withRequestTimeout(Duration.ofSeconds(requestTimeout)).withGracePeriod(Duration.ofSeconds(grace))
+                .withThreads(threads);
+        if (webServerAddrs != null) {
+            params = params.withWebServerAddrs(WebServerAddresses.parse(webServerAddrs));
         }
         if (engine == Engine.jetty && cgiRoot != null) {
-            err.println("fcgi-bridge: --cgi-root needs the standalone engine");
-            return 2;
+            throw new IllegalArgumentException("--cgi-root needs the standalone engine");
         }
-        ShutdownSignals signals = ShutdownSignals.install();
         AccessLog log = null;
         Served served = null;
         HttpFront front = null;
@@ -157,41 +196,13 @@ public final class Launcher implements Callable<Integer> {
                 front = HttpFront.start(httpAddress(http), served.backend());
             }
         } catch (DeploymentException | IllegalStateException e) {
-            err.println("fcgi-bridge: cannot deploy: " + e.getMessage());
-            stop(null, served, log);
-            return 1;
+            new Launch(null, served, log, grace).close();
+            throw new LaunchException("cannot deploy: " + e.getMessage(), e);
         } catch (IOException | IllegalArgumentException e) {
-            err.println("fcgi-bridge: cannot start: " + e.getMessage());
-            stop(null, served, log);
-            return 1;
+            new Launch(null, served, log, grace).close();
+            throw new LaunchException("cannot start: " + e.getMessage(), e);
         }
-        out.println("fcgi-bridge: serving " + war + " (context path \"" + contextPath + "\", " + served.servlets()
-                + " servlets, " + engine + " engine) on " + served.describeAddress()
-                + (front == null ? "" : ", HTTP front on http://127.0.0.1:" + front.port() + "/")
-                + (cgiRoot == null ? "" : ", CGI scripts of " + cgiRoot + " under " + cgiPrefix));
-        out.flush();
-        HttpFront httpFront = front;
-        Served application = served;
-        AccessLog accessLogFile = log;
-        signals.awaitStop(() -> stop(httpFront, application, accessLogFile));
-        return 0;
-    }
-
-    /** Stops what started, front first, so that requests it accepted still reach the application. */
-    private void stop(HttpFront front, Served served, AccessLog log) {
-        if (front != null) {
-            try {
-                front.close(Duration.ofSeconds(grace));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // stopped all the same; the rest stops too
-            }
-        }
-        if (served != null) {
-            served.close();
-        }
-        if (log != null) {
-            log.close();
-        }
+        return new Launch(front, served, log, grace);
     }
 
     private static String mode(String mode) {

@@ -1,0 +1,59 @@
+package org.fcgibridge.servlet.cli;
+
+import java.time.Duration;
+import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.servlet.AccessLog;
+
+/** An application the launcher serves, with its HTTP front and access log, until {@link #close()}. */
+public final class Launch implements AutoCloseable {
+    private final HttpFront front;
+    private final Served served;
+    private final AccessLog log;
+    private final long graceSeconds;
+
+    Launch(HttpFront front, Served served, AccessLog log, long graceSeconds) {
+        this.front = front;
+        this.served = served;
+        this.log = log;
+        this.graceSeconds = graceSeconds;
+    }
+
+    /** Where the FastCGI server listens, as a web server connects to it (the wildcard becomes loopback). */
+    public ListenAddress fastCgiAddress() {
+        return served.backend();
+    }
+
+    /** The port of the HTTP front on loopback, or -1 without {@code --http}. */
+    public int httpPort() {
+        return front == null ? -1 : front.port();
+    }
+
+    String describeAddress() {
+        return served.describeAddress();
+    }
+
+    int servlets() {
+        return served.servlets();
+    }
+
+    /**
+     * Stops what started, front first, so that requests it accepted still reach the application; then the
+     * application, after the requests in flight finish (within the grace period). Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (front != null) {
+            try {
+                front.close(Duration.ofSeconds(graceSeconds));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stopped all the same; the rest stops too
+            }
+        }
+        if (served != null) {
+            served.close();
+        }
+        if (log != null) {
+            log.close();
+        }
+    }
+}
