@@ -170,6 +170,7 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
 
     @Override
     public void setRunAsRole(String roleName) {
+        context.checkNotInitialized();
         this.runAsRole = roleName;
     }
 
