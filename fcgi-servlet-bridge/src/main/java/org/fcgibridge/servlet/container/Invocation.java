@@ -172,7 +172,7 @@ final class Invocation {
                     return;
                 default:
                     if (!async.notifyTimeout()) {
-                        if (!response.isCommitted()) {
+                        if (!response.isHeadSent()) {
                             renderError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Async timeout", null);
                         }
                         async.finish();
@@ -219,7 +219,7 @@ final class Invocation {
         int status = error instanceof StatusServletException ? ((StatusServletException) error).status()
                 : error instanceof UnavailableException || cause instanceof UnavailableException
                 ? HttpServletResponse.SC_SERVICE_UNAVAILABLE : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
-        if (response.isCommitted()) {
+        if (response.isHeadSent()) {
             context.log("exception after the response was committed, on " + request.getRequestURI(), error);
             return;
         }
@@ -264,7 +264,7 @@ final class Invocation {
                     return;
                 } catch (ServletException | IOException | RuntimeException e) {
                     context.log("the error page " + location + " failed", e);
-                    if (response.isCommitted()) {
+                    if (response.isHeadSent()) {
                         return;
                     }
                     response.prepareErrorPage();
