@@ -224,9 +224,14 @@ final class Invocation {
             context.log("exception after the response was committed, on " + request.getRequestURI(), error);
             return;
         }
-        context.log("exception on " + request.getRequestURI(), error);
-        if (unavailable != null && !unavailable.isPermanent() && unavailable.getUnavailableSeconds() > 0) {
-            response.setIntHeader("Retry-After", unavailable.getUnavailableSeconds());
+        if (unavailable == null) {
+            context.log("exception on " + request.getRequestURI(), error);
+        } else {
+            // the servlet's holder logged the cause once; each refused request is one line, not a stack trace
+            context.log("unavailable servlet on " + request.getRequestURI() + ": " + unavailable.getMessage());
+            if (!unavailable.isPermanent() && unavailable.getUnavailableSeconds() > 0) {
+                response.setIntHeader("Retry-After", unavailable.getUnavailableSeconds());
+            }
         }
         renderError(status, null, error);
     }
