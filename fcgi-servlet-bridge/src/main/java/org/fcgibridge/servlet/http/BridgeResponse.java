@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * <p>Nothing leaves until the buffer overflows, the servlet flushes, or the response completes; a response that
  * completes within its buffer gets a Content-Length. A response to HEAD counts its body but sends none. Once the
  * declared Content-Length has been written the response is complete. After {@link #sendError} or
- * {@link #sendRedirect} the servlet's further output is ignored.
+ * {@link #sendRedirect} the response is committed to the servlet ({@link #isCommitted}): its further status, headers,
+ * cookies and output are ignored.
  */
 public class BridgeResponse implements HttpServletResponse {
     /** The default buffer: as Jetty's. */
