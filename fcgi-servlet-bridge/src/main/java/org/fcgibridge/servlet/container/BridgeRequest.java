@@ -743,11 +743,11 @@ public final class BridgeRequest implements HttpServletRequest {
         if (!create) {
             return null;
         }
-        if (response.isCommitted()) {
+        if (response.isHeadSent()) {
             throw new IllegalStateException("cannot create a session after the response was committed");
         }
         session = context.sessionManager().create();
-        response.addCookie(context.sessionManager().cookie(session.getId(), isSecure()));
+        response.addContainerCookie(context.sessionManager().cookie(session.getId(), isSecure()));
         return session;
     }
 
@@ -763,7 +763,7 @@ public final class BridgeRequest implements HttpServletRequest {
             throw new IllegalStateException("the request has no session");
         }
         String id = context.sessionManager().changeId((BridgeSession) current);
-        response.addCookie(context.sessionManager().cookie(id, isSecure()));
+        response.addContainerCookie(context.sessionManager().cookie(id, isSecure()));
         return id;
     }
 

@@ -40,6 +40,7 @@ import java.util.Enumeration;
 import java.util.EnumSet;
 import java.util.EventListener;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,8 @@ public final class BridgeServletContext implements ServletContext {
             return null;
         }
     };
-    private static final Set<Class<? extends EventListener>> LISTENER_TYPES = Set.of(ServletContextListener.class,
+    /** The listener types addListener takes; a ServletContextListener too, where {@link #contextListenersAllowed}. */
+    private static final List<Class<? extends EventListener>> LISTENER_TYPES = List.of(
             ServletContextAttributeListener.class, ServletRequestListener.class, ServletRequestAttributeListener.class,
             HttpSessionListener.class, HttpSessionAttributeListener.class, HttpSessionIdListener.class);
 
@@ -102,6 +104,16 @@ public final class BridgeServletContext implements ServletContext {
     private final ServletMappings mappings = new ServletMappings();
     private final FilterMappings filterMappings = new FilterMappings();
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Listeners added while the context starts (by an initializer or a listener), not declared (web.xml, fragment,
+     * {@code @WebListener}, or the embedding code before {@link #start()}): Servlet 6.0 section 4.4 restricts what
+     * they may do.
+     */
+    private final Set<EventListener> programmaticListeners = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** An initializer runs: it may add ServletContextListeners (ServletContext.addListener's Javadoc). */
+    private volatile boolean initializerRunning;
+    /** A programmatic listener's contextInitialized runs: the configuration methods throw. */
+    private volatile boolean restricted;
     private final Map<ServletContainerInitializer, Set<Class<?>>> initializers = new LinkedHashMap<>();
     private final SessionManager sessions = new SessionManager(this);
     private final ErrorPages errorPages = new ErrorPages();
@@ -159,11 +171,21 @@ public final class BridgeServletContext implements ServletContext {
         try {
             for (Map.Entry<ServletContainerInitializer, Set<Class<?>>> initializer : initializers.entrySet()) {
                 Set<Class<?>> classes = initializer.getValue();
-                initializer.getKey().onStartup(classes == null || classes.isEmpty() ? null : classes, this);
+                initializerRunning = true;
+                try {
+                    initializer.getKey().onStartup(classes == null || classes.isEmpty() ? null : classes, this);
+                } finally {
+                    initializerRunning = false;
+                }
             }
             ServletContextEvent event = new ServletContextEvent(this);
             for (ServletContextListener listener : listeners(ServletContextListener.class)) {
-                listener.contextInitialized(event);
+                restricted = isProgrammatic(listener);
+                try {
+                    listener.contextInitialized(event);
+                } finally {
+                    restricted = false;
+                }
             }
             sessions.start();
             for (FilterHolder filter : new ArrayList<>(filters.values())) {
@@ -248,6 +270,29 @@ public final class BridgeServletContext implements ServletContext {
         }
     }
 
+    /**
+     * The checks of a method that configures the context, in Jetty's order: IllegalStateException once the context
+     * is initialized, UnsupportedOperationException from a programmatic listener's contextInitialized.
+     */
+    private void checkConfigurable() {
+        checkNotInitialized();
+        checkNotRestricted();
+    }
+
+    /** Servlet 6.0 section 4.4: a listener neither declared nor annotated may not configure the context. */
+    private void checkNotRestricted() {
+        if (restricted) {
+            throw new UnsupportedOperationException("a ServletContextListener that was added programmatically (or "
+                    + "declared in a TLD) may not configure the context");
+        }
+    }
+
+    private boolean isProgrammatic(EventListener listener) {
+        synchronized (programmaticListeners) {
+            return programmaticListeners.contains(listener);
+        }
+    }
+
     // ---- requests
 
     /**
@@ -303,40 +348,47 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public ServletRegistration.Dynamic addServlet(String servletName, String className) {
+        checkConfigurable();
+        checkName(servletName);
         return addServlet(servletName, loadClass(className, Servlet.class));
     }
 
     @Override
     public ServletRegistration.Dynamic addServlet(String servletName, Servlet servlet) {
+        checkConfigurable();
         checkName(servletName);
-        checkNotInitialized();
         return register(servletName, null, servlet);
     }
 
     @Override
     public ServletRegistration.Dynamic addServlet(String servletName, Class<? extends Servlet> servletClass) {
+        checkConfigurable();
         checkName(servletName);
-        checkNotInitialized();
         return register(servletName, servletClass, null);
     }
 
     @Override
     public ServletRegistration.Dynamic addJspFile(String servletName, String jspFile) {
+        checkConfigurable();
+        checkName(servletName);
         throw new UnsupportedOperationException("JSP needs the Jetty engine (--engine jetty)");
     }
 
     @Override
     public <T extends Servlet> T createServlet(Class<T> clazz) throws ServletException {
+        checkNotRestricted();
         return instantiate(clazz);
     }
 
     @Override
     public ServletRegistration getServletRegistration(String servletName) {
+        checkNotRestricted();
         return servlets.get(servletName);
     }
 
     @Override
     public Map<String, ? extends ServletRegistration> getServletRegistrations() {
+        checkNotRestricted();
         synchronized (servlets) {
             return Collections.unmodifiableMap(new LinkedHashMap<>(servlets));
         }
@@ -344,20 +396,22 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public FilterRegistration.Dynamic addFilter(String filterName, String className) {
+        checkConfigurable();
+        checkName(filterName);
         return addFilter(filterName, loadClass(className, Filter.class));
     }
 
     @Override
     public FilterRegistration.Dynamic addFilter(String filterName, Filter filter) {
+        checkConfigurable();
         checkName(filterName);
-        checkNotInitialized();
         return registerFilter(filterName, null, filter);
     }
 
     @Override
     public FilterRegistration.Dynamic addFilter(String filterName, Class<? extends Filter> filterClass) {
+        checkConfigurable();
         checkName(filterName);
-        checkNotInitialized();
         return registerFilter(filterName, filterClass, null);
     }
 
@@ -374,16 +428,19 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public <T extends Filter> T createFilter(Class<T> clazz) throws ServletException {
+        checkNotRestricted();
         return instantiate(clazz);
     }
 
     @Override
     public FilterRegistration getFilterRegistration(String filterName) {
+        checkNotRestricted();
         return filters.get(filterName);
     }
 
     @Override
     public Map<String, ? extends FilterRegistration> getFilterRegistrations() {
+        checkNotRestricted();
         synchronized (filters) {
             return Collections.unmodifiableMap(new LinkedHashMap<>(filters));
         }
@@ -391,22 +448,25 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public void addListener(String className) {
+        checkConfigurable();
         addListener(loadClass(className, EventListener.class));
     }
 
     @Override
     public <T extends EventListener> void addListener(T listener) {
-        checkNotInitialized();
-        boolean known = LISTENER_TYPES.stream().anyMatch(type -> type.isInstance(listener));
-        if (!known) {
-            throw new IllegalArgumentException("not a listener type the container knows: "
-                    + listener.getClass().getName());
+        checkConfigurable();
+        checkListenerType(listener.getClass());
+        if (state == State.INITIALIZING) {
+            synchronized (programmaticListeners) {
+                programmaticListeners.add(listener);
+            }
         }
         listeners.add(listener);
     }
 
     @Override
     public void addListener(Class<? extends EventListener> listenerClass) {
+        checkConfigurable();
         try {
             addListener(createListener(listenerClass));
         } catch (ServletException e) {
@@ -416,7 +476,26 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public <T extends EventListener> T createListener(Class<T> clazz) throws ServletException {
+        checkNotRestricted();
+        checkListenerType(clazz);
         return instantiate(clazz);
+    }
+
+    /**
+     * IllegalArgumentException unless the class is a listener type the container calls; a ServletContextListener
+     * only where it will still be told of the start: from the deployment (before {@link #start()}) or an
+     * initializer, not from a listener.
+     */
+    private void checkListenerType(Class<?> type) {
+        boolean known = LISTENER_TYPES.stream().anyMatch(listenerType -> listenerType.isAssignableFrom(type))
+                || contextListenersAllowed() && ServletContextListener.class.isAssignableFrom(type);
+        if (!known) {
+            throw new IllegalArgumentException("not a listener type that may be added here: " + type.getName());
+        }
+    }
+
+    private boolean contextListenersAllowed() {
+        return state == State.NEW || initializerRunning;
     }
 
     /** The registered listeners of a type, in registration order. */
@@ -695,7 +774,7 @@ public final class BridgeServletContext implements ServletContext {
         if (name == null) {
             throw new NullPointerException("init parameter name is null");
         }
-        checkNotInitialized();
+        checkConfigurable();
         return initParameters.putIfAbsent(name, value) == null;
     }
 
@@ -748,12 +827,13 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public SessionCookieConfig getSessionCookieConfig() {
+        checkNotRestricted();
         return sessions;
     }
 
     @Override
     public void setSessionTrackingModes(Set<SessionTrackingMode> modes) {
-        checkNotInitialized();
+        checkConfigurable();
         if (modes.contains(SessionTrackingMode.SSL)) {
             throw new IllegalArgumentException("SSL session tracking is not available");
         }
@@ -782,7 +862,7 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public void declareRoles(String... roleNames) {
-        checkNotInitialized();
+        checkConfigurable();
         declaredRoles.addAll(Arrays.asList(roleNames));
     }
 
@@ -798,7 +878,7 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public void setSessionTimeout(int sessionTimeout) {
-        checkNotInitialized();
+        checkConfigurable();
         sessions.setTimeoutMinutes(sessionTimeout);
     }
 
@@ -809,7 +889,7 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public void setRequestCharacterEncoding(String encoding) {
-        checkNotInitialized();
+        checkConfigurable();
         requestCharacterEncoding = encoding;
     }
 
@@ -820,7 +900,7 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public void setResponseCharacterEncoding(String encoding) {
-        checkNotInitialized();
+        checkConfigurable();
         responseCharacterEncoding = encoding;
     }
 }

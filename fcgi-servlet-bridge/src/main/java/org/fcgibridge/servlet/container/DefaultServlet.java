@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,20 +91,30 @@ public final class DefaultServlet extends HttpServlet {
         return path.isEmpty() ? "/" : path;
     }
 
-    /** Forwards to the first welcome file that exists as a file or is mapped to a servlet; false if none. */
+    /**
+     * Forwards to a welcome file (Servlet 6.0 section 10.10): the first in the list that exists as a file, else the
+     * first that a servlet other than this one is mapped to; false if none.
+     */
     private static boolean welcome(BridgeServletContext context, String directory, HttpServletRequest request,
                                    HttpServletResponse response) throws ServletException, IOException {
+        String target = null;
         for (String welcome : context.welcomeFiles()) {
             String candidate = directory + welcome;
             Path file = context.resources().file(candidate);
+            if (file != null && Files.isRegularFile(file)) {
+                target = candidate;
+                break;
+            }
             PathMatch match = context.mappings().match(candidate);
-            boolean servlet = match != null && match.match() != jakarta.servlet.http.MappingMatch.DEFAULT;
-            if (file != null && Files.isRegularFile(file) || servlet) {
-                context.getRequestDispatcher(candidate).forward(request, response);
-                return true;
+            if (target == null && match != null && match.match() != jakarta.servlet.http.MappingMatch.DEFAULT) {
+                target = candidate; // a file later in the list still comes first
             }
         }
-        return false;
+        if (target == null) {
+            return false;
+        }
+        context.getRequestDispatcher(target).forward(request, response);
+        return true;
     }
 
     private static void serveFile(BridgeServletContext context, Path file, HttpServletRequest request,
@@ -113,6 +124,8 @@ public final class DefaultServlet extends HttpServlet {
         // strong, as nginx makes it (mtime and size): If-Range may then use it
         String etag = "\"" + Long.toHexString(modified) + "-" + Long.toHexString(length) + "\"";
         boolean include = request.getAttribute(RequestDispatcher.INCLUDE_REQUEST_URI) != null;
+        OutputStream out = body(response);
+        boolean viaWriter = out instanceof WriterOutputStream;
         if (!include) {
             response.setHeader("Accept-Ranges", "bytes");
             if (!preconditions(request, response, etag, modified)) {
@@ -131,17 +144,44 @@ public final class DefaultServlet extends HttpServlet {
                 return;
             }
             if (!ranges.isEmpty()) {
-                sendRanges(file, ranges, length, type, response, request.getMethod().equals("HEAD"));
+                sendRanges(file, ranges, length, type, response, request.getMethod().equals("HEAD"), out);
+                finish(out);
                 return;
             }
-            response.setContentLengthLong(length);
+            if (!viaWriter) { // characters re-encoded may not keep the file's length
+                response.setContentLengthLong(length);
+            }
         }
         if (request.getMethod().equals("HEAD")) {
             return;
         }
         try (InputStream in = Files.newInputStream(file)) {
-            OutputStream out = response.getOutputStream();
             in.transferTo(out);
+        }
+        finish(out);
+    }
+
+    /**
+     * Where a file's bytes go: the output stream, else the writer that the application took before it forwarded
+     * or included (a servlet's getWriter() then a static page), as Jetty's default servlet does.
+     */
+    private static OutputStream body(HttpServletResponse response) throws IOException {
+        try {
+            return response.getOutputStream();
+        } catch (IllegalStateException writerTaken) {
+            Charset charset;
+            try {
+                charset = Charset.forName(response.getCharacterEncoding());
+            } catch (IllegalArgumentException e) {
+                charset = StandardCharsets.ISO_8859_1;
+            }
+            return new WriterOutputStream(response.getWriter(), charset);
+        }
+    }
+
+    private static void finish(OutputStream out) throws IOException {
+        if (out instanceof WriterOutputStream) {
+            ((WriterOutputStream) out).finish();
         }
     }
 
@@ -249,14 +289,16 @@ public final class DefaultServlet extends HttpServlet {
     }
 
     private static void sendRanges(Path file, List<long[]> ranges, long length, String type,
-                                   HttpServletResponse response, boolean head) throws IOException {
+                                   HttpServletResponse response, boolean head, OutputStream out) throws IOException {
         response.setStatus(HttpServletResponse.SC_PARTIAL_CONTENT);
         if (ranges.size() == 1) {
             long[] r = ranges.get(0);
             response.setHeader("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + length);
-            response.setContentLengthLong(r[1] - r[0] + 1);
+            if (!(out instanceof WriterOutputStream)) {
+                response.setContentLengthLong(r[1] - r[0] + 1);
+            }
             if (!head) {
-                copy(file, r[0], r[1] - r[0] + 1, response.getOutputStream());
+                copy(file, r[0], r[1] - r[0] + 1, out);
             }
             return;
         }
@@ -265,7 +307,6 @@ public final class DefaultServlet extends HttpServlet {
         if (head) {
             return;
         }
-        OutputStream out = response.getOutputStream();
         boolean first = true;
         for (long[] r : ranges) {
             StringBuilder part = new StringBuilder(first ? "--" : "\r\n--").append(boundary).append("\r\n");

@@ -42,7 +42,7 @@ final class FilterChainImpl implements FilterChain {
         boolean previous = base.asyncSupported;
         base.asyncSupported = previous && servlet.isAsyncSupported();
         try {
-            servlet.servlet().service(request, response);
+            servlet.service(request, response);
         } finally {
             base.asyncSupported = previous;
         }

@@ -54,6 +54,7 @@ abstract class Holder implements Registration.Dynamic {
 
     @Override
     public synchronized Set<String> setInitParameters(Map<String, String> parameters) {
+        context.checkNotInitialized();
         Set<String> conflicts = new HashSet<>();
         for (Map.Entry<String, String> entry : parameters.entrySet()) {
             if (entry.getKey() == null || entry.getValue() == null) {
@@ -80,6 +81,7 @@ abstract class Holder implements Registration.Dynamic {
 
     @Override
     public void setAsyncSupported(boolean isAsyncSupported) {
+        context.checkNotInitialized();
         asyncSupported = isAsyncSupported;
     }
 

@@ -172,7 +172,7 @@ final class Invocation {
                     return;
                 default:
                     if (!async.notifyTimeout()) {
-                        if (!response.isCommitted()) {
+                        if (!response.isHeadSent()) {
                             renderError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Async timeout", null);
                         }
                         async.finish();
@@ -216,15 +216,32 @@ final class Invocation {
         if (error instanceof ServletException && ((ServletException) error).getRootCause() != null) {
             cause = ((ServletException) error).getRootCause();
         }
+        UnavailableException unavailable = error instanceof UnavailableException ? (UnavailableException) error
+                : cause instanceof UnavailableException ? (UnavailableException) cause : null;
         int status = error instanceof StatusServletException ? ((StatusServletException) error).status()
-                : error instanceof UnavailableException || cause instanceof UnavailableException
-                ? HttpServletResponse.SC_SERVICE_UNAVAILABLE : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
-        if (response.isCommitted()) {
+                : unavailable != null ? unavailableStatus(unavailable) : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+        if (response.isHeadSent()) {
             context.log("exception after the response was committed, on " + request.getRequestURI(), error);
             return;
         }
-        context.log("exception on " + request.getRequestURI(), error);
+        if (unavailable == null) {
+            context.log("exception on " + request.getRequestURI(), error);
+        } else {
+            // the servlet's holder logged the cause once; each refused request is one line, not a stack trace
+            context.log("unavailable servlet on " + request.getRequestURI() + ": " + unavailable.getMessage());
+            if (!unavailable.isPermanent() && unavailable.getUnavailableSeconds() > 0) {
+                response.setIntHeader("Retry-After", unavailable.getUnavailableSeconds());
+            }
+        }
         renderError(status, null, error);
+    }
+
+    /**
+     * Servlet 6.0 section 2.3.3.2: a servlet that is permanently unavailable is as if it were not there (404); one
+     * that is temporarily unavailable answers 503.
+     */
+    private static int unavailableStatus(UnavailableException e) {
+        return e.isPermanent() ? HttpServletResponse.SC_NOT_FOUND : HttpServletResponse.SC_SERVICE_UNAVAILABLE;
     }
 
     /** Renders an error: the application's error page for the exception or status, else the default page. */
@@ -264,7 +281,7 @@ final class Invocation {
                     return;
                 } catch (ServletException | IOException | RuntimeException e) {
                     context.log("the error page " + location + " failed", e);
-                    if (response.isCommitted()) {
+                    if (response.isHeadSent()) {
                         return;
                     }
                     response.prepareErrorPage();

@@ -6,9 +6,12 @@ import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletSecurityElement;
 import jakarta.servlet.UnavailableException;
 import jakarta.servlet.annotation.MultipartConfig;
+import java.io.IOException;
 import java.util.Collection;
 import java.util.Enumeration;
 import java.util.LinkedHashSet;
@@ -25,6 +28,8 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
     private volatile Servlet instance;
     private volatile boolean initialized;
     private volatile UnavailableException unavailable;
+    /** System.nanoTime() when a temporary unavailability ends. */
+    private volatile long unavailableUntil;
     private int loadOnStartup = -1;
     private MultipartConfigElement multipartConfig;
     private String runAsRole;
@@ -49,13 +54,11 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
 
     /** The initialised servlet, creating it on first use. */
     public Servlet servlet() throws ServletException {
-        if (initialized) {
+        if (initialized && unavailable == null) {
             return instance;
         }
         synchronized (this) {
-            if (unavailable != null) {
-                throw unavailable;
-            }
+            checkAvailable();
             if (!initialized) {
                 Servlet servlet = instance != null ? instance : context.instantiate(servletClass);
                 ClassLoader previous = Thread.currentThread().getContextClassLoader();
@@ -63,7 +66,7 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
                 try {
                     servlet.init(this);
                 } catch (UnavailableException e) {
-                    unavailable = e;
+                    markUnavailable(e);
                     LOG.log(System.Logger.Level.ERROR, "servlet " + getName() + " is unavailable", e);
                     throw e;
                 } finally {
@@ -75,6 +78,48 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
             }
             return instance;
         }
+    }
+
+    /**
+     * Runs a request through the servlet. An UnavailableException takes the servlet out of service (Servlet 6.0
+     * section 2.3.3.2): a permanent one destroys it and the requests after it are refused like this one; a temporary
+     * one refuses them for its seconds, as Jetty does.
+     */
+    void service(ServletRequest request, ServletResponse response) throws ServletException, IOException {
+        Servlet servlet = servlet();
+        try {
+            servlet.service(request, response);
+        } catch (UnavailableException e) {
+            synchronized (this) {
+                if (unavailable == null) {
+                    markUnavailable(e);
+                    if (e.isPermanent()) {
+                        LOG.log(System.Logger.Level.ERROR, "servlet " + getName() + " is permanently unavailable",
+                                e);
+                        destroy();
+                    }
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Refuses a request while the servlet is out of service; a temporary unavailability ends with its time. */
+    private void checkAvailable() throws UnavailableException {
+        UnavailableException refused = unavailable;
+        if (refused == null) {
+            return;
+        }
+        if (!refused.isPermanent() && System.nanoTime() - unavailableUntil >= 0) {
+            unavailable = null; // init is tried again
+            return;
+        }
+        throw refused;
+    }
+
+    private void markUnavailable(UnavailableException e) {
+        unavailable = e;
+        unavailableUntil = System.nanoTime() + Math.max(0, e.getUnavailableSeconds()) * 1_000_000_000L;
     }
 
     /** Whether the servlet has been initialised. */
@@ -170,6 +215,7 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
 
     @Override
     public void setRunAsRole(String roleName) {
+        context.checkNotInitialized();
         this.runAsRole = roleName;
     }
 

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * <p>Nothing leaves until the buffer overflows, the servlet flushes, or the response completes; a response that
  * completes within its buffer gets a Content-Length. A response to HEAD counts its body but sends none. Once the
  * declared Content-Length has been written the response is complete. After {@link #sendError} or
- * {@link #sendRedirect} the servlet's further output is ignored.
+ * {@link #sendRedirect} the response is committed to the servlet ({@link #isCommitted}): its further status, headers,
+ * cookies and output are ignored.
  */
 public class BridgeResponse implements HttpServletResponse {
     /** The default buffer: as Jetty's. */
@@ -49,6 +50,11 @@ public class BridgeResponse implements HttpServletResponse {
     private int count;
     private long bodyWritten;
     private boolean committed;
+    /**
+     * sendError or sendRedirect was called: to the application the response is committed (as in Jetty and Tomcat),
+     * it changes nothing more, until the container takes it over for an error page.
+     */
+    private boolean appCommitted;
     private boolean completed;
     private boolean outputClosed;
     private boolean errorSent;
@@ -89,7 +95,7 @@ public class BridgeResponse implements HttpServletResponse {
 
     @Override
     public void setStatus(int sc) {
-        if (committed || includeDepth > 0 || errorSent) {
+        if (immutable()) {
             return;
         }
         status = sc;
@@ -105,7 +111,7 @@ public class BridgeResponse implements HttpServletResponse {
         if (includeDepth > 0) {
             return;
         }
-        if (committed) {
+        if (isCommitted()) {
             throw new IllegalStateException("sendError after the response was committed");
         }
         resetBuffer();
@@ -113,6 +119,7 @@ public class BridgeResponse implements HttpServletResponse {
         errorSent = true;
         errorMessage = msg;
         outputClosed = true;
+        appCommitted = true;
     }
 
     @Override
@@ -130,7 +137,7 @@ public class BridgeResponse implements HttpServletResponse {
         if (includeDepth > 0) {
             return;
         }
-        if (committed) {
+        if (isCommitted()) {
             throw new IllegalStateException("sendRedirect after the response was committed");
         }
         if (location == null) {
@@ -142,6 +149,7 @@ public class BridgeResponse implements HttpServletResponse {
         headers.set("Location", absolute(location));
         status = sc;
         outputClosed = true;
+        appCommitted = true;
     }
 
     /** A location made absolute against the request (Servlet 6.0 section 9.4... and RFC 3986 reference rules). */
@@ -214,6 +222,7 @@ public class BridgeResponse implements HttpServletResponse {
      */
     public void prepareErrorPage() {
         errorSent = false;
+        appCommitted = false;
         outputClosed = false;
         mode = Mode.NONE;
         writer = null;
@@ -232,7 +241,7 @@ public class BridgeResponse implements HttpServletResponse {
 
     @Override
     public void setHeader(String name, String value) {
-        if (committed || includeDepth > 0) {
+        if (immutable()) {
             return;
         }
         if (special(name, value, true)) {
@@ -243,7 +252,7 @@ public class BridgeResponse implements HttpServletResponse {
 
     @Override
     public void addHeader(String name, String value) {
-        if (committed || includeDepth > 0) {
+        if (immutable()) {
             return;
         }
         if (special(name, value, false)) {
@@ -349,7 +358,7 @@ public class BridgeResponse implements HttpServletResponse {
 
     @Override
     public void addCookie(Cookie cookie) {
-        if (cookie == null || committed || includeDepth > 0) {
+        if (cookie == null || immutable()) {
             return;
         }
         headers.add("Set-Cookie", Cookies.format(cookie));
@@ -360,7 +369,7 @@ public class BridgeResponse implements HttpServletResponse {
 
     @Override
     public void setContentType(String type) {
-        if (committed || includeDepth > 0) {
+        if (immutable()) {
             return;
         }
         if (type == null) {
@@ -388,7 +397,7 @@ public class BridgeResponse implements HttpServletResponse {
 
     @Override
     public void setCharacterEncoding(String charset) {
-        if (committed || includeDepth > 0 || mode == Mode.WRITER) {
+        if (immutable() || mode == Mode.WRITER) {
             return;
         }
         if (charset == null) {
@@ -417,7 +426,7 @@ public class BridgeResponse implements HttpServletResponse {
 
     @Override
     public void setLocale(Locale loc) {
-        if (committed || includeDepth > 0 || loc == null) {
+        if (immutable() || loc == null) {
             return;
         }
         locale = loc;
@@ -436,7 +445,7 @@ public class BridgeResponse implements HttpServletResponse {
 
     @Override
     public void setContentLengthLong(long len) {
-        if (committed || includeDepth > 0) {
+        if (immutable()) {
             return;
         }
         contentLength = len;
@@ -486,7 +495,7 @@ public class BridgeResponse implements HttpServletResponse {
 
     @Override
     public void setBufferSize(int size) {
-        if (committed || count > 0 || bodyWritten > 0) {
+        if (isCommitted() || count > 0 || bodyWritten > 0) {
             throw new IllegalStateException("setBufferSize after content was written");
         }
         bufferSize = Math.max(size, 1);
@@ -514,6 +523,9 @@ public class BridgeResponse implements HttpServletResponse {
 
     @Override
     public void flushBuffer() throws IOException {
+        if (appCommitted) {
+            return; // the container completes it (an error page first, after sendError)
+        }
         drainWriter();
         commit();
         writeBuffered();
@@ -522,7 +534,7 @@ public class BridgeResponse implements HttpServletResponse {
 
     @Override
     public void resetBuffer() {
-        if (committed) {
+        if (isCommitted()) {
             throw new IllegalStateException("resetBuffer after the response was committed");
         }
         drainWriter();
@@ -532,7 +544,7 @@ public class BridgeResponse implements HttpServletResponse {
 
     @Override
     public void reset() {
-        if (committed) {
+        if (isCommitted()) {
             throw new IllegalStateException("reset after the response was committed");
         }
         resetBuffer();
@@ -550,7 +562,28 @@ public class BridgeResponse implements HttpServletResponse {
 
     @Override
     public boolean isCommitted() {
+        return committed || appCommitted;
+    }
+
+    /** Whether the status and headers have gone to the web server (isCommitted also counts sendError). */
+    public boolean isHeadSent() {
         return committed;
+    }
+
+    /**
+     * The container's own cookie (the session's): added while the head is unsent, even after sendError or
+     * sendRedirect, so that a session created while the response finishes keeps its id.
+     */
+    public void addContainerCookie(Cookie cookie) {
+        if (!committed) {
+            headers.add("Set-Cookie", Cookies.format(cookie));
+            headers.set("Expires", HttpDates.format(0));
+        }
+    }
+
+    /** The application may not change the status or the headers: committed, included, or after sendError. */
+    private boolean immutable() {
+        return committed || appCommitted || includeDepth > 0;
     }
 
     @Override
@@ -764,7 +797,7 @@ public class BridgeResponse implements HttpServletResponse {
         /** Sends what is buffered to the web server now (committing the response): server-sent events work. */
         @Override
         public void flush() throws IOException {
-            if (drainingWriter || outputClosed && committed || includeDepth > 0) {
+            if (drainingWriter || appCommitted || outputClosed && committed || includeDepth > 0) {
                 return;
             }
             commit();

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Request;
@@ -61,6 +62,9 @@ public final class JettyWarServer implements AutoCloseable {
         server.addConnector(connector);
         WebAppContext webapp = new WebAppContext(war.toString(), contextPath.isEmpty() ? "/" : contextPath);
         webapp.setThrowUnavailableOnStartupException(true);
+        // Servlet 6.0 section 10.10: a welcome file may name a servlet's mapping. "exact", not any match: *.jsp is
+        // mapped to Jetty's NoJspServlet, and a directory without an index file would answer 500 for index.jsp.
+        webapp.setInitParameter(DefaultServlet.CONTEXT_INIT + "welcomeServlets", "exact");
         server.setHandler(new GracefulHandler(webapp));
         server.setStopTimeout(grace.toMillis());
         if (accessLog != null) {

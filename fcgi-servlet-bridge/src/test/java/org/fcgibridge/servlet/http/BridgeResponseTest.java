@@ -127,6 +127,47 @@ class BridgeResponseTest {
     }
 
     @Test
+    void afterSendErrorTheApplicationChangesNothingUntilTheErrorPage() throws Exception {
+        BridgeResponse r = response(false);
+        PrintWriter writer = r.getWriter();
+        r.sendError(410);
+        assertTrue(r.isCommitted(), "committed to the application, as in Jetty and Tomcat");
+        assertFalse(r.isHeadSent());
+        r.addHeader("X-After", "1");
+        r.setContentType("text/plain");
+        writer.print("ignored");
+        writer.flush();
+        r.flushBuffer();
+        assertEquals("", written(), "nothing leaves before the container renders the error");
+        assertThrows(IllegalStateException.class, () -> r.sendError(500));
+        assertThrows(IllegalStateException.class, r::resetBuffer);
+        r.prepareErrorPage();
+        assertFalse(r.isCommitted());
+        r.setHeader("X-Page", "error");
+        r.complete();
+        assertTrue(written().startsWith("Status: 410 Gone\r\n"), written());
+        assertFalse(written().contains("X-After") || written().contains("ignored"), written());
+        assertTrue(written().contains("X-Page: error\r\n"), written());
+    }
+
+    @Test
+    void afterSendRedirectTheApplicationChangesNothing() throws Exception {
+        BridgeResponse r = response(false);
+        r.sendRedirect("/next");
+        assertTrue(r.isCommitted());
+        r.addIntHeader("header1", 12345);
+        r.setStatus(200);
+        r.addCookie(new jakarta.servlet.http.Cookie("late", "1"));
+        r.getWriter().print("Test FAILED");
+        r.addContainerCookie(new jakarta.servlet.http.Cookie("JSESSIONID", "s1"));
+        r.complete();
+        assertTrue(written().startsWith("Status: 302 Found\r\n"), written());
+        assertFalse(written().contains("header1") || written().contains("late=") || written().contains("FAILED"),
+                written());
+        assertTrue(written().contains("Set-Cookie: JSESSIONID=s1"), "the session's cookie still goes: " + written());
+    }
+
+    @Test
     void contentTypeAndEncoding() throws Exception {
         BridgeResponse r = response(false);
         r.setContentType("text/html; charset=UTF-8");
