@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.security.HashLoginService;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
@@ -52,7 +54,10 @@ public final class ReferenceJettyContainer implements DeployableContainer<Refere
         try {
             dir = Files.createTempDirectory("tck-reference-");
             server = new Server();
-            connector = new ServerConnector(server);
+            HttpConfiguration http = new HttpConfiguration();
+            // Servlet 6.0's sendRedirect sends an absolute URL, as the TCK expects; Jetty 12 allows relative ones
+            http.setRelativeRedirectAllowed(false);
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost("127.0.0.1");
             server.addConnector(connector);
             contexts = new ContextHandlerCollection();
