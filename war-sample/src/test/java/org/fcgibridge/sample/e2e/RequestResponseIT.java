@@ -198,6 +198,9 @@ class RequestResponseIT {
                 "HTTP_COOKIE", "a=1", "HTTP_COOKIE", "b=2");
         assertEquals(200, response.status(), response.toString());
         assertEquals("[1, 2] 1 1 2", response.bodyText());
+        // the HTTP front joins them as nginx 1.23 does: one param, cookies with "; "
+        assertEquals("[1, 2] 1, 2 1 2", get(bridge(engine), "/app/p/headers", "X-A", "1", "X-A", "2", "Cookie", "a=1",
+                "Cookie", "b=2").body());
     }
 
     @ParameterizedTest
