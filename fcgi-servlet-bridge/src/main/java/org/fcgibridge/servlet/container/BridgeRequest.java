@@ -601,7 +601,10 @@ public final class BridgeRequest implements HttpServletRequest {
     /** The cookies of every Cookie header: HTTP/2 clients send each cookie in its own. */
     private List<Cookie> requestCookies() {
         List<String> headers = cgi.headers().all("Cookie");
-        return Cookies.parse(headers.size() == 1 ? headers.get(0) : String.join("; ", headers));
+        if (headers.size() <= 1) {
+            return Cookies.parse(headers.isEmpty() ? null : headers.get(0));
+        }
+        return Cookies.parse(String.join("; ", headers));
     }
 
     @Override
@@ -707,7 +710,8 @@ public final class BridgeRequest implements HttpServletRequest {
                 }
             }
         }
-        if (requestedSessionId == null && context.getEffectiveSessionTrackingModes().contains(SessionTrackingMode.URL)) {
+        if (requestedSessionId == null
+                && context.getEffectiveSessionTrackingModes().contains(SessionTrackingMode.URL)) {
             requestedSessionId = SessionUrls.requestedId(cgi.rawPath(), urlParameterName());
             sessionIdFromUrl = requestedSessionId != null;
         }

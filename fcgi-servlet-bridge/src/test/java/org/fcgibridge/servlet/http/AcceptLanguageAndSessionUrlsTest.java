@@ -26,7 +26,8 @@ class AcceptLanguageAndSessionUrlsTest {
 
     @Test
     void malformedEntriesAreSkipped() {
-        assertEquals(List.of(Locale.ENGLISH), AcceptLanguage.locales(List.of("de;q=2, fr;q=x, it;q=0.1234, ,;q=1, en")));
+        assertEquals(List.of(Locale.ENGLISH),
+                AcceptLanguage.locales(List.of("de;q=2, fr;q=x, it;q=0.1234, ,;q=1, en")));
         assertEquals(List.of(), AcceptLanguage.locales(List.of("", "*", "1234567890")));
     }
 

@@ -55,7 +55,8 @@ class RequestResponseIT {
                                 .stream().filter(n -> n.equalsIgnoreCase("X-A")).count()).append(' ')
                                 .append(req.getCookies() == null ? 0 : req.getCookies().length);
                         case "/locales" -> out.append(Collections.list(req.getLocales()));
-                        case "/protocol" -> out.append(req.getProtocol()).append(' ').append(req.getCharacterEncoding());
+                        case "/protocol" -> out.append(req.getProtocol()).append(' ')
+                                .append(req.getCharacterEncoding());
                         case "/spec" -> {
                             Package p = HttpServlet.class.getPackage();
                             Package api = jakarta.servlet.Servlet.class.getPackage();
@@ -133,8 +134,8 @@ class RequestResponseIT {
         }
         RunningBridge bridge = BRIDGES.get(engine);
         if (bridge == null) {
-            bridge = RunningBridge.startWar(Files.createDirectories(dir.resolve(engine)), war, "--engine", engine, "--http", "0",
-                    "--context-path", "/app");
+            bridge = RunningBridge.startWar(Files.createDirectories(dir.resolve(engine)), war, "--engine", engine,
+                    "--http", "0", "--context-path", "/app");
             BRIDGES.put(engine, bridge);
         }
         return bridge;
@@ -183,7 +184,8 @@ class RequestResponseIT {
     }
 
     private HttpResponse<String> get(RunningBridge bridge, String path, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.httpPort() + path));
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + bridge.httpPort() + path));
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
