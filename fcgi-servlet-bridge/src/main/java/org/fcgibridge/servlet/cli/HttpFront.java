@@ -138,7 +138,8 @@ final class HttpFront {
         headers.forEach((name, values) -> {
             String key = "HTTP_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
             if (!key.equals("HTTP_CONTENT_TYPE") && !key.equals("HTTP_CONTENT_LENGTH")) {
-                params.put(key, String.join(", ", values));
+                // as nginx joins a repeated header (1.23 and later): cookies are a list of their own
+                params.put(key, String.join(key.equals("HTTP_COOKIE") ? "; " : ", ", values));
             }
         });
         return params;

@@ -13,6 +13,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestAttributeEvent;
 import jakarta.servlet.ServletRequestAttributeListener;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.SessionTrackingMode;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,6 +26,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UnsupportedEncodingException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +46,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.fcgibridge.servlet.http.AcceptLanguage;
 import org.fcgibridge.servlet.http.BridgeResponse;
 import org.fcgibridge.servlet.http.CgiRequest;
 import org.fcgibridge.servlet.http.ContentTypes;
@@ -51,6 +55,7 @@ import org.fcgibridge.servlet.http.FormDecoder;
 import org.fcgibridge.servlet.http.HttpDates;
 import org.fcgibridge.servlet.http.MultipartParser;
 import org.fcgibridge.servlet.http.MultipartPart;
+import org.fcgibridge.servlet.http.SessionUrls;
 import org.fcgibridge.servlet.http.UriPath;
 
 /**
@@ -108,6 +113,7 @@ public final class BridgeRequest implements HttpServletRequest {
                 match == null ? "" : match.servletPath(), match == null ? null : match.pathInfo(),
                 cgi.queryString(), match);
         findRequestedSessionId();
+        response.setSessionUrlEncoder(this::encodeSessionUrl);
     }
 
     // ---- dispatch state, for the container
@@ -559,8 +565,7 @@ public final class BridgeRequest implements HttpServletRequest {
 
     @Override
     public Enumeration<String> getHeaders(String name) {
-        String value = getHeader(name);
-        return Collections.enumeration(value == null ? List.of() : List.of(value));
+        return Collections.enumeration(cgi.headers().all(name));
     }
 
     @Override
@@ -589,8 +594,17 @@ public final class BridgeRequest implements HttpServletRequest {
 
     @Override
     public Cookie[] getCookies() {
-        List<Cookie> cookies = Cookies.parse(getHeader("Cookie"));
+        List<Cookie> cookies = requestCookies();
         return cookies.isEmpty() ? null : cookies.toArray(new Cookie[0]);
+    }
+
+    /** The cookies of every Cookie header: HTTP/2 clients send each cookie in its own. */
+    private List<Cookie> requestCookies() {
+        List<String> headers = cgi.headers().all("Cookie");
+        if (headers.size() <= 1) {
+            return Cookies.parse(headers.isEmpty() ? null : headers.get(0));
+        }
+        return Cookies.parse(String.join("; ", headers));
     }
 
     @Override
@@ -600,23 +614,8 @@ public final class BridgeRequest implements HttpServletRequest {
 
     @Override
     public Enumeration<Locale> getLocales() {
-        String header = getHeader("Accept-Language");
-        List<Locale> locales = new ArrayList<>();
-        if (header != null && !header.isBlank()) {
-            try {
-                for (Locale.LanguageRange range : Locale.LanguageRange.parse(header)) {
-                    if (range.getWeight() > 0 && !range.getRange().equals("*")) {
-                        locales.add(Locale.forLanguageTag(range.getRange()));
-                    }
-                }
-            } catch (IllegalArgumentException malformed) {
-                locales.clear();
-            }
-        }
-        if (locales.isEmpty()) {
-            locales.add(Locale.getDefault());
-        }
-        return Collections.enumeration(locales);
+        List<Locale> locales = AcceptLanguage.locales(cgi.headers().all("Accept-Language"));
+        return Collections.enumeration(locales.isEmpty() ? List.of(Locale.getDefault()) : locales);
     }
 
     // ---- dispatchers
@@ -702,7 +701,7 @@ public final class BridgeRequest implements HttpServletRequest {
 
     private void findRequestedSessionId() {
         String cookieName = context.sessionManager().getName();
-        List<Cookie> cookies = Cookies.parse(getHeader("Cookie"));
+        List<Cookie> cookies = requestCookies();
         for (Cookie cookie : cookies) {
             if (cookie.getName().equals(cookieName)) {
                 if (requestedSessionId == null || context.sessionManager().find(cookie.getValue()) != null) {
@@ -711,18 +710,43 @@ public final class BridgeRequest implements HttpServletRequest {
                 }
             }
         }
-        if (requestedSessionId == null) {
-            String marker = ";" + cookieName.toLowerCase(Locale.ROOT) + "=";
-            String raw = cgi.rawPath();
-            int at = raw.toLowerCase(Locale.ROOT).indexOf(marker);
-            if (at >= 0) {
-                int end = raw.indexOf(';', at + marker.length());
-                int slash = raw.indexOf('/', at + marker.length());
-                int stop = end < 0 ? slash : slash < 0 ? end : Math.min(end, slash);
-                requestedSessionId = raw.substring(at + marker.length(), stop < 0 ? raw.length() : stop);
-                sessionIdFromUrl = true;
-            }
+        if (requestedSessionId == null
+                && context.getEffectiveSessionTrackingModes().contains(SessionTrackingMode.URL)) {
+            requestedSessionId = SessionUrls.requestedId(cgi.rawPath(), urlParameterName());
+            sessionIdFromUrl = requestedSessionId != null;
         }
+    }
+
+    /** The path parameter that carries a session id: the session cookie's name in lower case ("jsessionid"). */
+    private String urlParameterName() {
+        return context.sessionManager().getName().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * {@code url} with the session id, for {@link BridgeResponse#encodeURL}: as Tomcat, only while there is a session
+     * whose id did not come in a cookie (the client may not take cookies), URL tracking is enabled, and the URL points
+     * into this application.
+     */
+    private String encodeSessionUrl(String url) {
+        if (url == null || sessionIdFromCookie
+                || !context.getEffectiveSessionTrackingModes().contains(SessionTrackingMode.URL)) {
+            return url;
+        }
+        HttpSession current = getSession(false);
+        if (current == null) {
+            return url;
+        }
+        String host = cgi.serverName();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        URI here;
+        try {
+            here = new URI(cgi.scheme() + "://" + host + ":" + cgi.serverPort() + cgi.rawPath());
+        } catch (URISyntaxException unparsable) {
+            return url;
+        }
+        return SessionUrls.encode(url, urlParameterName(), current.getId(), here, context.getContextPath());
     }
 
     @Override
@@ -747,7 +771,9 @@ public final class BridgeRequest implements HttpServletRequest {
             throw new IllegalStateException("cannot create a session after the response was committed");
         }
         session = context.sessionManager().create();
-        response.addContainerCookie(context.sessionManager().cookie(session.getId(), isSecure()));
+        if (context.getEffectiveSessionTrackingModes().contains(SessionTrackingMode.COOKIE)) {
+            response.addContainerCookie(context.sessionManager().cookie(session.getId(), isSecure()));
+        }
         return session;
     }
 
@@ -763,7 +789,9 @@ public final class BridgeRequest implements HttpServletRequest {
             throw new IllegalStateException("the request has no session");
         }
         String id = context.sessionManager().changeId((BridgeSession) current);
-        response.addContainerCookie(context.sessionManager().cookie(id, isSecure()));
+        if (context.getEffectiveSessionTrackingModes().contains(SessionTrackingMode.COOKIE)) {
+            response.addContainerCookie(context.sessionManager().cookie(id, isSecure()));
+        }
         return id;
     }
 

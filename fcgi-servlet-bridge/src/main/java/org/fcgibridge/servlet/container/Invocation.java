@@ -37,6 +37,7 @@ final class Invocation {
     static int run(BridgeServletContext context, CgiRequest cgi, Map<String, Object> attributes, InputStream body,
                    OutputStream out) throws IOException {
         BridgeResponse response = new BridgeResponse(out, cgi.method().equals("HEAD"), redirectBase(cgi));
+        response.setProtocol(cgi.protocol());
         if (context.getResponseCharacterEncoding() != null) {
             response.setDefaultCharacterEncoding(context.getResponseCharacterEncoding());
         }

@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The response of a servlet behind FastCGI: status, headers and a buffer with the servlet API's commit semantics,
@@ -67,6 +68,9 @@ public class BridgeResponse implements HttpServletResponse {
     private Output stream;
     private PrintWriter writer;
     private Supplier<Map<String, String>> trailers;
+    /** Whether the client's protocol has trailers (HTTP/1.1 and later). */
+    private boolean trailersPossible = true;
+    private UnaryOperator<String> sessionUrls = UnaryOperator.identity();
     /** The writer's encoder is being drained into the buffer: its flush() must not commit the response. */
     private boolean drainingWriter;
     private String defaultEncoding = "iso-8859-1";
@@ -586,19 +590,42 @@ public class BridgeResponse implements HttpServletResponse {
         return committed || appCommitted || includeDepth > 0;
     }
 
+    /** How {@link #encodeURL} adds the session id: the container's session tracking (none by default). */
+    public void setSessionUrlEncoder(UnaryOperator<String> encoder) {
+        this.sessionUrls = encoder;
+    }
+
+    /** The client's protocol (SERVER_PROTOCOL): trailers need HTTP/1.1 or later. */
+    public void setProtocol(String protocol) {
+        trailersPossible = protocol.startsWith("HTTP/") && !protocol.equals("HTTP/1.0")
+                && !protocol.equals("HTTP/0.9");
+    }
+
     @Override
     public String encodeURL(String url) {
-        return url;
+        return sessionUrls.apply(url);
     }
 
     @Override
     public String encodeRedirectURL(String url) {
-        return url;
+        return sessionUrls.apply(url);
     }
 
+    /**
+     * Keeps the supplier for {@link #getTrailerFields}; it is never called, as a FastCGI response has no trailers to
+     * carry them (the web server ends the client's response after the body).
+     *
+     * @throws IllegalStateException if the response is committed, or the client's protocol has no trailers (HTTP/1.0)
+     */
     @Override
     public void setTrailerFields(Supplier<Map<String, String>> supplier) {
-        trailers = supplier; // FastCGI carries no trailers: kept for getTrailerFields only
+        if (committed) {
+            throw new IllegalStateException("the response is committed");
+        }
+        if (!trailersPossible) {
+            throw new IllegalStateException("the client's protocol has no trailers");
+        }
+        trailers = supplier;
     }
 
     @Override
@@ -643,8 +670,9 @@ public class BridgeResponse implements HttpServletResponse {
         return completed;
     }
 
+    /** Statuses whose response has no body, and so no Content-Length (RFC 9110 8.6). */
     private boolean noBodyStatus() {
-        return status == SC_NO_CONTENT || status < 200;
+        return status == SC_NO_CONTENT || status == SC_NOT_MODIFIED || status < 200;
     }
 
     private void commit() throws IOException {
@@ -662,7 +690,9 @@ public class BridgeResponse implements HttpServletResponse {
             head.append("Content-Length: ").append(contentLength).append("\r\n");
         }
         for (String[] field : headers.fields()) {
-            head.append(field[0]).append(": ").append(field[1]).append("\r\n");
+            if (ResponseHeaders.sent(field[0])) {
+                head.append(field[0]).append(": ").append(field[1]).append("\r\n");
+            }
         }
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
