@@ -78,7 +78,7 @@ final class HttpFront {
         try (exchange; FcgiClient client = FcgiClient.connect(backend)) {
             ClientRequest request = client.begin(Role.RESPONDER, params(exchange), false);
             try (OutputStream stdin = request.stdin(); InputStream body = exchange.getRequestBody()) {
-                body.transferTo(stdin);
+                copyAsItArrives(body, stdin);
             }
             InputStream stdout = request.stdout();
             Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -187,7 +187,11 @@ final class HttpFront {
         return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
     }
 
-    /** Flushes after every read, so that a streamed response (server-sent events, a long poll) is not held back. */
+    /**
+     * Flushes after every read, so that a streamed response (server-sent events, a long poll) is not held back, and
+     * a request body reaches the application as it arrives, as with nginx's {@code fastcgi_request_buffering off}
+     * (a ReadListener sees each part when it comes).
+     */
     private static void copyAsItArrives(InputStream in, OutputStream out) throws IOException {
         byte[] buffer = new byte[16 * 1024];
         int n;
