@@ -761,18 +761,32 @@ public final class BridgeRequest implements HttpServletRequest {
         }
     }
 
+    /**
+     * The request is part of the session it names, if that one is valid: the session is accessed when the container
+     * first handles the request (Servlet 6.0 section 7.6), whether or not the application asks for it, so that
+     * getLastAccessedTime and the session's expiry count every request of the session.
+     */
+    void accessRequestedSession() {
+        if (sessionAccessed || requestedSessionId == null) {
+            return;
+        }
+        sessionAccessed = true;
+        BridgeSession found = context.sessionManager().find(requestedSessionId);
+        if (found != null) {
+            found.access();
+            session = found;
+        }
+    }
+
     @Override
     public HttpSession getSession(boolean create) {
         if (session != null && session.isValid()) {
             return session;
         }
         session = null;
-        if (!sessionAccessed && requestedSessionId != null) {
-            sessionAccessed = true;
-            BridgeSession found = context.sessionManager().find(requestedSessionId);
-            if (found != null) {
-                found.access();
-                session = found;
+        if (!sessionAccessed) {
+            accessRequestedSession();
+            if (session != null) {
                 return session;
             }
         }

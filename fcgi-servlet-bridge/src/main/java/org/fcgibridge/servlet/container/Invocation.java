@@ -84,6 +84,7 @@ final class Invocation {
         Thread.currentThread().setContextClassLoader(context.getClassLoader());
         List<ServletRequestListener> listeners = context.listeners(ServletRequestListener.class);
         ServletRequestEvent event = new ServletRequestEvent(context, request);
+        request.accessRequestedSession();
         try {
             for (ServletRequestListener listener : listeners) {
                 listener.requestInitialized(event);
