@@ -382,22 +382,25 @@ final class BridgeAsyncContext implements AsyncContext {
 
     /**
      * To the supplied request's URI when the cycle began with startAsync(request, response) and it is an HTTP
-     * request (a forward's target, say), else to the path of the container's last dispatch; with its query.
+     * request (a forward's target, say, with the forward's query), else to the path of the container's last
+     * dispatch.
      */
     @Override
     public void dispatch() {
         ServletRequest target = request;
+        BridgeRequest.Dispatch last = base.containerDispatch();
         String path;
-        String query;
+        String query = null;
         if (supplied && target instanceof HttpServletRequest) {
             HttpServletRequest http = (HttpServletRequest) target;
             String info = http.getPathInfo();
             path = http.getServletPath() + (info == null ? "" : info);
-            query = http.getQueryString();
+            // a forward's own query, say; the request's own is there anyway (and would count its parameters twice)
+            if (http.getQueryString() != null && !http.getQueryString().equals(last.queryString())) {
+                query = http.getQueryString();
+            }
         } else {
-            BridgeRequest.Dispatch last = base.containerDispatch();
             path = last.servletPath() + (last.pathInfo() == null ? "" : last.pathInfo());
-            query = last.queryString();
         }
         if (path.isEmpty()) {
             path = "/";
