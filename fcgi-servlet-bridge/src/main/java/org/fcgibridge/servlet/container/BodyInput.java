@@ -15,7 +15,8 @@ import java.util.Objects;
  * application's {@link #isReady()} finds none, the request's thread, on its next turn, waits for the next bytes (or
  * the end) and then calls {@code onDataAvailable} (or {@code onAllDataRead}). Every listener call runs on the
  * request's thread, one at a time: {@code onDataAvailable} when data first arrives and then only after isReady()
- * returned false, {@code onAllDataRead} exactly once, {@code onError} if reading fails.
+ * returned false, {@code onAllDataRead} exactly once, {@code onError} if reading fails. A complete() or dispatch()
+ * while the thread waits for data takes effect when the data (or the end) has come: the listener hears no more.
  */
 final class BodyInput extends ServletInputStream {
     /** What the stream needs from the request. */
@@ -25,6 +26,9 @@ final class BodyInput extends ServletInputStream {
 
         /** Asks for a turn on the request's thread: {@link #onTurn()} is called there when it is free. */
         void wantTurn();
+
+        /** Whether the listener may still be called: neither complete nor dispatch has been called since. */
+        boolean acceptsCallbacks();
     }
 
     private static final System.Logger LOG = System.getLogger(BodyInput.class.getName());
@@ -172,6 +176,9 @@ final class BodyInput extends ServletInputStream {
         try {
             if (!hasData()) {
                 fill();
+                if (!host.acceptsCallbacks()) {
+                    return; // the application completed (or dispatched) while the thread waited for data
+                }
             }
             if (hasData()) {
                 current.onDataAvailable();

@@ -144,6 +144,16 @@ final class BridgeAsyncContext implements AsyncContext {
         }
     }
 
+    /** Whether the streams' listeners may be called: startAsync, and neither dispatch nor complete since. */
+    boolean acceptsCallbacks() {
+        lock.lock();
+        try {
+            return state == State.ASYNC;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether the request is not over. */
     boolean isActive() {
         lock.lock();

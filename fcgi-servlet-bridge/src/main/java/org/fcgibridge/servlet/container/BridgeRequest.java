@@ -300,6 +300,12 @@ public final class BridgeRequest implements HttpServletRequest {
                         async.wantRead();
                     }
                 }
+
+                @Override
+                public boolean acceptsCallbacks() {
+                    BridgeAsyncContext async = asyncContext;
+                    return async != null && async.acceptsCallbacks();
+                }
             });
         }
         return input;

@@ -23,6 +23,7 @@ class BodyInputTest {
     /** The container's side: asynchronous mode, and the turns asked for. */
     private static final class Host implements BodyInput.Host {
         boolean async = true;
+        boolean open = true;
         int turnsWanted;
 
         @Override
@@ -33,6 +34,11 @@ class BodyInputTest {
         @Override
         public void wantTurn() {
             turnsWanted++;
+        }
+
+        @Override
+        public boolean acceptsCallbacks() {
+            return open;
         }
     }
 
@@ -146,6 +152,23 @@ class BodyInputTest {
         assertEquals(List.of("error:connection reset"), reader.calls);
         in.onTurn();
         assertEquals(1, reader.calls.size(), "nothing after the error");
+    }
+
+    @Test
+    void aCompleteWhileWaitingForDataEndsTheCalls() {
+        Host host = new Host();
+        InputStream completingWhileBlocked = new InputStream() {
+            @Override
+            public int read() {
+                host.open = false; // complete() from another thread while the request's thread waited here
+                return 'x';
+            }
+        };
+        BodyInput in = new BodyInput(completingWhileBlocked, 1, host);
+        Reader reader = new Reader(in);
+        in.setReadListener(reader);
+        in.onTurn();
+        assertTrue(reader.calls.isEmpty(), reader.calls.toString());
     }
 
     @Test
