@@ -81,6 +81,8 @@ final class BridgeAsyncContext implements AsyncContext {
     private boolean readWanted;
     private boolean writeWanted;
     private String dispatchPath;
+    /** The listeners have heard of the completion: getRequest and getResponse are refused from now on. */
+    private volatile boolean released;
 
     private record Registration(AsyncListener listener, ServletRequest request, ServletResponse response) {
     }
@@ -309,6 +311,7 @@ final class BridgeAsyncContext implements AsyncContext {
                 LOG.log(System.Logger.Level.WARNING, "async listener onComplete failed", e);
             }
         }
+        released = true;
     }
 
     /** Tells the listeners of the timeout (the state is EXPIRING: they may complete or dispatch). */
@@ -373,16 +376,24 @@ final class BridgeAsyncContext implements AsyncContext {
 
     // ---- AsyncContext
 
+    /** @throws IllegalStateException once the request is over (its listeners' onComplete may still call it) */
     @Override
     public ServletRequest getRequest() {
-        checkActive();
+        checkNotReleased();
         return request;
     }
 
+    /** @throws IllegalStateException once the request is over (its listeners' onComplete may still call it) */
     @Override
     public ServletResponse getResponse() {
-        checkActive();
+        checkNotReleased();
         return response;
+    }
+
+    private void checkNotReleased() {
+        if (released) {
+            throw new IllegalStateException("the asynchronous request is over");
+        }
     }
 
     @Override

@@ -85,7 +85,15 @@ class AsyncIT {
                     this.completeOnTimeout = completeOnTimeout;
                 }
                 public void onStartAsync(AsyncEvent e) { Events.add(id, name + ".onStartAsync"); }
-                public void onComplete(AsyncEvent e) { Events.add(id, name + ".onComplete"); }
+                public void onComplete(AsyncEvent e) {
+                    String response;
+                    try {
+                        response = e.getAsyncContext().getResponse() != null ? "response" : "null";
+                    } catch (IllegalStateException refused) {
+                        response = "ISE";
+                    }
+                    Events.add(id, name + ".onComplete:" + response);
+                }
                 public void onError(AsyncEvent e) { Events.add(id, name + ".onError"); }
                 public void onTimeout(AsyncEvent e) throws IOException {
                     Events.add(id, name + ".onTimeout:"
@@ -366,9 +374,9 @@ class AsyncIT {
         // afterComplete (on the completing request's thread) and onComplete (on the completed one's) race
         assertEquals("request:false started:true again:ISE inStart:true async:false completeWithoutStart:ISE"
                 + " L1.onStartAsync restarted:true inStart2:true beforeComplete:true",
-                events.replace(" afterComplete:false", "").replace(" L2.onComplete", ""));
+                events.replace(" afterComplete:false", "").replace(" L2.onComplete:response", ""));
         assertEquals(1, count(events, "afterComplete:false"), events);
-        assertEquals(1, count(events, "L2.onComplete"), events);
+        assertEquals(1, count(events, "L2.onComplete:response"), "once, and its context still answers: " + events);
     }
 
     @ParameterizedTest
@@ -379,12 +387,12 @@ class AsyncIT {
         HttpResponse<String> answered = get(bridge, "/timeout?answer&id=" + id);
         assertEquals(200, answered.statusCode());
         assertEquals("timed out", answered.body());
-        assertEquals("L.onTimeout:true L.onComplete", awaitEvents(bridge, id, "onComplete"));
+        assertEquals("L.onTimeout:true L.onComplete:response", awaitEvents(bridge, id, "onComplete"));
 
         String silent = newId();
         HttpResponse<String> unanswered = get(bridge, "/timeout?id=" + silent);
         assertEquals(500, unanswered.statusCode());
-        assertEquals("L.onTimeout:true L.onComplete", awaitEvents(bridge, silent, "onComplete"));
+        assertEquals("L.onTimeout:true L.onComplete:response", awaitEvents(bridge, silent, "onComplete"));
     }
 
     @ParameterizedTest
