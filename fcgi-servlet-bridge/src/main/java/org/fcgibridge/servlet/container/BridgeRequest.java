@@ -3,7 +3,6 @@ package org.fcgibridge.servlet.container;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.MultipartConfigElement;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletConnection;
 import jakarta.servlet.ServletContext;
@@ -83,7 +82,7 @@ public final class BridgeRequest implements HttpServletRequest {
     private enum InputMode { NONE, STREAM, READER }
 
     private InputMode inputMode = InputMode.NONE;
-    private Input input;
+    private BodyInput input;
     private BufferedReader reader;
 
     private String requestedSessionId;
@@ -94,6 +93,7 @@ public final class BridgeRequest implements HttpServletRequest {
     private String remoteUser;
 
     private BridgeAsyncContext asyncContext;
+    private Dispatch containerDispatch;
     boolean asyncSupported = true;
 
     /** Where the request is in its dispatches: what the path methods report. */
@@ -112,6 +112,21 @@ public final class BridgeRequest implements HttpServletRequest {
         this.dispatch = new Dispatch(DispatcherType.REQUEST, cgi.rawPath(),
                 match == null ? "" : match.servletPath(), match == null ? null : match.pathInfo(),
                 cgi.queryString(), match);
+        this.containerDispatch = dispatch;
+        response.setWriteListenerHost(new BridgeResponse.WriteListenerHost() {
+            @Override
+            public boolean isAsyncStarted() {
+                return BridgeRequest.this.isAsyncStarted();
+            }
+
+            @Override
+            public void wantTurn() {
+                BridgeAsyncContext async = asyncContext;
+                if (async != null) {
+                    async.wantWrite();
+                }
+            }
+        });
         findRequestedSessionId();
         response.setSessionUrlEncoder(this::encodeSessionUrl);
     }
@@ -124,6 +139,15 @@ public final class BridgeRequest implements HttpServletRequest {
 
     void setDispatch(Dispatch next) {
         this.dispatch = next;
+    }
+
+    /** The container's last dispatch of the request (REQUEST or ASYNC): where AsyncContext.dispatch() goes back. */
+    Dispatch containerDispatch() {
+        return containerDispatch;
+    }
+
+    void setContainerDispatch(Dispatch next) {
+        this.containerDispatch = next;
     }
 
     void pushParameters(Map<String, List<String>> overlay) {
@@ -267,9 +291,28 @@ public final class BridgeRequest implements HttpServletRequest {
         return input();
     }
 
-    private Input input() {
+    BodyInput input() {
         if (input == null) {
-            input = new Input(body, cgi.contentLength());
+            input = new BodyInput(body, cgi.contentLength(), new BodyInput.Host() {
+                @Override
+                public boolean isAsyncStarted() {
+                    return BridgeRequest.this.isAsyncStarted();
+                }
+
+                @Override
+                public void wantTurn() {
+                    BridgeAsyncContext async = asyncContext;
+                    if (async != null) {
+                        async.wantRead();
+                    }
+                }
+
+                @Override
+                public boolean acceptsCallbacks() {
+                    BridgeAsyncContext async = asyncContext;
+                    return async != null && async.acceptsCallbacks();
+                }
+            });
         }
         return input;
     }
@@ -650,34 +693,33 @@ public final class BridgeRequest implements HttpServletRequest {
 
     @Override
     public AsyncContext startAsync() {
-        return startAsync(this, response);
+        return startAsync(this, response, false);
     }
 
     @Override
     public AsyncContext startAsync(ServletRequest servletRequest, ServletResponse servletResponse) {
+        return startAsync(servletRequest, servletResponse, true);
+    }
+
+    private AsyncContext startAsync(ServletRequest servletRequest, ServletResponse servletResponse, boolean supplied) {
         if (!asyncSupported) {
             throw new IllegalStateException("a filter or the servlet in this chain does not support async");
-        }
-        if (asyncContext != null && asyncContext.isActive()) {
-            if (asyncContext.isStartedInThisDispatch()) {
-                throw new IllegalStateException("startAsync was already called in this dispatch");
-            }
         }
         if (response.isCompleted()) {
             throw new IllegalStateException("the response is complete");
         }
         boolean original = servletRequest == this && servletResponse == response;
-        if (asyncContext == null || !asyncContext.isActive()) {
-            asyncContext = new BridgeAsyncContext(this, servletRequest, servletResponse, original);
+        if (asyncContext == null) {
+            asyncContext = new BridgeAsyncContext(this, servletRequest, servletResponse, original, supplied);
         } else {
-            asyncContext.restart(servletRequest, servletResponse, original);
+            asyncContext.restart(servletRequest, servletResponse, original, supplied);
         }
         return asyncContext;
     }
 
     @Override
     public boolean isAsyncStarted() {
-        return asyncContext != null && asyncContext.isStartedInThisDispatch();
+        return asyncContext != null && asyncContext.isStarted();
     }
 
     @Override
@@ -687,7 +729,7 @@ public final class BridgeRequest implements HttpServletRequest {
 
     @Override
     public AsyncContext getAsyncContext() {
-        if (asyncContext == null || !asyncContext.isActive()) {
+        if (asyncContext == null || !asyncContext.isStarted()) {
             throw new IllegalStateException("startAsync has not been called");
         }
         return asyncContext;
@@ -749,18 +791,32 @@ public final class BridgeRequest implements HttpServletRequest {
         return SessionUrls.encode(url, urlParameterName(), current.getId(), here, context.getContextPath());
     }
 
+    /**
+     * The request is part of the session it names, if that one is valid: the session is accessed when the container
+     * first handles the request (Servlet 6.0 section 7.6), whether or not the application asks for it, so that
+     * getLastAccessedTime and the session's expiry count every request of the session.
+     */
+    void accessRequestedSession() {
+        if (sessionAccessed || requestedSessionId == null) {
+            return;
+        }
+        sessionAccessed = true;
+        BridgeSession found = context.sessionManager().find(requestedSessionId);
+        if (found != null) {
+            found.access();
+            session = found;
+        }
+    }
+
     @Override
     public HttpSession getSession(boolean create) {
         if (session != null && session.isValid()) {
             return session;
         }
         session = null;
-        if (!sessionAccessed && requestedSessionId != null) {
-            sessionAccessed = true;
-            BridgeSession found = context.sessionManager().find(requestedSessionId);
-            if (found != null) {
-                found.access();
-                session = found;
+        if (!sessionAccessed) {
+            accessRequestedSession();
+            if (session != null) {
                 return session;
             }
         }
@@ -922,72 +978,5 @@ public final class BridgeRequest implements HttpServletRequest {
 
     static String encodeUri(String contextPath, String decodedPath) {
         return UriPath.encodePath(contextPath + decodedPath);
-    }
-
-    /** The body, bounded by CONTENT_LENGTH when there is one. */
-    private static final class Input extends ServletInputStream {
-        private final InputStream in;
-        private long remaining;
-        private boolean finished;
-
-        Input(InputStream in, long length) {
-            this.in = in;
-            this.remaining = length < 0 ? Long.MAX_VALUE : length;
-            this.finished = length == 0;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (finished) {
-                return -1;
-            }
-            if (len == 0) {
-                return 0;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n < 0) {
-                finished = true;
-                return -1;
-            }
-            remaining -= n;
-            if (remaining == 0) {
-                finished = true;
-            }
-            return n;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return finished ? 0 : (int) Math.min(in.available(), remaining);
-        }
-
-        @Override
-        public boolean isFinished() {
-            return finished;
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-            try {
-                if (!finished) {
-                    listener.onDataAvailable();
-                }
-                listener.onAllDataRead();
-            } catch (IOException e) {
-                listener.onError(e);
-            }
-        }
     }
 }

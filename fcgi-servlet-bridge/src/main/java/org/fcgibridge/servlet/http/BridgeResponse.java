@@ -74,6 +74,8 @@ public class BridgeResponse implements HttpServletResponse {
     /** The writer's encoder is being drained into the buffer: its flush() must not commit the response. */
     private boolean drainingWriter;
     private String defaultEncoding = "iso-8859-1";
+    private WriteListenerHost writeListenerHost;
+    private WriteListener writeListener;
 
     /** How {@link #sendRedirect} makes a relative location absolute. */
     public interface RedirectBase {
@@ -93,6 +95,45 @@ public class BridgeResponse implements HttpServletResponse {
         this.out = out;
         this.head = head;
         this.redirectBase = redirectBase;
+    }
+
+    /**
+     * What the output stream needs from the container for a {@link WriteListener} (Servlet 6.0 section 5.7): the
+     * listener is called on the request's thread, in the container's turn.
+     */
+    public interface WriteListenerHost {
+        /** Whether the request is in asynchronous mode (a WriteListener needs it). */
+        boolean isAsyncStarted();
+
+        /** Asks for a turn on the request's thread, where {@link BridgeResponse#onWriteTurn()} is then called. */
+        void wantTurn();
+    }
+
+    /** Enables {@link ServletOutputStream#setWriteListener}; without a host, it is refused. */
+    public void setWriteListenerHost(WriteListenerHost host) {
+        this.writeListenerHost = host;
+    }
+
+    /**
+     * The container's turn for the WriteListener, on the request's thread: {@code onWritePossible}, or
+     * {@code onError} with what it threw. Writes here block until the web server has taken the bytes, so the stream
+     * is always ready: onWritePossible is called once, when the listener is set.
+     */
+    public void onWriteTurn() {
+        WriteListener listener = writeListener;
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.onWritePossible();
+        } catch (IOException | RuntimeException e) {
+            try {
+                listener.onError(e);
+            } catch (RuntimeException again) {
+                System.getLogger(BridgeResponse.class.getName()).log(System.Logger.Level.WARNING,
+                        "WriteListener.onError failed", again);
+            }
+        }
     }
 
     // ---- status
@@ -843,18 +884,27 @@ public class BridgeResponse implements HttpServletResponse {
             complete();
         }
 
+        /** Always: a write blocks until the web server has taken the bytes (and never fails for being early). */
         @Override
         public boolean isReady() {
             return true;
         }
 
+        /**
+         * @throws NullPointerException  if the listener is null
+         * @throws IllegalStateException if the request is not in asynchronous mode, or a listener was set already
+         */
         @Override
         public void setWriteListener(WriteListener listener) {
-            try {
-                listener.onWritePossible();
-            } catch (IOException e) {
-                listener.onError(e);
+            java.util.Objects.requireNonNull(listener, "writeListener");
+            if (writeListener != null) {
+                throw new IllegalStateException("a WriteListener is set already");
             }
+            if (writeListenerHost == null || !writeListenerHost.isAsyncStarted()) {
+                throw new IllegalStateException("non-blocking writes need asynchronous mode (startAsync)");
+            }
+            writeListener = listener;
+            writeListenerHost.wantTurn();
         }
     }
 }
