@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -96,6 +97,8 @@ public final class ReferenceJettyContainer implements DeployableContainer<Refere
             context.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
             context.setWar(war.getPath());
             context.setThrowUnavailableOnStartupException(true);
+            // Servlet 6.0 section 10.10: a welcome file may name a servlet; Jetty looks for files only by default
+            context.setInitParameter(DefaultServlet.CONTEXT_INIT + "welcomeServlets", "exact");
             contexts.addHandler(context);
             context.start();
             deployed.put(archive.getName(), context);
