@@ -282,11 +282,29 @@ public final class BridgeServletContext implements ServletContext {
         initializers.put(initializer, classes);
     }
 
-    /** The default servlet for the application's static files, mapped to "/" unless the application maps "/". */
+    /**
+     * The default servlet for the application's static files at "/", a fallback: the application's own mapping of
+     * "/" (web.xml, an annotation or a dynamic registration, before or after this call) replaces it (Servlet 6.0
+     * section 12.2). Nothing is added if a servlet is named "default" already.
+     */
     public void addDefaultServlet() {
-        if (!mappings.hasDefault() && !servlets.containsKey("default")) {
-            ServletHolder holder = register("default", DefaultServlet.class, null);
-            mappings.add("/", holder);
+        ServletHolder holder = register("default", DefaultServlet.class, null);
+        if (holder != null) {
+            mappings.addFallback("/", holder);
+        }
+    }
+
+    /**
+     * The stand-in of a JSP engine, named "jsp", at {@code *.jsp} and its kin ({@link NoJspServlet#PATTERNS}) as
+     * fallbacks the application's own mappings replace: JSP requests answer 500, never the page's source. Nothing is
+     * added if a servlet is named "jsp" already.
+     */
+    public void addJspStandIn() {
+        ServletHolder holder = register("jsp", NoJspServlet.class, null);
+        if (holder != null) {
+            for (String pattern : NoJspServlet.PATTERNS) {
+                mappings.addFallback(pattern, holder);
+            }
         }
     }
 
@@ -322,7 +340,10 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public ServletRegistration.Dynamic addJspFile(String servletName, String jspFile) {
-        throw new UnsupportedOperationException("JSP needs the Jetty engine (--engine jetty)");
+        // no JSP compiler here: the servlet is registered (so the application deploys) and answers as NoJspServlet
+        checkName(servletName);
+        checkNotInitialized();
+        return register(servletName, null, new NoJspServlet());
     }
 
     @Override
@@ -614,11 +635,7 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public URL getResource(String path) throws MalformedURLException {
-        URL url = resources.url(path);
-        if (url == null && classLoader != null && path.startsWith("/")) {
-            url = classLoader.getResource("META-INF/resources" + path);
-        }
-        return url;
+        return resources.url(path); // the WAR's own files, then META-INF/resources of its WEB-INF/lib jars
     }
 
     @Override

@@ -52,6 +52,11 @@ public final class DefaultServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
+        if (NoJspServlet.isJsp(path)) {
+            // reached by name or by a path the *.jsp mappings miss (x.Jsp): a page's source is never sent
+            response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "JSP support not configured");
+            return;
+        }
         Path file = context.resources().file(path);
         if (file != null && Files.isDirectory(file)) {
             if (!path.endsWith("/")) {
@@ -97,7 +102,9 @@ public final class DefaultServlet extends HttpServlet {
             String candidate = directory + welcome;
             Path file = context.resources().file(candidate);
             PathMatch match = context.mappings().match(candidate);
-            boolean servlet = match != null && match.match() != jakarta.servlet.http.MappingMatch.DEFAULT;
+            // the application's servlets count; the container's fallbacks (the JSP stand-in) do not
+            boolean servlet = match != null && match.match() != jakarta.servlet.http.MappingMatch.DEFAULT
+                    && !context.mappings().isFallback(match.getPattern());
             if (file != null && Files.isRegularFile(file) || servlet) {
                 context.getRequestDispatcher(candidate).forward(request, response);
                 return true;

@@ -59,6 +59,7 @@ public final class WebAppDeployer {
          */
         public void undeploy() {
             context.stop();
+            context.resources().close();
             release(workDirectory, classLoader);
         }
     }
@@ -133,9 +134,25 @@ public final class WebAppDeployer {
                 }
             }
         }
+        WebResources resources;
+        try {
+            resources = WebResources.of(root, jars(loader));
+        } catch (IOException e) {
+            throw new DeploymentException(war + ": cannot read the jars of WEB-INF/lib: " + e.getMessage(), e);
+        }
+        try {
+            return build(war, contextPath, root, work, loader, web, resources);
+        } catch (DeploymentException | RuntimeException e) {
+            resources.close();
+            throw e;
+        }
+    }
+
+    private static Deployment build(Path war, String contextPath, Path root, Path work, WebAppClassLoader loader,
+                                    WebXml web, WebResources resources) throws DeploymentException {
         BridgeServletContext context;
         try {
-            context = new BridgeServletContext(contextPath, loader, WebResources.of(root));
+            context = new BridgeServletContext(contextPath, loader, resources);
         } catch (IllegalArgumentException e) {
             throw new DeploymentException(war + ": " + e.getMessage(), e);
         }
@@ -146,19 +163,46 @@ public final class WebAppDeployer {
             throw new DeploymentException("cannot create " + tmp + ": " + e.getMessage(), e);
         }
         context.setTempDirectory(tmp);
-        try (ScanResult scan = scan(loader)) {
+        // the container's servlets first, as Jetty's webdefault.xml: web.xml may map more patterns to "default", and
+        // any "/" or "*.jsp" mapping of the application replaces theirs
+        if (web.servlet("default") == null) {
+            context.addDefaultServlet();
+        }
+        if (web.servlet("jsp") == null) {
+            context.addJspStandIn();
+        }
+        try {
             apply(web, context, loader, war.toString());
-            if (!web.metadataComplete) {
-                annotations(scan, web, context, loader, war.toString());
+            // a WAR of static files or a web.xml alone has no class of its own: nothing to scan, no initializer
+            if (loader.getURLs().length > 0) {
+                try (ScanResult scan = scan(loader)) {
+                    if (!web.metadataComplete) {
+                        annotations(scan, web, context, loader, war.toString());
+                    }
+                    initializers(scan, context, loader);
+                }
             }
-            initializers(scan, context, loader);
         } catch (RuntimeException e) {
             throw new DeploymentException(war + ": " + e.getMessage(), e);
         }
-        context.addDefaultServlet();
         LOG.log(System.Logger.Level.INFO, "deployed {0} at context path \"{1}\" ({2} servlets)", war, contextPath,
                 context.getServletRegistrations().size());
         return new Deployment(context, root, work, loader);
+    }
+
+    /** The jars of WEB-INF/lib, in class path order. */
+    private static List<Path> jars(WebAppClassLoader loader) {
+        List<Path> jars = new ArrayList<>();
+        for (URL url : loader.getURLs()) {
+            if (url.getPath().endsWith(".jar")) {
+                try {
+                    jars.add(Path.of(url.toURI()));
+                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "skipping {0}: {1}", url, e);
+                }
+            }
+        }
+        return jars;
     }
 
     private static void release(Path work, WebAppClassLoader loader) {
@@ -265,12 +309,10 @@ public final class WebAppDeployer {
             if (Boolean.FALSE.equals(servlet.enabled)) {
                 continue;
             }
-            if (servlet.className == null) {
-                throw new IllegalArgumentException("servlet " + servlet.name + " is a JSP (" + servlet.jspFile
-                        + "): the standalone engine does not compile JSP pages");
-            }
-            ServletRegistration.Dynamic registration = context.addServlet(servlet.name,
-                    load(loader, servlet.className, Servlet.class, source));
+            // a <jsp-file> servlet deploys, and answers as the JSP stand-in does: there is no JSP compiler here
+            ServletRegistration.Dynamic registration = servlet.className == null
+                    ? context.addJspFile(servlet.name, servlet.jspFile)
+                    : context.addServlet(servlet.name, load(loader, servlet.className, Servlet.class, source));
             if (registration == null) {
                 throw new IllegalArgumentException("the servlet name " + servlet.name + " is declared twice");
             }
