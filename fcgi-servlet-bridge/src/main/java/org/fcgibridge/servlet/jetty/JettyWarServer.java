@@ -61,6 +61,7 @@ public final class JettyWarServer implements AutoCloseable {
         server.addConnector(connector);
         WebAppContext webapp = new WebAppContext(war.toString(), contextPath.isEmpty() ? "/" : contextPath);
         webapp.setThrowUnavailableOnStartupException(true);
+        webapp.setServletHandler(new MappingConflictsServletHandler());
         server.setHandler(new GracefulHandler(webapp));
         server.setStopTimeout(grace.toMillis());
         if (accessLog != null) {
