@@ -113,6 +113,8 @@ public final class BridgeServletContext implements ServletContext {
             SessionTrackingMode.URL);
     private volatile String requestCharacterEncoding;
     private volatile String responseCharacterEncoding;
+    /** locale-encoding-mapping-list, by {@link #localeKey}. */
+    private final Map<String, String> localeEncodings = new ConcurrentHashMap<>();
     private volatile Charset queryCharset = StandardCharsets.UTF_8;
     private volatile long asyncTimeout = 30_000;
     private volatile Path tempDirectory;
@@ -495,6 +497,27 @@ public final class BridgeServletContext implements ServletContext {
     /** MIME mappings of the application. */
     public MimeTypes mimeTypes() {
         return mimeTypes;
+    }
+
+    /**
+     * Maps a locale ("ja", "zh_CN" or "zh-CN") to the charset that ServletResponse.setLocale sets (web.xml's
+     * locale-encoding-mapping-list).
+     */
+    public void addLocaleEncoding(String locale, String encoding) {
+        localeEncodings.put(localeKey(locale), encoding);
+    }
+
+    /** The charset mapped to the locale, else to its language, or null. */
+    public String localeEncoding(java.util.Locale locale) {
+        if (localeEncodings.isEmpty()) {
+            return null;
+        }
+        String encoding = localeEncodings.get(localeKey(locale.toString()));
+        return encoding != null ? encoding : localeEncodings.get(localeKey(locale.getLanguage()));
+    }
+
+    private static String localeKey(String locale) {
+        return locale.replace('-', '_').toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The display name (web.xml display-name). */
