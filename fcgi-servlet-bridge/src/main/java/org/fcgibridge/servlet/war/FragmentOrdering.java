@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * The order of a web application's fragments, the jars of WEB-INF/lib (Servlet 6.0 section 8.2.2): web.xml's
- * {@code <absolute-ordering>} (fragments it does not name are left out unless it says {@code <others/>}), else each
- * web-fragment.xml's {@code <ordering>} ({@code <before>}/{@code <after>} names or {@code <others/>}), the class
+ * {@code <absolute-ordering>} (fragments it does not name are left out unless it says {@code <others/>}, which puts
+ * them there in class path order), else each web-fragment.xml's {@code <ordering>} ({@code <before>}/{@code <after>} names or {@code <others/>}), the class
  * path order breaking ties. The order decides how descriptors merge (listeners, filter mappings) and in which order
  * initializers run; a jar left out is neither merged nor scanned for annotations or initializers.
  */
@@ -65,7 +65,7 @@ final class FragmentOrdering {
         if (others >= 0) {
             List<Fragment> rest = new ArrayList<>(fragments);
             rest.removeAll(ordered);
-            ordered.addAll(others, relative(rest));
+            ordered.addAll(others, rest); // in class path order: their own <ordering>s are ignored (as Tomcat)
         }
         return ordered;
     }
