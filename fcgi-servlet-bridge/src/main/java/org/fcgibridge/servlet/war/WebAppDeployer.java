@@ -462,16 +462,12 @@ public final class WebAppDeployer {
             WebXml.Servlet declared = web.servlet(name);
             ServletRegistration.Dynamic registration;
             if (declared != null) {
-                // the descriptor declares it (section 8.2.3): its values win, the annotation adds what it leaves out
+                // the descriptor declares it (section 8.2.3): the annotation adds only the init-params and the
+                // url-patterns it leaves out (load-on-startup and async-supported stay web.xml's, as in Jetty and
+                // Tomcat)
                 registration = (ServletRegistration.Dynamic) context.getServletRegistration(name);
                 if (registration == null) {
                     continue; // <enabled>false</enabled>
-                }
-                if (declared.loadOnStartup == null && annotation.loadOnStartup() >= 0) {
-                    registration.setLoadOnStartup(annotation.loadOnStartup());
-                }
-                if (declared.asyncSupported == null) {
-                    registration.setAsyncSupported(annotation.asyncSupported());
                 }
             } else {
                 registration = context.addServlet(name, type);
@@ -503,9 +499,6 @@ public final class WebAppDeployer {
             FilterRegistration.Dynamic registration;
             if (declared != null) {
                 registration = (FilterRegistration.Dynamic) context.getFilterRegistration(name);
-                if (declared.asyncSupported == null) {
-                    registration.setAsyncSupported(annotation.asyncSupported());
-                }
             } else {
                 registration = context.addFilter(name, type);
                 if (registration == null) {

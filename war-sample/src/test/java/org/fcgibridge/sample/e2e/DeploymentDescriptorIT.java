@@ -39,6 +39,10 @@ class DeploymentDescriptorIT {
             + "import jakarta.servlet.http.*; import java.io.IOException; import java.util.*;\n"
             + "public class Echo extends HttpServlet {\n"
             + "  protected void doGet(HttpServletRequest q, HttpServletResponse r) throws IOException {\n"
+            + "    if (q.getParameter(\"async\") != null) {\n"
+            + "      r.getWriter().print(getServletName() + \" async=\" + q.isAsyncSupported());\n"
+            + "      return;\n"
+            + "    }\n"
             + "    if (q.getParameter(\"locale\") != null) {\n"
             + "      r.setContentType(\"text/plain\");\n"
             + "      r.setLocale(Locale.forLanguageTag(q.getParameter(\"locale\")));\n"
@@ -65,7 +69,8 @@ class DeploymentDescriptorIT {
                 .source("app.Tag", TAG).source("app.Echo", ECHO)
                 .source("app.Annotated", "package app;\n"
                         + "import jakarta.servlet.annotation.*;\n"
-                        + "@WebServlet(name = \"annotated\", urlPatterns = \"/from-annotation\", initParams = {\n"
+                        + "@WebServlet(name = \"annotated\", urlPatterns = \"/from-annotation\", asyncSupported = true,\n"
+                        + "    initParams = {\n"
                         + "    @WebInitParam(name = \"msg1\", value = \"annotation\"),\n"
                         + "    @WebInitParam(name = \"msg3\", value = \"annotation\")})\n"
                         + "public class Annotated extends Echo { }\n")
@@ -79,6 +84,9 @@ class DeploymentDescriptorIT {
                         + "<servlet><servlet-name>annotated</servlet-name><servlet-class>app.Annotated</servlet-class>\n"
                         + param("msg1", "xml") + "</servlet>\n"
                         + "<servlet-mapping><servlet-name>annotated</servlet-name><url-pattern>/annotated-xml"
+                        + "</url-pattern></servlet-mapping>\n"
+                        + "<servlet><servlet-name>other</servlet-name><servlet-class>app.Annotated</servlet-class>"
+                        + "</servlet>\n<servlet-mapping><servlet-name>other</servlet-name><url-pattern>/other"
                         + "</url-pattern></servlet-mapping>\n"
                         + "<locale-encoding-mapping-list><locale-encoding-mapping><locale>ja</locale>"
                         + "<encoding>EUC-JP</encoding></locale-encoding-mapping></locale-encoding-mapping-list>\n"
@@ -99,6 +107,10 @@ class DeploymentDescriptorIT {
             assertEquals("tags=null msg1=xml msg3=annotation", get(bridge, "/annotated-xml").body(),
                     "web.xml's init-param wins, the annotation's other one is added");
             assertEquals(404, get(bridge, "/from-annotation").statusCode(), "web.xml's url-patterns replace");
+            assertEquals("annotated async=false", get(bridge, "/annotated-xml?async").body(),
+                    "web.xml's servlet takes only init-params and url-patterns from the annotation");
+            assertEquals("other async=false", get(bridge, "/other?async").body(),
+                    "the annotation is not the servlet web.xml declares under another name");
             assertEquals("EUC-JP", get(bridge, "/echo?locale=ja-JP").body().toUpperCase(java.util.Locale.ROOT));
             HttpResponse<String> japanese = get(bridge, "/echo?locale=ja");
             assertEquals("text/plain;charset=euc-jp", japanese.headers().firstValue("Content-Type").orElse("")
