@@ -66,6 +66,7 @@ public final class JettyWarServer implements AutoCloseable {
         // mapped to Jetty's NoJspServlet, and a directory without an index file would answer 500 for index.jsp.
         webapp.setInitParameter(DefaultServlet.CONTEXT_INIT + "welcomeServlets", "exact");
         webapp.setSessionHandler(new ApplicationSessionHandler());
+        webapp.setServletHandler(new MappingConflictsServletHandler());
         server.setHandler(new GracefulHandler(webapp));
         server.setStopTimeout(grace.toMillis());
         if (accessLog != null) {
