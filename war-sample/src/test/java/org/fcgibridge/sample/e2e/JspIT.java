@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * JSP through the launcher jar. The Jetty engine carries a JSP engine (Jasper with the Eclipse compiler): pages with
- * EL, scriptlets using the WAR's classes, includes, tag files, JSTL from WEB-INF/lib, error pages and
- * {@code <jsp-file>} servlets run. The standalone engine has none: the same WAR deploys, and every JSP request
- * answers 500 "JSP support not configured", never the page's source.
+ * EL, scriptlets using the WAR's classes, includes, tag files, JSTL from WEB-INF/lib, error pages, a servlet's
+ * forward to a view, {@code <jsp-config>} and {@code <jsp-file>} servlets run. The standalone engine has none: the
+ * same WAR deploys, and every JSP request answers 500 "JSP support not configured", never the page's source.
  */
 class JspIT {
     private static final String CONTEXT = "/shop";
@@ -87,6 +87,15 @@ class JspIT {
     }
 
     @Test
+    void theJettyEngineRendersAServletsForwardToAViewAndAppliesJspConfig() throws Exception {
+        HttpResponse<String> view = get(jetty, "/items");
+        assertEquals(200, view.statusCode(), view.body());
+        assertEquals("view of 3 items for /items", view.body().strip());
+        // <jsp-property-group> with <el-ignored>: the expression is text
+        assertEquals("raw ${1 + 2}", get(jetty, "/raw/page.jsp").body().strip());
+    }
+
+    @Test
     void aPageThatDoesNotCompileIs500AndTheOthersGoOn() throws Exception {
         assertEquals(500, get(jetty, "/broken.jsp").statusCode());
         assertEquals(200, get(jetty, "/hello.jsp?who=Cy").statusCode());
@@ -96,7 +105,7 @@ class JspIT {
     void theStandaloneEngineDeploysTheSameWarAndAnswersJspRequestsWith500() throws Exception {
         assertEquals("hello null", get(standalone, "/hello").body(), "no JSP engine runs the TLD's listener");
         assertEquals("body {}", get(standalone, "/style.css").body());
-        for (String path : new String[] {"/hello.jsp?who=Ann", "/page", "/fail.jsp", "/inc/part.jsp"}) {
+        for (String path : new String[] {"/hello.jsp?who=Ann", "/page", "/fail.jsp", "/inc/part.jsp", "/items"}) {
             HttpResponse<String> page = get(standalone, path);
             assertEquals(500, page.statusCode(), path + ": " + page.body());
             assertTrue(page.body().contains("JSP support not configured"), page.body());
@@ -140,23 +149,43 @@ class JspIT {
                         + "  protected void doGet(HttpServletRequest q, HttpServletResponse r) throws IOException {\n"
                         + "    r.getWriter().print(\"hello \" + getServletContext().getAttribute(\"tld\"));\n"
                         + "  }\n}\n")
+                .source("app.Items", "package app;\n"
+                        + "import jakarta.servlet.ServletException; import jakarta.servlet.http.*;\n"
+                        + "public class Items extends HttpServlet {\n"
+                        + "  protected void doGet(HttpServletRequest q, HttpServletResponse r)\n"
+                        + "      throws ServletException, java.io.IOException {\n"
+                        + "    q.setAttribute(\"items\", java.util.List.of(\"a\", \"b\", \"c\"));\n"
+                        + "    q.getRequestDispatcher(\"/WEB-INF/views/items.jsp\").forward(q, r);\n"
+                        + "  }\n}\n")
                 .lib("tags-1.0.jar", Map.of("tags.Started", "package tags;\n"
                         + "public class Started implements jakarta.servlet.ServletContextListener {\n"
                         + "  public void contextInitialized(jakarta.servlet.ServletContextEvent e) {\n"
                         + "    e.getServletContext().setAttribute(\"tld\", \"listened\");\n"
                         + "  }\n}\n"), Map.of("META-INF/tags.tld", "<taglib "
-                        + "xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"3.0\"><tlib-version>1.0</tlib-version>"
+                        + "xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"3.0\">"
+                        + "<tlib-version>1.0</tlib-version>"
                         + "<short-name>t</short-name>"
                         + "<listener><listener-class>tags.Started</listener-class></listener></taglib>"))
                 .webXml("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                         + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">\n"
-                        + "<servlet><servlet-name>hello</servlet-name><servlet-class>app.Hello</servlet-class></servlet>\n"
+                        + "<servlet><servlet-name>hello</servlet-name>"
+                        + "<servlet-class>app.Hello</servlet-class></servlet>\n"
                         + "<servlet-mapping><servlet-name>hello</servlet-name><url-pattern>/hello</url-pattern>"
                         + "</servlet-mapping>\n"
                         + "<servlet><servlet-name>page</servlet-name><jsp-file>/page.jsp</jsp-file></servlet>\n"
                         + "<servlet-mapping><servlet-name>page</servlet-name><url-pattern>/page</url-pattern>"
                         + "</servlet-mapping>\n"
+                        + "<servlet><servlet-name>items</servlet-name>"
+                        + "<servlet-class>app.Items</servlet-class></servlet>\n"
+                        + "<servlet-mapping><servlet-name>items</servlet-name><url-pattern>/items</url-pattern>"
+                        + "</servlet-mapping>\n"
+                        + "<jsp-config><jsp-property-group><url-pattern>/raw/*</url-pattern>"
+                        + "<el-ignored>true</el-ignored></jsp-property-group></jsp-config>\n"
                         + "</web-app>\n")
+                .file("WEB-INF/views/items.jsp", "<%@ page contentType=\"text/plain\" %>"
+                        + "view of ${items.size()} items for "
+                        + "${requestScope['jakarta.servlet.forward.servlet_path']}")
+                .file("raw/page.jsp", "<%@ page contentType=\"text/plain\" %>raw ${1 + 2}")
                 .file("hello.jsp", "<%@ page contentType=\"text/plain; charset=UTF-8\" import=\"app.Greeter\" %>"
                         + "<%@ taglib prefix=\"t\" tagdir=\"/WEB-INF/tags\" %>"
                         + "<%@ taglib prefix=\"c\" uri=\"jakarta.tags.core\" %>\n"
