@@ -70,6 +70,13 @@ class JspIT {
     }
 
     @Test
+    void theJettyEngineStartsWithItsJspEngineAndWithoutJaspersSchemaWarnings() throws Exception {
+        String log = jetty.process().stderrText();
+        assertFalse(log.contains("NO JSP Support"), log);
+        assertFalse(log.contains("could not be found"), log);
+    }
+
+    @Test
     void theJettyEngineSendsAPagesExceptionToItsErrorPage() throws Exception {
         HttpResponse<String> failed = get(jetty, "/fail.jsp");
         assertEquals(500, failed.statusCode(), failed.body());
@@ -112,6 +119,9 @@ class JspIT {
             assertFalse(page.body().contains("<%"), "the page's source: " + page.body());
             assertFalse(page.body().contains("Greeter"), "the page's source: " + page.body());
         }
+        String log = standalone.process().stderrText();
+        assertTrue(log.contains("JSP pages cannot run in the standalone engine") && log.contains("--engine jetty"),
+                log);
     }
 
     /**
