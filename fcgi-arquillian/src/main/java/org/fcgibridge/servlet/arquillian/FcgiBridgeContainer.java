@@ -2,14 +2,17 @@ package org.fcgibridge.servlet.arquillian;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.fcgibridge.servlet.cli.HttpFront;
 import org.fcgibridge.servlet.cli.Launch;
 import org.fcgibridge.servlet.cli.LaunchException;
 import org.fcgibridge.servlet.cli.Launcher;
@@ -30,14 +33,16 @@ import org.jboss.shrinkwrap.api.exporter.ZipExporter;
  * forwards every request over FastCGI as nginx would.
  *
  * <p>Client-mode tests ({@code @RunAsClient}, {@code @Deployment(testable = false)}) get the application's URL
- * injected with {@code @ArquillianResource URL}. Each deployment has its own FastCGI and HTTP port, so several can
- * be deployed at once.
+ * injected with {@code @ArquillianResource URL}. Each deployment has a FastCGI port of its own, and one HTTP front
+ * routes to each by its context path, as a web server with a {@code location} per application, so several can be
+ * deployed at once and a client may go from one to another.
  */
 public final class FcgiBridgeContainer implements DeployableContainer<FcgiBridgeConfiguration> {
     private final Map<String, Deployed> deployed = new ConcurrentHashMap<>();
     private FcgiBridgeConfiguration configuration = new FcgiBridgeConfiguration();
+    private HttpFront front;
 
-    private record Deployed(Launch launch, Path dir) {
+    private record Deployed(Launch launch, Path dir, String contextPath) {
     }
 
     @Override
@@ -50,16 +55,32 @@ public final class FcgiBridgeContainer implements DeployableContainer<FcgiBridge
         this.configuration = configuration;
     }
 
-    /** Nothing runs between deployments: each starts its own launcher. */
+    /**
+     * Starts the HTTP front on a free loopback port; each deployment starts a launcher of its own.
+     *
+     * @throws LifecycleException if the front cannot listen
+     */
     @Override
-    public void start() {
+    public void start() throws LifecycleException {
+        try {
+            front = HttpFront.start(new InetSocketAddress("127.0.0.1", 0));
+        } catch (IOException e) {
+            throw new LifecycleException("fcgi-bridge: the HTTP front cannot listen", e);
+        }
     }
 
-    /** Stops what is still deployed. */
+    /** Stops what is still deployed, and the front. */
     @Override
     public void stop() throws LifecycleException {
         for (String name : List.copyOf(deployed.keySet())) {
             close(deployed.remove(name));
+        }
+        if (front != null) {
+            try {
+                front.close(Duration.ZERO);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stopped all the same
+            }
         }
     }
 
@@ -83,14 +104,15 @@ public final class FcgiBridgeContainer implements DeployableContainer<FcgiBridge
             Path war = dir.resolve(archive.getName().endsWith(".war") ? archive.getName() : archive.getName() + ".war");
             archive.as(ZipExporter.class).exportTo(war.toFile(), true);
             List<String> args = new ArrayList<>(List.of("--war", war.toString(), "--context-path", contextPath,
-                    "--engine", configuration.getEngine(), "--listen", "127.0.0.1:0", "--http", "0"));
+                    "--engine", configuration.getEngine(), "--listen", "127.0.0.1:0"));
             args.addAll(configuration.extraArguments());
             Launch launch = Launcher.launch(args.toArray(String[]::new));
-            Deployed previous = deployed.put(archive.getName(), new Deployed(launch, dir));
+            Deployed previous = deployed.put(archive.getName(), new Deployed(launch, dir, contextPath));
             if (previous != null) {
                 close(previous);
             }
-            HTTPContext http = new HTTPContext("127.0.0.1", launch.httpPort());
+            front.route(contextPath, launch.fastCgiAddress());
+            HTTPContext http = new HTTPContext("127.0.0.1", front.port());
             http.add(new Servlet("default", contextPath.isEmpty() ? "/" : contextPath));
             return new ProtocolMetaData().addContext(http);
         } catch (LaunchException | IllegalArgumentException | IOException | UncheckedIOException e) {
@@ -115,8 +137,9 @@ public final class FcgiBridgeContainer implements DeployableContainer<FcgiBridge
         return name.equals("ROOT") ? "" : "/" + name;
     }
 
-    private static void close(Deployed deployment) {
+    private void close(Deployed deployment) {
         if (deployment != null) {
+            front.unroute(deployment.contextPath());
             deployment.launch().close();
             delete(deployment.dir());
         }

@@ -40,7 +40,7 @@ class FcgiBridgeContainerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"standalone", "jetty"})
-    void deploysAnArchiveAtItsNameAndUndeploysIt(String engine) throws Exception {
+    void deploysEachArchiveAtItsNameBehindOneFrontAndUndeploysIt(String engine) throws Exception {
         FcgiBridgeContainer container = new FcgiBridgeContainer();
         FcgiBridgeConfiguration configuration = new FcgiBridgeConfiguration();
         configuration.setEngine(engine);
@@ -48,21 +48,34 @@ class FcgiBridgeContainerTest {
         configuration.validate();
         container.setup(configuration);
         container.start();
-        WebArchive war = ShrinkWrap.create(WebArchive.class, "shop.war").addClass(WhereServlet.class);
-        ProtocolMetaData metaData = container.deploy(war);
+        try {
+            WebArchive shop = ShrinkWrap.create(WebArchive.class, "shop.war").addClass(WhereServlet.class);
+            WebArchive shopAdmin = ShrinkWrap.create(WebArchive.class, "shop-admin.war").addClass(WhereServlet.class);
+            URI base = baseUri(container.deploy(shop));
+            URI admin = baseUri(container.deploy(shopAdmin));
+            assertEquals(base.getPort(), admin.getPort(), "one front for both");
+            assertEquals("/shop/", base.getPath());
+
+            assertEquals("200 /shop /where HTTP/1.1", get(base.resolve("where")));
+            assertEquals("200 /shop-admin /where HTTP/1.1", get(admin.resolve("where")), "by the longest context path");
+
+            container.undeploy(shop);
+            assertEquals("404 ", get(base.resolve("where")), "nothing serves /shop after undeploy");
+            assertEquals("200 /shop-admin /where HTTP/1.1", get(admin.resolve("where")));
+        } finally {
+            container.stop();
+        }
+    }
+
+    private static URI baseUri(ProtocolMetaData metaData) {
         HTTPContext context = metaData.getContexts(HTTPContext.class).iterator().next();
-        URI base = context.getServlets().get(0).getBaseURI();
-        assertEquals("http://127.0.0.1:" + context.getPort() + "/shop/", base.toString());
+        return context.getServlets().get(0).getBaseURI();
+    }
 
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("where")).build(),
+    private String get(URI uri) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode());
-        assertEquals("/shop /where HTTP/1.1", response.body());
-
-        container.undeploy(war);
-        assertThrows(IOException.class, () -> http.send(HttpRequest.newBuilder(base.resolve("where")).build(),
-                HttpResponse.BodyHandlers.ofString()), "nothing listens after undeploy");
-        container.stop();
+        return response.statusCode() + " " + response.body();
     }
 
     @Test

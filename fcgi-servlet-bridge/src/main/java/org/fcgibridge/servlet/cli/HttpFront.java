@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,44 +26,89 @@ import org.fcgibridge.core.server.ListenAddress;
 
 /**
  * A development front that speaks HTTP: each request is sent, as nginx would send it, over a real FastCGI connection
- * to the bridge, and the CGI response is turned back into HTTP. So {@code curl} works with nothing else installed.
- * Not for production: put nginx (or another web server) in front there.
+ * to the bridge that serves its path, and the CGI response is turned back into HTTP. So {@code curl} works with
+ * nothing else installed. Not for production: put nginx (or another web server) in front there.
+ *
+ * <p>Like a web server with a {@code location} per application, it routes each request by its path's longest
+ * context path ({@link #route}); a request no route takes is answered 404.
  */
-final class HttpFront {
+public final class HttpFront {
     private static final System.Logger LOG = System.getLogger(HttpFront.class.getName());
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final ListenAddress backend;
+    private final Map<String, ListenAddress> routes = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    private HttpFront(HttpServer server, ExecutorService executor, ListenAddress backend) {
+    private HttpFront(HttpServer server, ExecutorService executor) {
         this.server = server;
         this.executor = executor;
-        this.backend = backend;
     }
 
     /**
-     * @param address where to listen for HTTP
-     * @param backend where the bridge listens for FastCGI
+     * Listens with no route yet.
+     *
+     * @param address where to listen for HTTP (port 0: a free one, see {@link #port()})
      * @throws IOException if the address cannot be listened on
      */
-    static HttpFront start(InetSocketAddress address, ListenAddress backend) throws IOException {
+    public static HttpFront start(InetSocketAddress address) throws IOException {
         HttpServer server = HttpServer.create(address, 128);
         ExecutorService executor = Executors.newFixedThreadPool(16, task -> {
             Thread thread = new Thread(task, "http-front");
             thread.setDaemon(true);
             return thread;
         });
-        HttpFront front = new HttpFront(server, executor, backend);
+        HttpFront front = new HttpFront(server, executor);
         server.createContext("/", front::forward);
         server.setExecutor(executor);
         server.start();
         return front;
     }
 
-    int port() {
+    /**
+     * Listens, every path going to {@code backend}.
+     *
+     * @throws IOException if the address cannot be listened on
+     */
+    static HttpFront start(InetSocketAddress address, ListenAddress backend) throws IOException {
+        HttpFront front = start(address);
+        front.route("", backend);
+        return front;
+    }
+
+    /**
+     * Sends the requests whose path is {@code contextPath} or under it to the FastCGI server at {@code backend}.
+     *
+     * @param contextPath "" for every path no other route takes, else "/" and a name, with no trailing slash
+     * @throws IllegalArgumentException for a context path of another form
+     */
+    public void route(String contextPath, ListenAddress backend) {
+        if (!contextPath.isEmpty() && (!contextPath.startsWith("/") || contextPath.endsWith("/"))) {
+            throw new IllegalArgumentException("a context path is \"\" or /name, not " + contextPath);
+        }
+        routes.put(contextPath, backend);
+    }
+
+    /** Stops routing {@code contextPath}: its requests are answered 404 (or go to the "" route). */
+    public void unroute(String contextPath) {
+        routes.remove(contextPath);
+    }
+
+    /** The port listened on. */
+    public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** The backend of the longest context path that {@code path} is in, or null. */
+    private ListenAddress backend(String path) {
+        String best = null;
+        for (String contextPath : routes.keySet()) {
+            boolean inside = contextPath.isEmpty() || path.equals(contextPath) || path.startsWith(contextPath + "/");
+            if (inside && (best == null || contextPath.length() > best.length())) {
+                best = contextPath;
+            }
+        }
+        return best == null ? null : routes.get(best);
     }
 
     private void forward(HttpExchange exchange) {
@@ -75,6 +121,16 @@ final class HttpFront {
     }
 
     private void forwardCounted(HttpExchange exchange) {
+        ListenAddress backend = backend(exchange.getRequestURI().getPath() == null ? "/"
+                : exchange.getRequestURI().getPath());
+        if (backend == null) {
+            try (exchange) {
+                exchange.sendResponseHeaders(404, -1);
+            } catch (IOException clientGone) {
+                // nothing to answer
+            }
+            return;
+        }
         try (exchange; FcgiClient client = FcgiClient.connect(backend)) {
             ClientRequest request = client.begin(Role.RESPONDER, params(exchange), false);
             try (InputStream body = exchange.getRequestBody()) {
@@ -240,7 +296,7 @@ final class HttpFront {
      *
      * @throws InterruptedException if interrupted while exchanges finish (the front is stopped all the same)
      */
-    void close(Duration grace) throws InterruptedException {
+    public void close(Duration grace) throws InterruptedException {
         // not HttpServer.stop(grace): before Java 22 it waits out the whole delay even when nothing is in flight
         // (JDK-8304065), which held every stop of the launcher for its full 30 s grace
         long deadline = System.nanoTime() + grace.toNanos();

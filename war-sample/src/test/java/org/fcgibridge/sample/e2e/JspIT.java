@@ -122,6 +122,7 @@ class JspIT {
         String log = standalone.process().stderrText();
         assertTrue(log.contains("JSP pages cannot run in the standalone engine") && log.contains("--engine jetty"),
                 log);
+        assertFalse(log.contains("Greeter"), "the page's source in the log: " + log);
     }
 
     /**
