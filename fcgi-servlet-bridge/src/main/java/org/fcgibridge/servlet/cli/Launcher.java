@@ -42,8 +42,9 @@ public final class Launcher implements Callable<Integer> {
     String contextPath;
 
     @Option(names = "--engine", defaultValue = "standalone", paramLabel = "ENGINE",
-            description = "standalone (the bridge's own container) or jetty (Jetty 12 ee10: JSP, security "
-                    + "constraints...) (default: ${DEFAULT-VALUE})")
+            description = "standalone (the bridge's own container, no JSP: JSP requests answer 500) or jetty "
+                    + "(Jetty 12 ee10 with a JSP 3.1 engine, Jasper; JSTL comes from the WAR's WEB-INF/lib; "
+                    + "security constraints...) (default: ${DEFAULT-VALUE})")
     Engine engine;
 
     @Option(names = "--http", paramLabel = "[HOST:]PORT",
@@ -99,6 +100,9 @@ public final class Launcher implements Callable<Integer> {
             description = "AUTO, PLATFORM or VIRTUAL (default: ${DEFAULT-VALUE}: virtual threads on Java 21+)")
     ServerParams.ThreadKind threads;
 
+    /** Jetty's logging (jetty-slf4j-impl) takes a logger's level from a system property of this name. */
+    private static final String QUIET_JASPER_SCHEMAS = "org.apache.tomcat.util.descriptor.DigesterFactory.LEVEL";
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -114,6 +118,12 @@ public final class Launcher implements Callable<Integer> {
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        }
+        // the Jetty engine's JSP engine (Jasper) warns at each start that three schemas are missing from the servlet
+        // API's jar: they serve only to validate XML, which it does not do by default (Jetty with Jasper logs the
+        // same three lines)
+        if (System.getProperty(QUIET_JASPER_SCHEMAS) == null) {
+            System.setProperty(QUIET_JASPER_SCHEMAS, "ERROR");
         }
         CommandLine line = new CommandLine(new Launcher(out, err));
         line.setOut(new java.io.PrintWriter(out, true));

@@ -39,7 +39,8 @@ public final class NoJspServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (warned.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "{0}: JSP pages cannot run in the standalone engine, which has no "
-                    + "JSP compiler; every JSP request answers 500 (the first was {1})",
+                    + "JSP compiler; every JSP request answers 500 (the first was {1}). The Jetty engine runs them: "
+                    + "--engine jetty",
                     getServletContext().getContextPath().isEmpty() ? "/" : getServletContext().getContextPath(),
                     request.getRequestURI());
         }

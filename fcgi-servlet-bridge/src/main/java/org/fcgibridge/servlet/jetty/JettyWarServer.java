@@ -62,8 +62,9 @@ public final class JettyWarServer implements AutoCloseable {
         server.addConnector(connector);
         WebAppContext webapp = new WebAppContext(war.toString(), contextPath.isEmpty() ? "/" : contextPath);
         webapp.setThrowUnavailableOnStartupException(true);
+        JspEngine.install(webapp);
         // Servlet 6.0 section 10.10: a welcome file may name a servlet's mapping. "exact", not any match: *.jsp is
-        // mapped to Jetty's NoJspServlet, and a directory without an index file would answer 500 for index.jsp.
+        // mapped to the JSP servlet, and a directory without an index file would be dispatched to it for index.jsp.
         webapp.setInitParameter(DefaultServlet.CONTEXT_INIT + "welcomeServlets", "exact");
         webapp.setSessionHandler(new ApplicationSessionHandler());
         webapp.setServletHandler(new MappingConflictsServletHandler());

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The class loader of a web application: WEB-INF/classes, then WEB-INF/lib/*.jar, searched before the parent
  * (Servlet 6.0 section 10.7.2), so the application's own version of a library wins. The Java platform, the servlet
- * API and the bridge itself always come from the parent: an application cannot replace them.
+ * API and the bridge itself always come from the parent: an application cannot replace them, but may add a class the
+ * parent lacks in their packages (JSTL's API, jakarta.servlet.jsp.jstl, as in Jetty and Tomcat).
  */
 public final class WebAppClassLoader extends URLClassLoader {
     static {
@@ -36,7 +37,15 @@ public final class WebAppClassLoader extends URLClassLoader {
             Class<?> type = findLoadedClass(name);
             if (type == null) {
                 if (parentFirst(name)) {
-                    type = getParent().loadClass(name);
+                    try {
+                        type = getParent().loadClass(name);
+                    } catch (ClassNotFoundException notTheContainers) {
+                        if (name.startsWith("java.")) {
+                            throw notTheContainers;
+                        }
+                        // a class the container lacks stays the application's: JSTL's jakarta.servlet.jsp.jstl
+                        type = findClass(name);
+                    }
                 } else {
                     type = fromPlatform(name);
                     if (type == null) {

@@ -67,6 +67,12 @@ public final class WarBuilder {
         return this;
     }
 
+    /** A jar of WEB-INF/lib copied as it is (a library of the test's class path). */
+    public WarBuilder lib(Path jar) {
+        libs.add(jar);
+        return this;
+    }
+
     /** The application as a directory. */
     public Path exploded() throws IOException {
         Path root = dir.resolve("exploded");

@@ -321,6 +321,27 @@ class DeploymentTest {
         }
     }
 
+    /** JSTL's API is a jakarta.servlet package the container does not carry: a WAR brings it in WEB-INF/lib. */
+    @Test
+    void aClassOfAServletApiPackageTheContainerLacksComesFromTheWar() throws Exception {
+        Path war = new WarBuilder(dir)
+                .lib("jstl-api.jar", Map.of("jakarta.servlet.jsp.jstl.core.Config",
+                        "package jakarta.servlet.jsp.jstl.core;\n"
+                        + "public class Config { public static String origin() { return \"from WEB-INF/lib\"; } }\n"),
+                        Map.of())
+                .source("app.Jstl", "package app;\n"
+                        + "import jakarta.servlet.http.*; import java.io.IOException;\n"
+                        + "@jakarta.servlet.annotation.WebServlet(\"/jstl\")\n"
+                        + "public class Jstl extends HttpServlet {\n"
+                        + "  protected void doGet(HttpServletRequest q, HttpServletResponse r) throws IOException {\n"
+                        + "    r.getWriter().print(jakarta.servlet.jsp.jstl.core.Config.origin());\n"
+                        + "  }\n}\n")
+                .packed("jstl");
+        try (ServedWar app = new ServedWar(war, "")) {
+            assertEquals("from WEB-INF/lib", app.get("/jstl").bodyText());
+        }
+    }
+
     @Test
     void aWebFragmentOfALibraryJarDeclaresItsServlet() throws Exception {
         Path war = new WarBuilder(dir)

@@ -1,7 +1,6 @@
 package org.fcgibridge.sample.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -23,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * WARs as applications ship them, deployed by the launcher on both engines: an initializer that takes "/", WebJars
- * in WEB-INF/lib, JSP pages and tag libraries without a JSP engine, and WARs with no class at all.
+ * in WEB-INF/lib, and WARs with no class at all (JSP WARs: {@link JspIT}).
  */
 class WarDeploymentIT {
     private static final String WEB_XML_HEAD = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -97,52 +96,6 @@ class WarDeploymentIT {
             assertEquals("from the war", get(bridge, "/webjars/lib/1.0/lib.css").body(), "the WAR's own file wins");
             assertEquals("jar welcome page", get(bridge, "/docs/").body());
             assertEquals(404, get(bridge, "/webjars/lib/1.0/missing.js").statusCode());
-        }
-    }
-
-    /** Plain Jetty without a JSP engine deploys such a WAR; a JSP request answers 500 and never the page's source. */
-    @ParameterizedTest
-    @ValueSource(strings = {"standalone", "jetty"})
-    void aWarWithJspPagesAndATagLibraryDeploys(String engine) throws Exception {
-        Path war = new WarBuilder(dir)
-                .lib("tags-1.0.jar", Map.of("tags.Started", "package tags;\n"
-                        + "public class Started implements jakarta.servlet.ServletContextListener {\n"
-                        + "  public void contextInitialized(jakarta.servlet.ServletContextEvent e) {\n"
-                        + "    e.getServletContext().setAttribute(\"tld\", \"listened\");\n"
-                        + "  }\n}\n"), Map.of("META-INF/tags.tld", "<taglib "
-                        + "xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"3.0\"><tlib-version>1.0</tlib-version>"
-                        + "<short-name>t</short-name>"
-                        + "<listener><listener-class>tags.Started</listener-class></listener></taglib>"))
-                .source("app.Hello", "package app;\n"
-                        + "import jakarta.servlet.http.*; import java.io.IOException;\n"
-                        + "public class Hello extends HttpServlet {\n"
-                        + "  protected void doGet(HttpServletRequest q, HttpServletResponse r) throws IOException {\n"
-                        + "    r.getWriter().print(\"hello \" + getServletContext().getAttribute(\"tld\"));\n"
-                        + "  }\n}\n")
-                .webXml(WEB_XML_HEAD
-                        + "<servlet><servlet-name>hello</servlet-name><servlet-class>app.Hello</servlet-class></servlet>\n"
-                        + "<servlet-mapping><servlet-name>hello</servlet-name><url-pattern>/hello</url-pattern>"
-                        + "</servlet-mapping>\n"
-                        + "<servlet><servlet-name>page</servlet-name><jsp-file>/page.jsp</jsp-file></servlet>\n"
-                        + "<servlet-mapping><servlet-name>page</servlet-name><url-pattern>/page</url-pattern>"
-                        + "</servlet-mapping>\n"
-                        + "</web-app>\n")
-                .file("page.jsp", "<%= secretSource() %>")
-                .file("style.css", "body {}")
-                .packed("jsp");
-        try (RunningBridge bridge = RunningBridge.startWar(dir, war, "--engine", engine, "--http", "0")) {
-            // a TLD's <listener> is the JSP engine's to register (JSP 3.1 section 7.1.9): with none, as in plain Jetty,
-            // it is not run
-            assertEquals("hello null", get(bridge, "/hello").body());
-            assertEquals("body {}", get(bridge, "/style.css").body());
-            for (String path : new String[] {"/page.jsp", "/page"}) {
-                HttpResponse<String> page = get(bridge, path);
-                assertEquals(500, page.statusCode(), path + ": " + page.body());
-                assertFalse(page.body().contains("secretSource"), page.body());
-                assertTrue(page.body().contains("JSP support not configured"), page.body());
-            }
-            String log = bridge.process().stderrText();
-            assertTrue(log.contains("JSP") && !log.contains("secretSource"), "the log says why: " + log);
         }
     }
 
