@@ -9,10 +9,12 @@ import org.jboss.arquillian.container.spi.client.container.ContainerConfiguratio
  * The adapter's settings, from {@code arquillian.xml}'s {@code <configuration>} properties: {@code engine}
  * ({@code standalone}, the default, or {@code jetty}) and {@code launcherArguments}, more options of the launcher
  * separated by spaces (limits, {@code --request-timeout}...). The adapter sets {@code --war}, {@code --context-path},
- * {@code --listen} and {@code --http} itself.
+ * {@code --listen} and {@code --engine} itself, and refuses {@code --http}: its own HTTP front serves every
+ * deployment.
  */
 public final class FcgiBridgeConfiguration implements ContainerConfiguration {
-    private static final List<String> OWN_OPTIONS = List.of("--war", "--context-path", "--listen", "--http", "--engine");
+    private static final List<String> OWN_OPTIONS =
+            List.of("--war", "--context-path", "--listen", "--http", "--engine");
 
     private String engine = "standalone";
     private String launcherArguments = "";

@@ -1,7 +1,6 @@
 package org.fcgibridge.servlet.arquillian;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,6 +98,7 @@ public final class FcgiBridgeContainer implements DeployableContainer<FcgiBridge
     public ProtocolMetaData deploy(Archive<?> archive) throws DeploymentException {
         String contextPath = contextPath(archive.getName());
         Path dir = null;
+        Launch launch = null;
         try {
             dir = Files.createTempDirectory("fcgi-arquillian-");
             Path war = dir.resolve(archive.getName().endsWith(".war") ? archive.getName() : archive.getName() + ".war");
@@ -106,20 +106,21 @@ public final class FcgiBridgeContainer implements DeployableContainer<FcgiBridge
             List<String> args = new ArrayList<>(List.of("--war", war.toString(), "--context-path", contextPath,
                     "--engine", configuration.getEngine(), "--listen", "127.0.0.1:0"));
             args.addAll(configuration.extraArguments());
-            Launch launch = Launcher.launch(args.toArray(String[]::new));
-            Deployed previous = deployed.put(archive.getName(), new Deployed(launch, dir, contextPath));
-            if (previous != null) {
-                close(previous);
-            }
+            launch = Launcher.launch(args.toArray(String[]::new));
+            close(deployed.remove(archive.getName()));
             front.route(contextPath, launch.fastCgiAddress());
-            HTTPContext http = new HTTPContext("127.0.0.1", front.port());
-            http.add(new Servlet("default", contextPath.isEmpty() ? "/" : contextPath));
-            return new ProtocolMetaData().addContext(http);
-        } catch (LaunchException | IllegalArgumentException | IOException | UncheckedIOException e) {
+            deployed.put(archive.getName(), new Deployed(launch, dir, contextPath));
+        } catch (LaunchException | IOException | RuntimeException e) {
+            if (launch != null) {
+                launch.close();
+            }
             delete(dir);
             throw new DeploymentException("fcgi-bridge cannot deploy " + archive.getName() + ": " + e.getMessage(),
                     e);
         }
+        HTTPContext http = new HTTPContext("127.0.0.1", front.port());
+        http.add(new Servlet("default", contextPath.isEmpty() ? "/" : contextPath));
+        return new ProtocolMetaData().addContext(http);
     }
 
     /** Stops serving {@code archive}, after its requests in flight. */

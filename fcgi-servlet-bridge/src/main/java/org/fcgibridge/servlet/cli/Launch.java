@@ -10,6 +10,7 @@ public final class Launch implements AutoCloseable {
     private final Served served;
     private final AccessLog log;
     private final long graceSeconds;
+    private boolean closed;
 
     Launch(HttpFront front, Served served, AccessLog log, long graceSeconds) {
         this.front = front;
@@ -42,6 +43,10 @@ public final class Launch implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (front != null) {
             try {
                 front.close(Duration.ofSeconds(graceSeconds));

@@ -62,6 +62,12 @@ class ConformanceReport {
                 : "bash scripts/test.sh` or `bash scripts/tck.sh");
         Path doc = update ? Path.of(System.getProperty("conformance.doc"))
                 : reports.resolve("CONFORMANCE.md");
+        Set<String> fixed = new TreeSet<>(known);
+        fixed.removeAll(failing);
+        if (!update && !fixed.isEmpty()) {
+            table += "\n## Listed in known-failures.txt, passed in this run (" + fixed.size() + "): take them off "
+                    + "the list\n\n" + fixed.stream().map(line -> "- `" + line + "`\n").collect(Collectors.joining());
+        }
         Files.writeString(doc, table);
         if (update) {
             Files.writeString(knownFile, "# engine test: failed by an engine, passed by the reference (written by "
@@ -69,8 +75,6 @@ class ConformanceReport {
                     + String.join("\n", failing) + "\n");
             return;
         }
-        Set<String> fixed = new TreeSet<>(known);
-        fixed.removeAll(failing);
         if (!fixed.isEmpty()) {
             System.out.println("now passing, still listed in " + knownFile + ":\n  " + String.join("\n  ", fixed));
         }
