@@ -26,7 +26,7 @@ public final class RealmFile {
 
     /**
      * Checks the file and returns the login service that reads it (named after the application's realm-name when
-     * it starts: see {@link RealmSecurityHandler}).
+     * it starts: by the security handler).
      *
      * @throws IllegalArgumentException naming the file and what is wrong: unreadable, no user, a user without a
      *                                  password, a password Jetty cannot read
