@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
+import org.eclipse.jetty.security.HashLoginService;
 import org.fcgibridge.core.cgi.CgiConfig;
 import org.fcgibridge.core.cgi.CgiRunnerFactory;
 import org.fcgibridge.core.runner.PrefixRouter;
@@ -80,15 +81,16 @@ interface Served extends AutoCloseable {
     }
 
     /**
-     * The Jetty engine: the WAR in Jetty 12 ee10, fed by fcgi-core's protocol.
+     * The Jetty engine: the WAR in Jetty 12 ee10, fed by fcgi-core's protocol, with the users of {@code realm}
+     * (or none).
      *
      * @throws IOException           if the address cannot be listened on
      * @throws IllegalStateException if the application fails to deploy
      */
     static Served jetty(Path war, String contextPath, ListenAddress address, ServerParams params, String mode,
-                        AccessLog log) throws IOException {
+                        AccessLog log, HashLoginService realm) throws IOException {
         JettyWarServer jetty = JettyWarServer.start(war, contextPath, address, params, mode, params.gracePeriod(),
-                log);
+                log, realm);
         return new Served() {
             @Override
             public String describeAddress() {

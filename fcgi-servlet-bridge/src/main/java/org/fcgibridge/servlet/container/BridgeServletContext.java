@@ -121,6 +121,8 @@ public final class BridgeServletContext implements ServletContext {
     private final List<String> welcomeFiles = new CopyOnWriteArrayList<>(List.of("index.html", "index.htm",
             "index.jsp"));
     private final Set<String> declaredRoles = ConcurrentHashMap.newKeySet();
+    /** What declared security constraints programmatically (ServletRegistration.Dynamic.setServletSecurity). */
+    private final List<String> securityDeclarations = new CopyOnWriteArrayList<>();
     private volatile Set<SessionTrackingMode> trackingModes = EnumSet.of(SessionTrackingMode.COOKIE,
             SessionTrackingMode.URL);
     private volatile String requestCharacterEncoding;
@@ -264,6 +266,19 @@ public final class BridgeServletContext implements ServletContext {
 
     void initialized(ServletHolder holder) {
         initOrder.add(holder);
+    }
+
+    /** Records that the application declares security constraints, which this container does not enforce. */
+    void declareSecurity(String what) {
+        securityDeclarations.add(what);
+    }
+
+    /**
+     * What declared security constraints through the API (setServletSecurity), in order: this container does not
+     * enforce them, so whoever deploys the application refuses it when this is not empty.
+     */
+    public List<String> securityDeclarations() {
+        return List.copyOf(securityDeclarations);
     }
 
     void checkNotInitialized() {

@@ -193,7 +193,9 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
             throw new IllegalArgumentException("null ServletSecurityElement");
         }
         context.checkNotInitialized();
-        return Set.of(); // the web server authenticates; constraints are the Jetty engine's business
+        // not enforced here: recorded, so that the deployer refuses the application rather than serve it unprotected
+        context.declareSecurity("setServletSecurity() of servlet " + getName());
+        return Set.of();
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
@@ -27,7 +28,7 @@ import org.fcgibridge.servlet.AccessLog;
 /**
  * A WAR deployed in Jetty 12 ee10 ({@code WebAppContext}, annotations and initializers scanned by Jetty) and served
  * over FastCGI by {@link FcgiConnectionFactory}: the launcher's {@code --engine jetty}, for applications that need a
- * full container (JSP, security constraints, Jetty's session stores).
+ * full container (JSP, security constraints with the users of {@code --realm}, Jetty's session stores).
  */
 public final class JettyWarServer implements AutoCloseable {
     private final Server server;
@@ -48,11 +49,14 @@ public final class JettyWarServer implements AutoCloseable {
      *
      * @param socketMode the mode of a Unix socket file, like "rw-rw-rw-"
      * @param accessLog  where each request is logged, or null
+     * @param realm      the users of the application's security constraints ({@link RealmFile}), or null: then an
+     *                   application whose constraints need users is refused
      * @throws IOException if the address cannot be listened on
      * @throws IllegalStateException naming the WAR and the cause, if the application fails to deploy
      */
     public static JettyWarServer start(Path war, String contextPath, ListenAddress address, ServerParams limits,
-                                       String socketMode, Duration grace, AccessLog accessLog) throws IOException {
+                                       String socketMode, Duration grace, AccessLog accessLog,
+                                       HashLoginService realm) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(64, limits.maxConns() / 4), 8);
         threads.setName("jetty-engine");
         Server server = new Server(threads);
@@ -68,6 +72,7 @@ public final class JettyWarServer implements AutoCloseable {
         webapp.setInitParameter(DefaultServlet.CONTEXT_INIT + "welcomeServlets", "exact");
         webapp.setSessionHandler(new ApplicationSessionHandler());
         webapp.setServletHandler(new MappingConflictsServletHandler());
+        webapp.setSecurityHandler(new RealmSecurityHandler(realm));
         server.setHandler(new GracefulHandler(webapp));
         server.setStopTimeout(grace.toMillis());
         if (accessLog != null) {
@@ -80,6 +85,10 @@ public final class JettyWarServer implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             stopQuietly(server);
+            RealmSecurityHandler.RealmRequiredException refusal = realmRequired(e);
+            if (refusal != null) {
+                throw new IllegalStateException(war + " " + refusal.getMessage(), e);
+            }
             throw new IllegalStateException(war + ": the web application failed to start in Jetty: " + e, e);
         }
         if (address.kind() == ListenAddress.Kind.UNIX && socketMode != null) {
@@ -121,6 +130,20 @@ public final class JettyWarServer implements AutoCloseable {
                 return tcp;
             }
         }
+    }
+
+    private static RealmSecurityHandler.RealmRequiredException realmRequired(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RealmSecurityHandler.RealmRequiredException) {
+                return (RealmSecurityHandler.RealmRequiredException) cause;
+            }
+            for (Throwable suppressed : cause.getSuppressed()) {
+                if (suppressed instanceof RealmSecurityHandler.RealmRequiredException) {
+                    return (RealmSecurityHandler.RealmRequiredException) suppressed;
+                }
+            }
+        }
+        return null;
     }
 
     private static void stopQuietly(Server server) {

@@ -15,6 +15,7 @@ import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.SessionCookieConfig;
 import jakarta.servlet.SessionTrackingMode;
 import jakarta.servlet.annotation.HandlesTypes;
+import jakarta.servlet.annotation.ServletSecurity;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.annotation.WebInitParam;
 import jakarta.servlet.annotation.WebListener;
@@ -81,6 +82,12 @@ public final class WebAppDeployer {
             Throwable cause = e instanceof ServletException && ((ServletException) e).getRootCause() != null
                     ? ((ServletException) e).getRootCause() : e;
             throw new DeploymentException(war + ": the web application failed to start: " + cause, e);
+        }
+        // initializers and listeners may have declared constraints as the application started
+        List<String> security = deployment.context().securityDeclarations();
+        if (!security.isEmpty()) {
+            deployment.undeploy();
+            throw unenforcedSecurity(war, security);
         }
         return deployment;
     }
@@ -196,9 +203,43 @@ public final class WebAppDeployer {
         } catch (RuntimeException e) {
             throw new DeploymentException(war + ": " + e.getMessage(), e);
         }
+        List<String> security = security(web, context, loader);
+        if (!security.isEmpty()) {
+            throw unenforcedSecurity(war, security);
+        }
         LOG.log(System.Logger.Level.INFO, "deployed {0} at context path \"{1}\" ({2} servlets)", war, contextPath,
                 context.getServletRegistrations().size());
         return new Deployment(context, root, work, loader);
+    }
+
+    /**
+     * What declares security constraints before the application starts: the descriptors, and the
+     * {@code @ServletSecurity} of the servlets (unless web.xml, being metadata-complete, declares the servlet).
+     */
+    private static List<String> security(WebXml web, BridgeServletContext context, ClassLoader loader) {
+        List<String> security = new ArrayList<>(web.security);
+        for (ServletRegistration servlet : context.getServletRegistrations().values()) {
+            if (servlet.getClassName() == null || web.metadataComplete && web.servlet(servlet.getName()) != null) {
+                continue;
+            }
+            try {
+                if (Class.forName(servlet.getClassName(), false, loader).isAnnotationPresent(ServletSecurity.class)) {
+                    security.add("@ServletSecurity of " + servlet.getClassName());
+                }
+            } catch (ClassNotFoundException | LinkageError e) {
+                // not the place to report a missing class: the servlet fails where it is loaded
+            }
+        }
+        return security;
+    }
+
+    /**
+     * The refusal of an application whose constraints this container would not enforce: serving it would expose
+     * what it protects.
+     */
+    private static DeploymentException unenforcedSecurity(Path war, List<String> security) {
+        return new DeploymentException(war + " declares security constraints (" + security.get(0)
+                + "), which the standalone engine does not enforce yet: run it with --engine jetty --realm FILE");
     }
 
     /** The jars of WEB-INF/lib, in class path order. */

@@ -86,6 +86,11 @@ public final class WebXml {
     /** A fragment's relative ordering: the names (or {@link #OTHERS}) it comes before and after. */
     public List<String> before = List.of();
     public List<String> after = List.of();
+    /**
+     * What declares security in the descriptor ("web.xml <security-constraint>"...): the standalone engine does not
+     * enforce it, so it refuses such an application rather than serve it unprotected.
+     */
+    public final List<String> security = new ArrayList<>();
 
     /** The servlet named {@code name}, or null. */
     public Servlet servlet(String name) {
@@ -139,6 +144,7 @@ public final class WebXml {
             }
         }
         errorPages.addAll(fragment.errorPages);
+        security.addAll(fragment.security);
         fragment.mimeMappings.forEach(mimeMappings::putIfAbsent);
         fragment.localeEncodings.forEach(localeEncodings::putIfAbsent);
         if (welcomeFiles == null && fragment.welcomeFiles != null) {

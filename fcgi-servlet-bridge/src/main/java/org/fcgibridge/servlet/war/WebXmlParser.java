@@ -136,8 +136,12 @@ public final class WebXmlParser {
                     web.before = before == null ? List.of() : names(before);
                     web.after = after == null ? List.of() : names(after);
                     break;
+                case "security-constraint":
+                case "login-config":
+                    web.security.add(source + " <" + name(element) + ">");
+                    break;
                 default:
-                    break; // security, JNDI, JSP config, locale mappings...: not the standalone engine's business
+                    break; // security roles, JNDI, JSP config, locale mappings...: not the standalone engine's business
             }
         }
         return web;

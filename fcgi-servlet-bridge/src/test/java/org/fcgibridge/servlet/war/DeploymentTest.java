@@ -442,6 +442,40 @@ class DeploymentTest {
     }
 
     @Test
+    void securityConstraintsAreRefusedBeforeTheApplicationRuns() throws Exception {
+        Path mark = dir.resolve("listener-ran");
+        Path war = new WarBuilder(dir).source("app.Marks", "package app;\n"
+                + "public class Marks implements jakarta.servlet.ServletContextListener {\n"
+                + "  public void contextInitialized(jakarta.servlet.ServletContextEvent e) {\n"
+                + "    try { java.nio.file.Files.createFile(java.nio.file.Path.of(\n"
+                + "        e.getServletContext().getInitParameter(\"mark\"))); }\n"
+                + "    catch (java.io.IOException x) { throw new java.io.UncheckedIOException(x); }\n"
+                + "  }\n}\n")
+                .webXml(WEB_XML_HEAD + "><context-param><param-name>mark</param-name><param-value>" + mark
+                        + "</param-value></context-param><listener><listener-class>app.Marks</listener-class>"
+                        + "</listener><security-constraint><web-resource-collection><web-resource-name>all"
+                        + "</web-resource-name><url-pattern>/*</url-pattern></web-resource-collection>"
+                        + "<auth-constraint><role-name>admin</role-name></auth-constraint></security-constraint>"
+                        + "</web-app>").packed("guarded");
+        DeploymentException e = assertThrows(DeploymentException.class,
+                () -> WebAppDeployer.deploy(war, "", getClass().getClassLoader()));
+        assertTrue(e.getMessage().contains("guarded.war declares security constraints")
+                && e.getMessage().contains("WEB-INF/web.xml <security-constraint>"), e.getMessage());
+        assertFalse(Files.exists(mark), "the application's listener ran");
+    }
+
+    @Test
+    void aLoginConfigOfAWebFragmentIsRefused() throws Exception {
+        Path war = new WarBuilder(dir).lib("auth.jar", Map.of(), Map.of("META-INF/web-fragment.xml",
+                        "<web-fragment xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">"
+                                + "<login-config><auth-method>BASIC</auth-method></login-config></web-fragment>"))
+                .file("index.html", "hi").packed("fragmented");
+        DeploymentException e = assertThrows(DeploymentException.class,
+                () -> WebAppDeployer.deploy(war, "", getClass().getClassLoader()));
+        assertTrue(e.getMessage().contains("auth.jar!/META-INF/web-fragment.xml <login-config>"), e.getMessage());
+    }
+
+    @Test
     void anEntryThatEscapesTheDeploymentDirectoryIsRefused() throws Exception {
         Path war = dir.resolve("slip.war");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(war))) {

@@ -1,0 +1,72 @@
+package org.fcgibridge.servlet.jetty;
+
+import org.eclipse.jetty.ee10.servlet.security.ConstraintMapping;
+import org.eclipse.jetty.ee10.servlet.security.ConstraintSecurityHandler;
+import org.eclipse.jetty.security.Constraint;
+import org.eclipse.jetty.security.HashLoginService;
+
+/**
+ * The application's security handler, with the users of {@code --realm}; without them, it refuses to start an
+ * application that needs users (a login-config, a constraint that only some users pass) rather than let Jetty fail
+ * with a stack trace or answer 403 to everyone. It starts after the descriptors, the {@code @ServletSecurity}
+ * annotations and the initializers' {@code setServletSecurity} have given it their constraints.
+ */
+final class RealmSecurityHandler extends ConstraintSecurityHandler {
+    private final HashLoginService realm;
+
+    /** @param realm the users, or null when the launcher has none */
+    RealmSecurityHandler(HashLoginService realm) {
+        this.realm = realm;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        if (realm != null) {
+            // the BASIC challenge names the login service's realm: the one the application's login-config names
+            if (getRealmName() != null) {
+                realm.setName(getRealmName());
+            }
+            setLoginService(realm);
+        } else {
+            String needs = whatNeedsUsers();
+            if (needs != null) {
+                throw new RealmRequiredException(needs);
+            }
+        }
+        super.doStart();
+    }
+
+    /** What needs users to authenticate, or null. */
+    private String whatNeedsUsers() {
+        if (getAuthenticationType() != null) {
+            return "<login-config> " + getAuthenticationType();
+        }
+        for (ConstraintMapping mapping : getConstraintMappings()) {
+            Constraint.Authorization authorization = mapping.getConstraint().getAuthorization();
+            if (authorization == Constraint.Authorization.ANY_USER
+                    || authorization == Constraint.Authorization.KNOWN_ROLE
+                    || authorization == Constraint.Authorization.SPECIFIC_ROLE) {
+                return "a constraint on " + mapping.getPathSpec();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * An application needs users and the launcher was given none: a matter of configuration, so without a stack
+     * trace (Jetty logs the failure of the context; a trace would bury the one line that says what to do).
+     */
+    static final class RealmRequiredException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RealmRequiredException(String what) {
+            super("declares security constraints (" + what + "), which need users and roles: add --realm FILE",
+                    null, false, false);
+        }
+
+        @Override
+        public String toString() {
+            return getMessage();
+        }
+    }
+}

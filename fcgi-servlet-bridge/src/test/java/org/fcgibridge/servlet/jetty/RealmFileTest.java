@@ -1,0 +1,55 @@
+package org.fcgibridge.servlet.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.jetty.security.HashLoginService;
+import org.eclipse.jetty.security.UserIdentity;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The checks of {@code --realm FILE}, as the launcher reads it before anything starts. */
+class RealmFileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void usersWithPlainAndHashedPasswordsAndTheirRolesLogIn() throws Exception {
+        Path file = Files.writeString(dir.resolve("realm.properties"), "# users\n"
+                + "alice: wonderland,admin,user\n"
+                + "bob: MD5:5ebe2294ecd0e0f08eab7690d2a6ee69\n"
+                + "carol=OBF:1wgi1wu81u301u9j1vn61vnw1u9z1u2a1wu61wfg, user\n");
+        HashLoginService realm = RealmFile.load(file);
+        realm.start();
+        try {
+            UserIdentity alice = realm.login("alice", "wonderland", null, null);
+            assertNotNull(alice);
+            assertTrue(alice.isUserInRole("admin"));
+            assertNotNull(realm.login("bob", "secret", null, null));
+            assertTrue(realm.login("carol", "wonderland", null, null).isUserInRole("user"));
+            assertEquals(null, realm.login("alice", "wrong", null, null));
+        } finally {
+            realm.stop();
+        }
+    }
+
+    @Test
+    void aFileThatDoesNotParseIsOneLineNamingTheFileAndTheUser() throws Exception {
+        assertEquals("--realm " + dir.resolve("none") + ": cannot read: java.nio.file.NoSuchFileException: "
+                + dir.resolve("none"), refusal(dir.resolve("none")));
+        assertTrue(refusal(Files.writeString(dir.resolve("empty"), "# nobody\n")).endsWith(": no user (lines like "
+                + "\"alice: secret,admin\")"));
+        assertTrue(refusal(Files.writeString(dir.resolve("nopass"), "alice: ,admin\n"))
+                .endsWith(": user alice has no password (lines like \"alice: secret,role\")"));
+        assertTrue(refusal(Files.writeString(dir.resolve("md5"), "alice: MD5:secret\n"))
+                .endsWith(": user alice: an MD5: password is 32 hexadecimal digits"));
+    }
+
+    private static String refusal(Path file) {
+        return assertThrows(IllegalArgumentException.class, () -> RealmFile.load(file)).getMessage();
+    }
+}
