@@ -149,11 +149,15 @@ public final class WebAppDeployer {
         } catch (IOException e) {
             throw new DeploymentException(war + ": cannot read the jars of WEB-INF/lib: " + e.getMessage(), e);
         }
+        boolean deployed = false;
         try {
-            return build(war, contextPath, root, work, loader, web, resources, fragments);
-        } catch (DeploymentException | RuntimeException e) {
-            resources.close();
-            throw e;
+            Deployment deployment = build(war, contextPath, root, work, loader, web, resources, fragments);
+            deployed = true;
+            return deployment;
+        } finally {
+            if (!deployed) { // whatever was thrown, an Error too (ServiceConfigurationError, LinkageError)
+                resources.close();
+            }
         }
     }
 
