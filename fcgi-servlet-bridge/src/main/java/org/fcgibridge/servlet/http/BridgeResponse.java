@@ -685,7 +685,7 @@ public class BridgeResponse implements HttpServletResponse {
      */
     @Override
     public void setTrailerFields(Supplier<Map<String, String>> supplier) {
-        if (committed) {
+        if (isCommitted()) {
             throw new IllegalStateException("the response is committed");
         }
         if (!trailersPossible) {

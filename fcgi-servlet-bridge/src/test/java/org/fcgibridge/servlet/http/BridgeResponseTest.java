@@ -222,6 +222,11 @@ class BridgeResponseTest {
         BridgeResponse old = response(false);
         old.setProtocol("HTTP/1.0");
         assertThrows(IllegalStateException.class, () -> old.setTrailerFields(java.util.Map::of));
+
+        BridgeResponse error = response(false);
+        error.sendError(404);
+        assertThrows(IllegalStateException.class, () -> error.setTrailerFields(java.util.Map::of),
+                "committed to the application once sendError is called");
     }
 
     @Test
