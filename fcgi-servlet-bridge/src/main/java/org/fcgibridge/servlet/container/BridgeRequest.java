@@ -93,7 +93,8 @@ public final class BridgeRequest implements HttpServletRequest {
     private String remoteUser;
 
     private BridgeAsyncContext asyncContext;
-    private Dispatch containerDispatch;
+    /** Set on the request's thread, read by AsyncContext.dispatch() on any. */
+    private volatile Dispatch containerDispatch;
     boolean asyncSupported = true;
 
     /** Where the request is in its dispatches: what the path methods report. */

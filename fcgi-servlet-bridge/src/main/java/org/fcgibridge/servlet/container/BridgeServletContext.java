@@ -757,11 +757,16 @@ public final class BridgeServletContext implements ServletContext {
         String pathPart = q < 0 ? path : path.substring(0, q);
         String query = q < 0 ? null : path.substring(q + 1);
         String decoded = FormDecoder.unescape(pathPart.replace("+", "%2B"), StandardCharsets.UTF_8);
-        PathMatch match = mappings.match(decoded);
+        return dispatcher(decoded, query);
+    }
+
+    /** A dispatcher to a decoded context-relative path (a request's servlet path and path info), or null. */
+    RequestDispatcher dispatcher(String decodedPath, String query) {
+        PathMatch match = mappings.match(decodedPath);
         if (match == null) {
             return null;
         }
-        return new BridgeDispatcher(this, decoded, query, match);
+        return new BridgeDispatcher(this, decodedPath, query, match);
     }
 
     @Override

@@ -192,8 +192,7 @@ final class Invocation {
     }
 
     private void asyncDispatch(BridgeAsyncContext async) throws IOException {
-        String path = async.takeDispatchPath();
-        RequestDispatcher dispatcher = path == null ? null : context.getRequestDispatcher(path);
+        RequestDispatcher dispatcher = async.takeDispatcher();
         if (!(dispatcher instanceof BridgeDispatcher)) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
