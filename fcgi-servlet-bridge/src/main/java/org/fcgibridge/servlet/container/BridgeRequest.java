@@ -340,7 +340,7 @@ public final class BridgeRequest implements HttpServletRequest {
     /** Reads and drops what the servlet left of the body (so that the connection can serve the next request). */
     void consumeRest() {
         try {
-            input().transferTo(java.io.OutputStream.nullOutputStream());
+            input().discardRest();
         } catch (IOException ignored) {
             // the web server is gone: nothing to keep in sync with
         }
