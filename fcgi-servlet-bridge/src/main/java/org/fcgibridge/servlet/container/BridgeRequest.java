@@ -558,8 +558,7 @@ public final class BridgeRequest implements HttpServletRequest {
     public StringBuffer getRequestURL() {
         StringBuffer url = new StringBuffer(64);
         url.append(getScheme()).append("://");
-        String host = getServerName();
-        url.append(host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host);
+        url.append(CgiRequest.uriHost(getServerName()));
         int port = getServerPort();
         if (port > 0 && !(port == 80 && getScheme().equals("http")) && !(port == 443 && getScheme().equals("https"))) {
             url.append(':').append(port);
@@ -779,13 +778,10 @@ public final class BridgeRequest implements HttpServletRequest {
         if (current == null) {
             return url;
         }
-        String host = cgi.serverName();
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]";
-        }
         URI here;
         try {
-            here = new URI(cgi.scheme() + "://" + host + ":" + cgi.serverPort() + cgi.rawPath());
+            here = new URI(cgi.scheme() + "://" + CgiRequest.uriHost(cgi.serverName()) + ":" + cgi.serverPort()
+                    + cgi.rawPath());
         } catch (URISyntaxException unparsable) {
             return url;
         }

@@ -370,7 +370,7 @@ public final class BridgeServletContext implements ServletContext {
     public ServletRegistration.Dynamic addServlet(String servletName, String className) {
         checkConfigurable();
         checkName(servletName);
-        return addServlet(servletName, loadClass(className, Servlet.class));
+        return register(servletName, loadClass(className, Servlet.class), null);
     }
 
     @Override
@@ -419,7 +419,7 @@ public final class BridgeServletContext implements ServletContext {
     public FilterRegistration.Dynamic addFilter(String filterName, String className) {
         checkConfigurable();
         checkName(filterName);
-        return addFilter(filterName, loadClass(className, Filter.class));
+        return registerFilter(filterName, loadClass(className, Filter.class), null);
     }
 
     @Override
@@ -470,12 +470,30 @@ public final class BridgeServletContext implements ServletContext {
     @Override
     public void addListener(String className) {
         checkConfigurable();
-        addListener(loadClass(className, EventListener.class));
+        addListenerOf(loadClass(className, EventListener.class));
     }
 
     @Override
     public <T extends EventListener> void addListener(T listener) {
         checkConfigurable();
+        addListenerInstance(listener);
+    }
+
+    @Override
+    public void addListener(Class<? extends EventListener> listenerClass) {
+        checkConfigurable();
+        addListenerOf(listenerClass);
+    }
+
+    private void addListenerOf(Class<? extends EventListener> listenerClass) {
+        try {
+            addListenerInstance(newListener(listenerClass));
+        } catch (ServletException e) {
+            throw new IllegalArgumentException("cannot create listener " + listenerClass.getName(), e);
+        }
+    }
+
+    private void addListenerInstance(EventListener listener) {
         checkListenerType(listener.getClass());
         if (state == State.INITIALIZING) {
             synchronized (programmaticListeners) {
@@ -486,18 +504,12 @@ public final class BridgeServletContext implements ServletContext {
     }
 
     @Override
-    public void addListener(Class<? extends EventListener> listenerClass) {
-        checkConfigurable();
-        try {
-            addListener(createListener(listenerClass));
-        } catch (ServletException e) {
-            throw new IllegalArgumentException("cannot create listener " + listenerClass.getName(), e);
-        }
-    }
-
-    @Override
     public <T extends EventListener> T createListener(Class<T> clazz) throws ServletException {
         checkNotRestricted();
+        return newListener(clazz);
+    }
+
+    private <T extends EventListener> T newListener(Class<T> clazz) throws ServletException {
         checkListenerType(clazz);
         return instantiate(clazz);
     }

@@ -412,6 +412,10 @@ public class BridgeResponse implements HttpServletResponse {
         if (cookie == null || immutable()) {
             return;
         }
+        setCookieHeader(cookie);
+    }
+
+    private void setCookieHeader(Cookie cookie) {
         headers.add("Set-Cookie", Cookies.format(cookie));
         headers.set("Expires", HttpDates.format(0));
     }
@@ -646,8 +650,7 @@ public class BridgeResponse implements HttpServletResponse {
      */
     public void addContainerCookie(Cookie cookie) {
         if (!committed) {
-            headers.add("Set-Cookie", Cookies.format(cookie));
-            headers.set("Expires", HttpDates.format(0));
+            setCookieHeader(cookie);
         }
     }
 
