@@ -43,6 +43,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -597,7 +598,7 @@ public final class BridgeServletContext implements ServletContext {
     }
 
     /** The charset mapped to the locale, else to its language, or null. */
-    public String localeEncoding(java.util.Locale locale) {
+    public String localeEncoding(Locale locale) {
         if (localeEncodings.isEmpty()) {
             return null;
         }
@@ -606,7 +607,7 @@ public final class BridgeServletContext implements ServletContext {
     }
 
     private static String localeKey(String locale) {
-        return locale.replace('-', '_').toLowerCase(java.util.Locale.ROOT);
+        return locale.replace('-', '_').toLowerCase(Locale.ROOT);
     }
 
     /** The display name (web.xml display-name). */

@@ -12,8 +12,9 @@ import java.util.Set;
  * The order of a web application's fragments, the jars of WEB-INF/lib (Servlet 6.0 section 8.2.2): web.xml's
  * {@code <absolute-ordering>} (fragments it does not name are left out unless it says {@code <others/>}, which puts
  * them there in class path order), else each web-fragment.xml's {@code <ordering>} ({@code <before>}/{@code <after>}
- * names or {@code <others/>}), the class path order breaking ties. The order decides how descriptors merge (listeners, filter mappings) and in which order
- * initializers run; a jar left out is neither merged nor scanned for annotations or initializers.
+ * names or {@code <others/>}), the class path order breaking ties. The order decides how descriptors merge
+ * (listeners, filter mappings) and in which order initializers run; a jar left out is neither merged nor scanned for
+ * annotations or initializers.
  */
 final class FragmentOrdering {
     /** A jar of WEB-INF/lib and its web-fragment.xml, or null when it has none (it is then a nameless fragment). */

@@ -24,9 +24,12 @@ import java.io.InputStream;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.EventListener;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -232,7 +235,7 @@ public final class WebAppDeployer {
             return;
         }
         try (Stream<Path> files = Files.walk(work)) {
-            for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {
@@ -307,7 +310,7 @@ public final class WebAppDeployer {
 
     /** The jars whose web-fragment.xml is metadata-complete: their annotations are not read (section 8.2.3). */
     private static Set<Path> unannotated(List<FragmentOrdering.Fragment> fragments) {
-        Set<Path> jars = new java.util.HashSet<>();
+        Set<Path> jars = new HashSet<>();
         for (FragmentOrdering.Fragment fragment : fragments) {
             if (fragment.descriptor() != null && fragment.descriptor().metadataComplete) {
                 jars.add(fragment.jar().toAbsolutePath().normalize());
@@ -564,7 +567,7 @@ public final class WebAppDeployer {
                 providers.add(provider);
             }
         }
-        providers.sort(java.util.Comparator.comparingInt(provider -> scanned.indexOf(origin(provider.type()))));
+        providers.sort(Comparator.comparingInt(provider -> scanned.indexOf(origin(provider.type()))));
         for (ServiceLoader.Provider<ServletContainerInitializer> provider : providers) {
             HandlesTypes handles = provider.type().getAnnotation(HandlesTypes.class);
             Set<Class<?>> classes = new LinkedHashSet<>();
@@ -589,7 +592,7 @@ public final class WebAppDeployer {
 
     /** The directory or jar a class of the application comes from, or null. */
     private static Path origin(Class<?> type) {
-        java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+        CodeSource source = type.getProtectionDomain().getCodeSource();
         if (source == null || source.getLocation() == null) {
             return null;
         }
