@@ -114,20 +114,7 @@ public final class BridgeRequest implements HttpServletRequest {
                 match == null ? "" : match.servletPath(), match == null ? null : match.pathInfo(),
                 cgi.queryString(), match);
         this.containerDispatch = dispatch;
-        response.setWriteListenerHost(new BridgeResponse.WriteListenerHost() {
-            @Override
-            public boolean isAsyncStarted() {
-                return BridgeRequest.this.isAsyncStarted();
-            }
-
-            @Override
-            public void wantTurn() {
-                BridgeAsyncContext async = asyncContext;
-                if (async != null) {
-                    async.wantWrite();
-                }
-            }
-        });
+        response.setWriteListenerHost(new StreamHost(false));
         findRequestedSessionId();
         response.setSessionUrlEncoder(this::encodeSessionUrl);
     }
@@ -294,28 +281,41 @@ public final class BridgeRequest implements HttpServletRequest {
 
     BodyInput input() {
         if (input == null) {
-            input = new BodyInput(body, cgi.contentLength(), new BodyInput.Host() {
-                @Override
-                public boolean isAsyncStarted() {
-                    return BridgeRequest.this.isAsyncStarted();
-                }
-
-                @Override
-                public void wantTurn() {
-                    BridgeAsyncContext async = asyncContext;
-                    if (async != null) {
-                        async.wantRead();
-                    }
-                }
-
-                @Override
-                public boolean acceptsCallbacks() {
-                    BridgeAsyncContext async = asyncContext;
-                    return async != null && async.acceptsCallbacks();
-                }
-            });
+            input = new BodyInput(body, cgi.contentLength(), new StreamHost(true));
         }
         return input;
+    }
+
+    /** What the body's input stream (read) or the response's output stream needs of the request. */
+    private final class StreamHost implements BodyInput.Host, BridgeResponse.WriteListenerHost {
+        private final boolean read;
+
+        StreamHost(boolean read) {
+            this.read = read;
+        }
+
+        @Override
+        public boolean isAsyncStarted() {
+            return BridgeRequest.this.isAsyncStarted();
+        }
+
+        @Override
+        public void wantTurn() {
+            BridgeAsyncContext async = asyncContext;
+            if (async != null) {
+                if (read) {
+                    async.wantRead();
+                } else {
+                    async.wantWrite();
+                }
+            }
+        }
+
+        @Override
+        public boolean acceptsCallbacks() {
+            BridgeAsyncContext async = asyncContext;
+            return async != null && async.acceptsCallbacks();
+        }
     }
 
     @Override
