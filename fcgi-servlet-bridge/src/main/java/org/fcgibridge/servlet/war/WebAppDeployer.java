@@ -104,8 +104,9 @@ public final class WebAppDeployer {
             throw new DeploymentException("cannot create a work directory: " + e.getMessage(), e);
         }
         Path root;
-        WebAppClassLoader loader;
-        try {
+        WebAppClassLoader loader = null;
+        boolean assembled = false;
+        try { // whatever is thrown, an Error too (ServiceConfigurationError, LinkageError), releases what was made
             if (Files.isDirectory(war)) {
                 root = war.toAbsolutePath().normalize();
             } else {
@@ -113,15 +114,13 @@ public final class WebAppDeployer {
                 WarUnpacker.unpack(war, root);
             }
             loader = new WebAppClassLoader(classpath(root), parent);
-        } catch (DeploymentException | RuntimeException e) {
-            release(work, null);
-            throw e;
-        }
-        try {
-            return assemble(war, contextPath, root, work, loader);
-        } catch (DeploymentException | RuntimeException e) {
-            release(work, loader);
-            throw e;
+            Deployment deployment = assemble(war, contextPath, root, work, loader);
+            assembled = true;
+            return deployment;
+        } finally {
+            if (!assembled) {
+                release(work, loader);
+            }
         }
     }
 

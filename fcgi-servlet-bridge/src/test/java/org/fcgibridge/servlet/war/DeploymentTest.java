@@ -6,17 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.fcgibridge.core.client.FcgiResponse;
 import org.fcgibridge.servlet.cli.LauncherAccess;
 import org.fcgibridge.servlet.testing.WarBuilder;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -422,6 +427,27 @@ class DeploymentTest {
         assertEquals(1, status);
         String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(message.startsWith("fcgi-bridge: cannot deploy: " + war + "!/WEB-INF/web.xml:5:"), message);
+    }
+
+    @Test
+    void anErrorWhileDeployingLeavesNoJarOpen() throws Exception {
+        Path fds = Path.of("/proc/self/fd");
+        Assumptions.assumeTrue(Files.isDirectory(fds), "lists the open files on Linux");
+        Path war = new WarBuilder(dir.resolve("war")).lib("unloadable-1.0.jar", Map.of(),
+                Map.of("META-INF/services/jakarta.servlet.ServletContainerInitializer", "lib.Missing\n"))
+                .packed("unloadable");
+        assertThrows(ServiceConfigurationError.class, () -> WebAppDeployer.deploy(war, "", getClass()
+                .getClassLoader()));
+        try (Stream<Path> open = Files.list(fds)) {
+            List<String> jars = open.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString();
+                } catch (IOException | UnsupportedOperationException gone) {
+                    return "";
+                }
+            }).filter(target -> target.endsWith("unloadable-1.0.jar")).toList();
+            assertEquals(List.of(), jars, "the jar's file system and class loader are closed");
+        }
     }
 
     @Test
