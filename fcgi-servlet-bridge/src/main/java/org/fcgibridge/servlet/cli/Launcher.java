@@ -193,8 +193,8 @@ public final class Launcher implements Callable<Integer> {
     private Launch start() throws LaunchException {
         ListenAddress address = ListenAddress.parse(listen);
         String mode = mode(socketMode);
-        ServerParams params = ServerParams.defaults().withMaxConns(maxConns).withMaxReqs(maxReqs).withMpxsConns(mpxsConns)
-                .withMaxParamsBytes(maxParamsBytes).withIdleTimeout(Duration.ofSeconds(idleTimeout))
+        ServerParams params = ServerParams.defaults().withMaxConns(maxConns).withMaxReqs(maxReqs)
+                .withMpxsConns(mpxsConns).withMaxParamsBytes(maxParamsBytes).withIdleTimeout(Duration.ofSeconds(idleTimeout))
                 .withRequestTimeout(Duration.ofSeconds(requestTimeout)).withGracePeriod(Duration.ofSeconds(grace))
                 .withThreads(threads);
         if (webServerAddrs != null) {

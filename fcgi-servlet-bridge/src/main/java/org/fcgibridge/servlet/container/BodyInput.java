@@ -45,6 +45,13 @@ final class BodyInput extends ServletInputStream {
     private ReadListener listener;
     private boolean allDataReadCalled;
     private boolean failed;
+    /**
+     * With a listener: the last isReady() returned true (or onDataAvailable is being called). Only then may the
+     * application read, as in Jetty: a read otherwise could block, or race the request's thread reading ahead.
+     */
+    private boolean ready;
+    /** The request's thread is reading ahead ({@link #fill()}). */
+    private boolean filling;
 
     BodyInput(InputStream in, long length, Host host) {
         this.in = in;
@@ -64,6 +71,9 @@ final class BodyInput extends ServletInputStream {
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         synchronized (this) {
+            if (listener != null && !ready) {
+                throw new IllegalStateException("read while isReady() is not true");
+            }
             if (aheadPos < aheadEnd) {
                 int n = Math.min(len, aheadEnd - aheadPos);
                 System.arraycopy(ahead, aheadPos, b, off, n);
@@ -78,6 +88,24 @@ final class BodyInput extends ServletInputStream {
             return 0;
         }
         return readFromBody(b, off, len);
+    }
+
+    /** Reads and drops the rest of the body, for the container once the request is over (no ReadListener rule). */
+    void discardRest() throws IOException {
+        synchronized (this) {
+            aheadPos = aheadEnd;
+        }
+        byte[] buffer = new byte[READ_AHEAD];
+        while (true) {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+            }
+            if (readFromBody(buffer, 0, buffer.length) < 0) {
+                return;
+            }
+        }
     }
 
     /** A blocking read from the FastCGI stream, counted against the declared length. */
@@ -119,27 +147,32 @@ final class BodyInput extends ServletInputStream {
      */
     @Override
     public boolean isReady() {
+        boolean result;
         boolean wantTurn;
         synchronized (this) {
             if (listener == null || failed) {
                 return listener == null;
             }
-            if (aheadPos < aheadEnd || finished) {
-                return true;
-            }
-            try {
-                if (Math.min(in.available(), remaining) > 0) {
-                    return true;
-                }
-            } catch (IOException e) {
-                // the next turn's read meets the failure and reports it to onError
-            }
-            wantTurn = true;
+            ready = !filling && readable();
+            result = ready;
+            wantTurn = !ready && !filling; // a fill under way calls the listener when it ends
         }
         if (wantTurn) {
             host.wantTurn();
         }
-        return false;
+        return result;
+    }
+
+    /** Whether a read would not block: bytes read ahead, the end, or bytes in the stream. */
+    private boolean readable() {
+        if (aheadPos < aheadEnd || finished) {
+            return true;
+        }
+        try {
+            return Math.min(in.available(), remaining) > 0;
+        } catch (IOException e) {
+            return false; // the next turn's read meets the failure and reports it to onError
+        }
     }
 
     /**
@@ -181,6 +214,7 @@ final class BodyInput extends ServletInputStream {
                 }
             }
             if (hasData()) {
+                markReady();
                 current.onDataAvailable();
             }
             if (isFinished() && markAllDataRead()) {
@@ -196,6 +230,10 @@ final class BodyInput extends ServletInputStream {
                 LOG.log(System.Logger.Level.WARNING, "ReadListener.onError failed", again);
             }
         }
+    }
+
+    private synchronized void markReady() {
+        ready = true;
     }
 
     private synchronized boolean hasData() {
@@ -219,12 +257,18 @@ final class BodyInput extends ServletInputStream {
             if (ahead == null) {
                 ahead = new byte[READ_AHEAD];
             }
+            filling = true;
         }
         byte[] buffer = ahead;
-        int n = readFromBody(buffer, 0, buffer.length);
-        synchronized (this) {
-            aheadPos = 0;
-            aheadEnd = Math.max(n, 0);
+        int n = -1;
+        try {
+            n = readFromBody(buffer, 0, buffer.length);
+        } finally {
+            synchronized (this) {
+                aheadPos = 0;
+                aheadEnd = Math.max(n, 0);
+                filling = false;
+            }
         }
     }
 }

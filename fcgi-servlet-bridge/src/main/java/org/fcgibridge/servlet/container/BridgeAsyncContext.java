@@ -3,6 +3,7 @@ package org.fcgibridge.servlet.container;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
@@ -15,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Asynchronous processing of one request (Servlet 6.0 section 2.3.3.3), one object for all the asynchronous cycles
@@ -33,7 +35,7 @@ final class BridgeAsyncContext implements AsyncContext {
 
     /** What the request's thread does next, once the dispatch or callback that it ran has returned. */
     enum Action {
-        /** An ASYNC dispatch to {@link #takeDispatchPath()}. */
+        /** An ASYNC dispatch by {@link #takeDispatcher()}. */
         DISPATCH,
         /** The end: complete the response ({@link #finish()}). */
         COMPLETE,
@@ -65,13 +67,14 @@ final class BridgeAsyncContext implements AsyncContext {
     private final BridgeRequest base;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private ServletRequest request;
-    private ServletResponse response;
-    private boolean original;
+    // written by restart under the lock, read by the AsyncContext methods on any thread
+    private volatile ServletRequest request;
+    private volatile ServletResponse response;
+    private volatile boolean original;
     /** startAsync(request, response), not startAsync(): dispatch() goes to the supplied request's URI. */
-    private boolean supplied;
+    private volatile boolean supplied;
     private final List<Registration> listeners = new ArrayList<>();
-    private long timeout;
+    private volatile long timeout;
     private ScheduledFuture<?> timer;
 
     private State state = State.ASYNC;
@@ -80,7 +83,8 @@ final class BridgeAsyncContext implements AsyncContext {
     private boolean timedOut;
     private boolean readWanted;
     private boolean writeWanted;
-    private String dispatchPath;
+    /** The target of a requested dispatch, as the context finds it. */
+    private Supplier<RequestDispatcher> dispatchTarget;
     /** The listeners have heard of the completion: getRequest and getResponse are refused from now on. */
     private volatile boolean released;
 
@@ -116,7 +120,7 @@ final class BridgeAsyncContext implements AsyncContext {
             original = isOriginal;
             supplied = isSupplied;
             state = State.ASYNC;
-            dispatchPath = null;
+            dispatchTarget = null;
             timedOut = false;
             current = new ArrayList<>(listeners);
             listeners.clear();
@@ -269,16 +273,17 @@ final class BridgeAsyncContext implements AsyncContext {
         }
     }
 
-    /** The path of a requested dispatch (context-relative, with its query), taken once. */
-    String takeDispatchPath() {
+    /** The dispatcher of a requested dispatch, taken once; null when there is none or its path maps nothing. */
+    RequestDispatcher takeDispatcher() {
+        Supplier<RequestDispatcher> target;
         lock.lock();
         try {
-            String path = dispatchPath;
-            dispatchPath = null;
-            return path;
+            target = dispatchTarget;
+            dispatchTarget = null;
         } finally {
             lock.unlock();
         }
+        return target == null ? null : target.get();
     }
 
     ServletRequest request() {
@@ -408,29 +413,39 @@ final class BridgeAsyncContext implements AsyncContext {
      */
     @Override
     public void dispatch() {
-        ServletRequest target = request;
-        BridgeRequest.Dispatch last = base.containerDispatch();
-        String path;
-        String query = null;
-        if (supplied && target instanceof HttpServletRequest) {
-            HttpServletRequest http = (HttpServletRequest) target;
-            String info = http.getPathInfo();
-            path = http.getServletPath() + (info == null ? "" : info);
-            // a forward's own query, say; the request's own is there anyway (and would count its parameters twice)
-            if (http.getQueryString() != null && !http.getQueryString().equals(last.queryString())) {
-                query = http.getQueryString();
+        lock.lock(); // request and supplied are those of one cycle: restart changes them under the lock
+        try {
+            ServletRequest target = request;
+            BridgeRequest.Dispatch last = base.containerDispatch();
+            String path;
+            String query = null;
+            if (supplied && target instanceof HttpServletRequest) {
+                HttpServletRequest http = (HttpServletRequest) target;
+                String info = http.getPathInfo();
+                path = http.getServletPath() + (info == null ? "" : info);
+                // a forward's own query, say; the request's own is there anyway (and would count its parameters
+                // twice)
+                if (http.getQueryString() != null && !http.getQueryString().equals(last.queryString())) {
+                    query = http.getQueryString();
+                }
+            } else {
+                path = last.servletPath() + (last.pathInfo() == null ? "" : last.pathInfo());
             }
-        } else {
-            path = last.servletPath() + (last.pathInfo() == null ? "" : last.pathInfo());
+            String decodedPath = path.isEmpty() ? "/" : path;
+            String decodedQuery = query;
+            // the path is decoded already (a %3F in it is a '?' now): it is not joined with the query and parsed again
+            dispatch(() -> base.context().dispatcher(decodedPath, decodedQuery));
+        } finally {
+            lock.unlock();
         }
-        if (path.isEmpty()) {
-            path = "/";
-        }
-        dispatch(query == null ? path : path + "?" + query);
     }
 
     @Override
     public void dispatch(String path) {
+        dispatch(() -> base.context().getRequestDispatcher(path));
+    }
+
+    private void dispatch(Supplier<RequestDispatcher> target) {
         lock.lock();
         try {
             if (state != State.ASYNC && state != State.EXPIRING) {
@@ -438,7 +453,7 @@ final class BridgeAsyncContext implements AsyncContext {
                         : state == State.IDLE ? "startAsync has not been called in this dispatch"
                         : "dispatch or complete was already called");
             }
-            dispatchPath = path;
+            dispatchTarget = target;
             state = State.DISPATCH;
             changed.signalAll();
         } finally {

@@ -93,7 +93,8 @@ public final class BridgeRequest implements HttpServletRequest {
     private String remoteUser;
 
     private BridgeAsyncContext asyncContext;
-    private Dispatch containerDispatch;
+    /** Set on the request's thread, read by AsyncContext.dispatch() on any. */
+    private volatile Dispatch containerDispatch;
     boolean asyncSupported = true;
 
     /** Where the request is in its dispatches: what the path methods report. */
@@ -113,20 +114,7 @@ public final class BridgeRequest implements HttpServletRequest {
                 match == null ? "" : match.servletPath(), match == null ? null : match.pathInfo(),
                 cgi.queryString(), match);
         this.containerDispatch = dispatch;
-        response.setWriteListenerHost(new BridgeResponse.WriteListenerHost() {
-            @Override
-            public boolean isAsyncStarted() {
-                return BridgeRequest.this.isAsyncStarted();
-            }
-
-            @Override
-            public void wantTurn() {
-                BridgeAsyncContext async = asyncContext;
-                if (async != null) {
-                    async.wantWrite();
-                }
-            }
-        });
+        response.setWriteListenerHost(new StreamHost(false));
         findRequestedSessionId();
         response.setSessionUrlEncoder(this::encodeSessionUrl);
     }
@@ -293,28 +281,41 @@ public final class BridgeRequest implements HttpServletRequest {
 
     BodyInput input() {
         if (input == null) {
-            input = new BodyInput(body, cgi.contentLength(), new BodyInput.Host() {
-                @Override
-                public boolean isAsyncStarted() {
-                    return BridgeRequest.this.isAsyncStarted();
-                }
-
-                @Override
-                public void wantTurn() {
-                    BridgeAsyncContext async = asyncContext;
-                    if (async != null) {
-                        async.wantRead();
-                    }
-                }
-
-                @Override
-                public boolean acceptsCallbacks() {
-                    BridgeAsyncContext async = asyncContext;
-                    return async != null && async.acceptsCallbacks();
-                }
-            });
+            input = new BodyInput(body, cgi.contentLength(), new StreamHost(true));
         }
         return input;
+    }
+
+    /** What the body's input stream (read) or the response's output stream needs of the request. */
+    private final class StreamHost implements BodyInput.Host, BridgeResponse.WriteListenerHost {
+        private final boolean read;
+
+        StreamHost(boolean read) {
+            this.read = read;
+        }
+
+        @Override
+        public boolean isAsyncStarted() {
+            return BridgeRequest.this.isAsyncStarted();
+        }
+
+        @Override
+        public void wantTurn() {
+            BridgeAsyncContext async = asyncContext;
+            if (async != null) {
+                if (read) {
+                    async.wantRead();
+                } else {
+                    async.wantWrite();
+                }
+            }
+        }
+
+        @Override
+        public boolean acceptsCallbacks() {
+            BridgeAsyncContext async = asyncContext;
+            return async != null && async.acceptsCallbacks();
+        }
     }
 
     @Override
@@ -339,7 +340,7 @@ public final class BridgeRequest implements HttpServletRequest {
     /** Reads and drops what the servlet left of the body (so that the connection can serve the next request). */
     void consumeRest() {
         try {
-            input().transferTo(java.io.OutputStream.nullOutputStream());
+            input().discardRest();
         } catch (IOException ignored) {
             // the web server is gone: nothing to keep in sync with
         }
@@ -557,8 +558,7 @@ public final class BridgeRequest implements HttpServletRequest {
     public StringBuffer getRequestURL() {
         StringBuffer url = new StringBuffer(64);
         url.append(getScheme()).append("://");
-        String host = getServerName();
-        url.append(host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host);
+        url.append(CgiRequest.uriHost(getServerName()));
         int port = getServerPort();
         if (port > 0 && !(port == 80 && getScheme().equals("http")) && !(port == 443 && getScheme().equals("https"))) {
             url.append(':').append(port);
@@ -778,13 +778,10 @@ public final class BridgeRequest implements HttpServletRequest {
         if (current == null) {
             return url;
         }
-        String host = cgi.serverName();
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]";
-        }
         URI here;
         try {
-            here = new URI(cgi.scheme() + "://" + host + ":" + cgi.serverPort() + cgi.rawPath());
+            here = new URI(cgi.scheme() + "://" + CgiRequest.uriHost(cgi.serverName()) + ":" + cgi.serverPort()
+                    + cgi.rawPath());
         } catch (URISyntaxException unparsable) {
             return url;
         }

@@ -43,6 +43,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -385,7 +386,7 @@ public final class BridgeServletContext implements ServletContext {
     public ServletRegistration.Dynamic addServlet(String servletName, String className) {
         checkConfigurable();
         checkName(servletName);
-        return addServlet(servletName, loadClass(className, Servlet.class));
+        return register(servletName, loadClass(className, Servlet.class), null);
     }
 
     @Override
@@ -434,7 +435,7 @@ public final class BridgeServletContext implements ServletContext {
     public FilterRegistration.Dynamic addFilter(String filterName, String className) {
         checkConfigurable();
         checkName(filterName);
-        return addFilter(filterName, loadClass(className, Filter.class));
+        return registerFilter(filterName, loadClass(className, Filter.class), null);
     }
 
     @Override
@@ -485,12 +486,30 @@ public final class BridgeServletContext implements ServletContext {
     @Override
     public void addListener(String className) {
         checkConfigurable();
-        addListener(loadClass(className, EventListener.class));
+        addListenerOf(loadClass(className, EventListener.class));
     }
 
     @Override
     public <T extends EventListener> void addListener(T listener) {
         checkConfigurable();
+        addListenerInstance(listener);
+    }
+
+    @Override
+    public void addListener(Class<? extends EventListener> listenerClass) {
+        checkConfigurable();
+        addListenerOf(listenerClass);
+    }
+
+    private void addListenerOf(Class<? extends EventListener> listenerClass) {
+        try {
+            addListenerInstance(newListener(listenerClass));
+        } catch (ServletException e) {
+            throw new IllegalArgumentException("cannot create listener " + listenerClass.getName(), e);
+        }
+    }
+
+    private void addListenerInstance(EventListener listener) {
         checkListenerType(listener.getClass());
         if (state == State.INITIALIZING) {
             synchronized (programmaticListeners) {
@@ -501,18 +520,12 @@ public final class BridgeServletContext implements ServletContext {
     }
 
     @Override
-    public void addListener(Class<? extends EventListener> listenerClass) {
-        checkConfigurable();
-        try {
-            addListener(createListener(listenerClass));
-        } catch (ServletException e) {
-            throw new IllegalArgumentException("cannot create listener " + listenerClass.getName(), e);
-        }
-    }
-
-    @Override
     public <T extends EventListener> T createListener(Class<T> clazz) throws ServletException {
         checkNotRestricted();
+        return newListener(clazz);
+    }
+
+    private <T extends EventListener> T newListener(Class<T> clazz) throws ServletException {
         checkListenerType(clazz);
         return instantiate(clazz);
     }
@@ -600,7 +613,7 @@ public final class BridgeServletContext implements ServletContext {
     }
 
     /** The charset mapped to the locale, else to its language, or null. */
-    public String localeEncoding(java.util.Locale locale) {
+    public String localeEncoding(Locale locale) {
         if (localeEncodings.isEmpty()) {
             return null;
         }
@@ -609,7 +622,7 @@ public final class BridgeServletContext implements ServletContext {
     }
 
     private static String localeKey(String locale) {
-        return locale.replace('-', '_').toLowerCase(java.util.Locale.ROOT);
+        return locale.replace('-', '_').toLowerCase(Locale.ROOT);
     }
 
     /** The display name (web.xml display-name). */
@@ -772,11 +785,16 @@ public final class BridgeServletContext implements ServletContext {
         String pathPart = q < 0 ? path : path.substring(0, q);
         String query = q < 0 ? null : path.substring(q + 1);
         String decoded = FormDecoder.unescape(pathPart.replace("+", "%2B"), StandardCharsets.UTF_8);
-        PathMatch match = mappings.match(decoded);
+        return dispatcher(decoded, query);
+    }
+
+    /** A dispatcher to a decoded context-relative path (a request's servlet path and path info), or null. */
+    RequestDispatcher dispatcher(String decodedPath, String query) {
+        PathMatch match = mappings.match(decodedPath);
         if (match == null) {
             return null;
         }
-        return new BridgeDispatcher(this, decoded, query, match);
+        return new BridgeDispatcher(this, decodedPath, query, match);
     }
 
     @Override

@@ -131,8 +131,8 @@ public final class DefaultServlet extends HttpServlet {
         // strong, as nginx makes it (mtime and size): If-Range may then use it
         String etag = "\"" + Long.toHexString(modified) + "-" + Long.toHexString(length) + "\"";
         boolean include = request.getAttribute(RequestDispatcher.INCLUDE_REQUEST_URI) != null;
-        OutputStream out = body(response);
-        boolean viaWriter = out instanceof WriterOutputStream;
+        boolean head = request.getMethod().equals("HEAD");
+        // the stream is taken only to write bytes: a 304, 412, 416 or HEAD response leaves it (or the writer) free
         if (!include) {
             response.setHeader("Accept-Ranges", "bytes");
             if (!preconditions(request, response, etag, modified)) {
@@ -151,16 +151,22 @@ public final class DefaultServlet extends HttpServlet {
                 return;
             }
             if (!ranges.isEmpty()) {
-                sendRanges(file, ranges, length, type, response, request.getMethod().equals("HEAD"), out);
+                OutputStream out = head ? null : body(response);
+                sendRanges(file, ranges, length, type, response, head, out);
                 finish(out);
                 return;
             }
-            if (!viaWriter) { // characters re-encoded may not keep the file's length
+            if (head) {
                 response.setContentLengthLong(length);
+                return;
             }
         }
-        if (request.getMethod().equals("HEAD")) {
+        if (head) {
             return;
+        }
+        OutputStream out = body(response);
+        if (!include && !(out instanceof WriterOutputStream)) { // characters re-encoded may not keep the length
+            response.setContentLengthLong(length);
         }
         try (InputStream in = Files.newInputStream(file)) {
             in.transferTo(out);

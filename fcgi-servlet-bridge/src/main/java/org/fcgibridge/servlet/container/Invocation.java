@@ -67,11 +67,8 @@ final class Invocation {
             @Override
             public String origin() {
                 boolean defaultPort = cgi.serverPort() == (cgi.secure() ? 443 : 80);
-                String host = cgi.serverName();
-                if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-                    host = "[" + host + "]";
-                }
-                return cgi.scheme() + "://" + host + (defaultPort ? "" : ":" + cgi.serverPort());
+                return cgi.scheme() + "://" + CgiRequest.uriHost(cgi.serverName())
+                        + (defaultPort ? "" : ":" + cgi.serverPort());
             }
 
             @Override
@@ -192,8 +189,7 @@ final class Invocation {
     }
 
     private void asyncDispatch(BridgeAsyncContext async) throws IOException {
-        String path = async.takeDispatchPath();
-        RequestDispatcher dispatcher = path == null ? null : context.getRequestDispatcher(path);
+        RequestDispatcher dispatcher = async.takeDispatcher();
         if (!(dispatcher instanceof BridgeDispatcher)) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;

@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.Enumeration;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One servlet of the context: its registration, its mappings, and its single instance, created and initialised on
@@ -30,6 +31,10 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
     private volatile UnavailableException unavailable;
     /** System.nanoTime() when a temporary unavailability ends. */
     private volatile long unavailableUntil;
+    /** The calls in the servlet's service method (or on their way to it). */
+    private final AtomicInteger inService = new AtomicInteger();
+    /** Set by a permanent UnavailableException: the last call to leave service destroys the servlet. */
+    private volatile boolean destroyWhenIdle;
     private int loadOnStartup = -1;
     private MultipartConfigElement multipartConfig;
     private String runAsRole;
@@ -79,12 +84,14 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
 
     /**
      * Runs a request through the servlet. An UnavailableException takes the servlet out of service (Servlet 6.0
-     * section 2.3.3.2): a permanent one destroys it and the requests after it are refused like this one; a temporary
-     * one refuses them for its seconds, as Jetty does.
+     * section 2.3.3.2): the requests after it are refused like this one, a temporary one's for its seconds, as Jetty
+     * does. A permanent one destroys the servlet once the calls already in its service method have returned
+     * (section 2.3.4), not under them.
      */
     void service(ServletRequest request, ServletResponse response) throws ServletException, IOException {
-        Servlet servlet = servlet();
+        inService.incrementAndGet();
         try {
+            Servlet servlet = servlet();
             servlet.service(request, response);
         } catch (UnavailableException e) {
             synchronized (this) {
@@ -93,11 +100,21 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
                     if (e.isPermanent()) {
                         LOG.log(System.Logger.Level.ERROR, "servlet " + getName() + " is permanently unavailable",
                                 e);
-                        destroy();
+                        destroyWhenIdle = true;
                     }
                 }
             }
             throw e;
+        } finally {
+            if (inService.decrementAndGet() == 0 && destroyWhenIdle) {
+                synchronized (this) {
+                    // a call that came in since is refused (unavailable) and destroys on its way out, if last
+                    if (destroyWhenIdle && inService.get() == 0) {
+                        destroyWhenIdle = false;
+                        destroy();
+                    }
+                }
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package org.fcgibridge.servlet.container;
 import jakarta.servlet.http.MappingMatch;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,7 +24,7 @@ public final class ServletMappings {
     private volatile ServletHolder contextRoot;
     private final Map<String, ServletHolder> byPattern = new ConcurrentHashMap<>();
     /** Patterns held by a container fallback, which the application's own mapping of the pattern replaces. */
-    private final java.util.Set<String> fallbacks = ConcurrentHashMap.newKeySet();
+    private final Set<String> fallbacks = ConcurrentHashMap.newKeySet();
 
     /**
      * Maps {@code pattern} to {@code holder}.

@@ -412,6 +412,10 @@ public class BridgeResponse implements HttpServletResponse {
         if (cookie == null || immutable()) {
             return;
         }
+        setCookieHeader(cookie);
+    }
+
+    private void setCookieHeader(Cookie cookie) {
         headers.add("Set-Cookie", Cookies.format(cookie));
         headers.set("Expires", HttpDates.format(0));
     }
@@ -427,9 +431,10 @@ public class BridgeResponse implements HttpServletResponse {
             setHeader("Content-Type", null);
             return;
         }
+        ResponseHeaders.checkValue(type); // the same refusal as any header's value: no response splitting
         String charset = ContentTypes.charsetOf(type);
         mimeType = ContentTypes.withoutCharset(type);
-        if (charset != null && mode != Mode.WRITER) {
+        if (charset != null && mode != Mode.WRITER && ResponseHeaders.token(charset)) {
             characterEncoding = charset.toLowerCase(Locale.ROOT);
             encodingFixed = true;
         }
@@ -455,10 +460,11 @@ public class BridgeResponse implements HttpServletResponse {
             characterEncoding = null;
             encodingFixed = false;
             encodingFromLocale = false;
-        } else {
+        } else if (ResponseHeaders.token(charset)) {
             characterEncoding = charset;
             encodingFixed = true;
         }
+        // a charset that is no token (RFC 9110 8.3.2) is ignored: it could not stand in the Content-Type field
     }
 
     /** Servlet 6.1's overload, for applications written against it. */
@@ -644,8 +650,7 @@ public class BridgeResponse implements HttpServletResponse {
      */
     public void addContainerCookie(Cookie cookie) {
         if (!committed) {
-            headers.add("Set-Cookie", Cookies.format(cookie));
-            headers.set("Expires", HttpDates.format(0));
+            setCookieHeader(cookie);
         }
     }
 
@@ -683,7 +688,7 @@ public class BridgeResponse implements HttpServletResponse {
      */
     @Override
     public void setTrailerFields(Supplier<Map<String, String>> supplier) {
-        if (committed) {
+        if (isCommitted()) {
             throw new IllegalStateException("the response is committed");
         }
         if (!trailersPossible) {

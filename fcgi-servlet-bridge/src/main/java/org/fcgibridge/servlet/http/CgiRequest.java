@@ -217,4 +217,9 @@ public record CgiRequest(String method, String scheme, String protocol, String r
         }
         return true;
     }
+
+    /** A host name as it stands in a URI's authority: an IPv6 address goes in brackets. */
+    public static String uriHost(String host) {
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
 }

@@ -115,11 +115,26 @@ public final class ResponseHeaders {
         return fields;
     }
 
+    /** Whether {@code s} is an RFC 9110 token (5.6.2), as a charset name must be. */
+    public static boolean token(String s) {
+        if (s == null || s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= ' ' || c >= 127 || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public void clear() {
         fields.clear();
     }
 
-    static void checkName(String name) {
+    /** Refuses (IllegalArgumentException) an empty name or one with a control character, space, ':' or non-ASCII. */
+    public static void checkName(String name) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("empty header name");
         }
@@ -131,7 +146,8 @@ public final class ResponseHeaders {
         }
     }
 
-    static void checkValue(String value) {
+    /** Refuses (IllegalArgumentException) a value holding CR, LF or NUL: it would split the header block. */
+    public static void checkValue(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '\r' || c == '\n' || c == 0) {

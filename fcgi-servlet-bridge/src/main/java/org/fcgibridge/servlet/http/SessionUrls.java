@@ -2,7 +2,6 @@ package org.fcgibridge.servlet.http;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Locale;
 
 /**
  * Session ids in URLs ({@code ;jsessionid=ID} path parameters) for clients without cookies: reading one from a
@@ -19,7 +18,7 @@ public final class SessionUrls {
      */
     public static String requestedId(String rawPath, String name) {
         String marker = ";" + name + "=";
-        int at = rawPath.toLowerCase(Locale.ROOT).indexOf(marker);
+        int at = indexIgnoringCase(rawPath, marker);
         if (at < 0) {
             return null;
         }
@@ -86,5 +85,15 @@ public final class SessionUrls {
             return uri.getPort();
         }
         return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    /** Not an index into a lower-cased copy: lower-casing may change the length (U+0130 becomes two chars). */
+    private static int indexIgnoringCase(String s, String part) {
+        for (int i = 0; i + part.length() <= s.length(); i++) {
+            if (s.regionMatches(true, i, part, 0, part.length())) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

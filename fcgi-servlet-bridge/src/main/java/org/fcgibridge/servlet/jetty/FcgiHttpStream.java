@@ -323,7 +323,10 @@ final class FcgiHttpStream implements HttpStream {
 
     private void writeHead(MetaData.Response response) throws IOException {
         int status = response.getStatus();
-        String reason = response.getReason() != null ? response.getReason() : HttpStatus.getMessage(status);
+        String reason = response.getReason();
+        if (reason == null || !legalValue(reason)) {
+            reason = HttpStatus.getMessage(status);
+        }
         StringBuilder head = new StringBuilder(256);
         head.append("Status: ").append(status).append(' ').append(reason).append("\r\n");
         HttpFields fields = response.getHttpFields();
@@ -333,7 +336,7 @@ final class FcgiHttpStream implements HttpStream {
         for (HttpField field : fields) {
             String name = field.getName();
             boolean contentLength = field.getHeader() == HttpHeader.CONTENT_LENGTH;
-            if (!ResponseHeaders.sent(name) || contentLength && noBody) {
+            if (!ResponseHeaders.sent(name) || contentLength && noBody || !legal(field)) {
                 continue;
             }
             length |= contentLength;
@@ -344,6 +347,29 @@ final class FcgiHttpStream implements HttpStream {
         }
         head.append("\r\n");
         stdout.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * Whether a field may go into the CGI head. Jetty's response takes any name and value; one that the standalone
+     * engine refuses (ResponseHeaders: a CR, LF or NUL would split the head) is left out here, so that on neither
+     * engine can an application's value add a header line.
+     */
+    private static boolean legal(HttpField field) {
+        try {
+            ResponseHeaders.checkName(field.getName());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return field.getValue() == null || legalValue(field.getValue());
+    }
+
+    private static boolean legalValue(String value) {
+        try {
+            ResponseHeaders.checkValue(value);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private void writeContent(ByteBuffer content) throws IOException {

@@ -1,5 +1,6 @@
 package org.fcgibridge.servlet.jetty;
 
+import java.util.Arrays;
 import org.eclipse.jetty.ee10.servlet.ServletHandler;
 import org.eclipse.jetty.ee10.servlet.ServletMapping;
 
@@ -19,7 +20,7 @@ final class MappingConflictsServletHandler extends ServletHandler {
         ServletMapping fromDefaults = null;
         for (ServletMapping mapping : getServletMappings()) {
             String[] specs = mapping.getPathSpecs();
-            if (specs == null || !java.util.Arrays.asList(specs).contains(pathSpec)) {
+            if (specs == null || !Arrays.asList(specs).contains(pathSpec)) {
                 continue;
             }
             if (!mapping.isFromDefaultDescriptor()) {

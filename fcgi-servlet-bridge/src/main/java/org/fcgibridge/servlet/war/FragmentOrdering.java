@@ -11,9 +11,10 @@ import java.util.Set;
 /**
  * The order of a web application's fragments, the jars of WEB-INF/lib (Servlet 6.0 section 8.2.2): web.xml's
  * {@code <absolute-ordering>} (fragments it does not name are left out unless it says {@code <others/>}, which puts
- * them there in class path order), else each web-fragment.xml's {@code <ordering>} ({@code <before>}/{@code <after>} names or {@code <others/>}), the class
- * path order breaking ties. The order decides how descriptors merge (listeners, filter mappings) and in which order
- * initializers run; a jar left out is neither merged nor scanned for annotations or initializers.
+ * them there in class path order), else each web-fragment.xml's {@code <ordering>} ({@code <before>}/{@code <after>}
+ * names or {@code <others/>}), the class path order breaking ties. The order decides how descriptors merge
+ * (listeners, filter mappings) and in which order initializers run; a jar left out is neither merged nor scanned for
+ * annotations or initializers.
  */
 final class FragmentOrdering {
     /** A jar of WEB-INF/lib and its web-fragment.xml, or null when it has none (it is then a nameless fragment). */
@@ -38,9 +39,18 @@ final class FragmentOrdering {
      * The fragments to use, in order.
      *
      * @param fragments every jar of WEB-INF/lib, in class path order
-     * @throws IllegalArgumentException if the relative orderings contradict each other
+     * @throws IllegalArgumentException if two fragments have the same name (section 8.2.2 makes it an error), or the
+     *         relative orderings contradict each other
      */
     static List<Fragment> order(WebXml web, List<Fragment> fragments) {
+        Map<String, Fragment> named = new HashMap<>();
+        for (Fragment fragment : fragments) {
+            Fragment other = fragment.name() == null ? null : named.putIfAbsent(fragment.name(), fragment);
+            if (other != null) {
+                throw new IllegalArgumentException("two web fragments are named \"" + fragment.name() + "\": "
+                        + other.jar().getFileName() + " and " + fragment.jar().getFileName());
+            }
+        }
         if (web.absoluteOrdering != null) {
             return absolute(web.absoluteOrdering, fragments);
         }

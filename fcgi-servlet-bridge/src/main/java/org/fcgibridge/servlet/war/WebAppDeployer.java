@@ -25,9 +25,12 @@ import java.io.InputStream;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.EventListener;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -108,8 +111,9 @@ public final class WebAppDeployer {
             throw new DeploymentException("cannot create a work directory: " + e.getMessage(), e);
         }
         Path root;
-        WebAppClassLoader loader;
-        try {
+        WebAppClassLoader loader = null;
+        boolean assembled = false;
+        try { // whatever is thrown, an Error too (ServiceConfigurationError, LinkageError), releases what was made
             if (Files.isDirectory(war)) {
                 root = war.toAbsolutePath().normalize();
             } else {
@@ -117,15 +121,13 @@ public final class WebAppDeployer {
                 WarUnpacker.unpack(war, root);
             }
             loader = new WebAppClassLoader(classpath(root), parent);
-        } catch (DeploymentException | RuntimeException e) {
-            release(work, null);
-            throw e;
-        }
-        try {
-            return assemble(war, contextPath, root, work, loader);
-        } catch (DeploymentException | RuntimeException e) {
-            release(work, loader);
-            throw e;
+            Deployment deployment = assemble(war, contextPath, root, work, loader);
+            assembled = true;
+            return deployment;
+        } finally {
+            if (!assembled) {
+                release(work, loader);
+            }
         }
     }
 
@@ -156,11 +158,15 @@ public final class WebAppDeployer {
         } catch (IOException e) {
             throw new DeploymentException(war + ": cannot read the jars of WEB-INF/lib: " + e.getMessage(), e);
         }
+        boolean deployed = false;
         try {
-            return build(war, contextPath, root, work, loader, web, resources, fragments);
-        } catch (DeploymentException | RuntimeException e) {
-            resources.close();
-            throw e;
+            Deployment deployment = build(war, contextPath, root, work, loader, web, resources, fragments);
+            deployed = true;
+            return deployment;
+        } finally {
+            if (!deployed) { // whatever was thrown, an Error too (ServiceConfigurationError, LinkageError)
+                resources.close();
+            }
         }
     }
 
@@ -269,7 +275,7 @@ public final class WebAppDeployer {
             return;
         }
         try (Stream<Path> files = Files.walk(work)) {
-            for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {
@@ -344,7 +350,7 @@ public final class WebAppDeployer {
 
     /** The jars whose web-fragment.xml is metadata-complete: their annotations are not read (section 8.2.3). */
     private static Set<Path> unannotated(List<FragmentOrdering.Fragment> fragments) {
-        Set<Path> jars = new java.util.HashSet<>();
+        Set<Path> jars = new HashSet<>();
         for (FragmentOrdering.Fragment fragment : fragments) {
             if (fragment.descriptor() != null && fragment.descriptor().metadataComplete) {
                 jars.add(fragment.jar().toAbsolutePath().normalize());
@@ -601,7 +607,7 @@ public final class WebAppDeployer {
                 providers.add(provider);
             }
         }
-        providers.sort(java.util.Comparator.comparingInt(provider -> scanned.indexOf(origin(provider.type()))));
+        providers.sort(Comparator.comparingInt(provider -> scanned.indexOf(origin(provider.type()))));
         for (ServiceLoader.Provider<ServletContainerInitializer> provider : providers) {
             HandlesTypes handles = provider.type().getAnnotation(HandlesTypes.class);
             Set<Class<?>> classes = new LinkedHashSet<>();
@@ -626,7 +632,7 @@ public final class WebAppDeployer {
 
     /** The directory or jar a class of the application comes from, or null. */
     private static Path origin(Class<?> type) {
-        java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+        CodeSource source = type.getProtectionDomain().getCodeSource();
         if (source == null || source.getLocation() == null) {
             return null;
         }

@@ -192,4 +192,14 @@ class BodyInputTest {
         assertTrue(in.isFinished());
         assertFalse(in.read() >= 0);
     }
+
+    @Test
+    void withAListenerAReadNeedsIsReadyTrueFirst() throws Exception {
+        Host host = new Host();
+        BodyInput in = new BodyInput(new ByteArrayInputStream("abc".getBytes(StandardCharsets.US_ASCII)), 3, host);
+        in.setReadListener(new Reader(in));
+        assertThrows(IllegalStateException.class, in::read, "no isReady() yet: it could race the read-ahead");
+        assertTrue(in.isReady());
+        assertEquals('a', in.read());
+    }
 }

@@ -37,6 +37,8 @@ class AcceptLanguageAndSessionUrlsTest {
         assertEquals("abc", SessionUrls.requestedId("/app/p;jsessionid=abc;v=1/x", "jsessionid"));
         assertNull(SessionUrls.requestedId("/app/p;jsessionid=", "jsessionid"));
         assertNull(SessionUrls.requestedId("/app/p", "jsessionid"));
+        assertEquals("abc", SessionUrls.requestedId("/\u0130\u0130;JSessionId=abc", "jsessionid"),
+                "a character that lower-cases longer before the parameter");
     }
 
     @ParameterizedTest

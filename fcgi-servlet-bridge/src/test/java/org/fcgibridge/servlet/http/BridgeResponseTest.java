@@ -222,5 +222,29 @@ class BridgeResponseTest {
         BridgeResponse old = response(false);
         old.setProtocol("HTTP/1.0");
         assertThrows(IllegalStateException.class, () -> old.setTrailerFields(java.util.Map::of));
+
+        BridgeResponse error = response(false);
+        error.sendError(404);
+        assertThrows(IllegalStateException.class, () -> error.setTrailerFields(java.util.Map::of),
+                "committed to the application once sendError is called");
+    }
+
+    @Test
+    void aContentTypeOrCharsetCannotSplitTheHead() throws Exception {
+        BridgeResponse r = response(false);
+        assertThrows(IllegalArgumentException.class,
+                () -> r.setHeader("Content-Type", "text/html\r\nSet-Cookie: evil=1"));
+        assertThrows(IllegalArgumentException.class,
+                () -> r.addHeader("Content-Type", "text/html\nSet-Cookie: evil=1"));
+        assertThrows(IllegalArgumentException.class, () -> r.setContentType("text/html\r\nSet-Cookie: evil=1"));
+        r.setContentType("text/plain");
+        r.setCharacterEncoding("utf-8\r\nX-Injected: 1");
+        r.setCharacterEncoding("utf 8");
+        assertEquals("text/plain", r.getContentType(), "a charset that is no token is ignored");
+        r.setContentType("text/plain;charset=\"a b\"");
+        assertEquals("text/plain", r.getContentType());
+        r.getOutputStream().write('x');
+        r.complete();
+        assertEquals("Status: 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1\r\n\r\nx", written());
     }
 }

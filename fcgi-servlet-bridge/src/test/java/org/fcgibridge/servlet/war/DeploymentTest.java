@@ -6,17 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.fcgibridge.core.client.FcgiResponse;
 import org.fcgibridge.servlet.cli.LauncherAccess;
 import org.fcgibridge.servlet.testing.WarBuilder;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +61,8 @@ class DeploymentTest {
         Path war = new WarBuilder(dir)
                 .source("app.Hello", HELLO).source("app.Stamp", STAMP).source("app.Started", STARTED)
                 .webXml(WEB_XML_HEAD + ">\n"
-                        + "<context-param><param-name>site</param-name><param-value>docs</param-value></context-param>\n"
+                        + "<context-param><param-name>site</param-name><param-value>docs</param-value>"
+                        + "</context-param>\n"
                         + "<listener><listener-class>app.Started</listener-class></listener>\n"
                         + "<filter><filter-name>stamp</filter-name><filter-class>app.Stamp</filter-class>\n"
                         + "  <init-param><param-name>stamp</param-name><param-value>s1</param-value></init-param>"
@@ -96,7 +102,8 @@ class DeploymentTest {
                 .source("app.Upload", "package app;\n"
                         + "import jakarta.servlet.*; import jakarta.servlet.annotation.*;\n"
                         + "import jakarta.servlet.http.*; import java.io.IOException;\n"
-                        + "@WebServlet(urlPatterns = \"/upload\", initParams = @WebInitParam(name = \"n\", value = \"v\"))\n"
+                        + "@WebServlet(urlPatterns = \"/upload\","
+                        + " initParams = @WebInitParam(name = \"n\", value = \"v\"))\n"
                         + "@MultipartConfig(maxFileSize = 1024)\n"
                         + "public class Upload extends HttpServlet {\n"
                         + "  protected void doPost(HttpServletRequest q, HttpServletResponse r)\n"
@@ -249,7 +256,8 @@ class DeploymentTest {
                         + "  }\n}\n")
                 .webXml(WEB_XML_HEAD + ">\n"
                         + "<listener><listener-class>app.AddsJsp</listener-class></listener>\n"
-                        + "<servlet><servlet-name>hello</servlet-name><servlet-class>app.Hello</servlet-class></servlet>\n"
+                        + "<servlet><servlet-name>hello</servlet-name><servlet-class>app.Hello</servlet-class>"
+                        + "</servlet>\n"
                         + "<servlet-mapping><servlet-name>hello</servlet-name><url-pattern>/hello</url-pattern>"
                         + "</servlet-mapping>\n"
                         + "<servlet><servlet-name>page</servlet-name><jsp-file>/page.jsp</jsp-file></servlet>\n"
@@ -304,7 +312,8 @@ class DeploymentTest {
         assertEquals("from the launcher's class path", com.example.conflict.Greeting.text(), "the parent's version");
         Path war = new WarBuilder(dir)
                 .lib("greeting-2.0.jar", Map.of("com.example.conflict.Greeting", "package com.example.conflict;\n"
-                        + "public final class Greeting { public static String text() { return \"from WEB-INF/lib\"; } }\n"),
+                        + "public final class Greeting {"
+                        + " public static String text() { return \"from WEB-INF/lib\"; } }\n"),
                         Map.of())
                 .source("app.Greet", "package app;\n"
                         + "import jakarta.servlet.http.*; import java.io.IOException;\n"
@@ -351,7 +360,8 @@ class DeploymentTest {
                         + "  protected void doGet(HttpServletRequest q, HttpServletResponse r) throws IOException {\n"
                         + "    r.getWriter().print(\"fragment ok\");\n"
                         + "  }\n}\n"),
-                        Map.of("META-INF/web-fragment.xml", "<web-fragment xmlns=\"https://jakarta.ee/xml/ns/jakartaee\""
+                        Map.of("META-INF/web-fragment.xml", "<web-fragment "
+                                + "xmlns=\"https://jakarta.ee/xml/ns/jakartaee\""
                                 + " version=\"6.0\"><servlet><servlet-name>status</servlet-name>"
                                 + "<servlet-class>frag.Status</servlet-class></servlet><servlet-mapping>"
                                 + "<servlet-name>status</servlet-name><url-pattern>/status</url-pattern>"
@@ -417,6 +427,27 @@ class DeploymentTest {
         assertEquals(1, status);
         String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(message.startsWith("fcgi-bridge: cannot deploy: " + war + "!/WEB-INF/web.xml:5:"), message);
+    }
+
+    @Test
+    void anErrorWhileDeployingLeavesNoJarOpen() throws Exception {
+        Path fds = Path.of("/proc/self/fd");
+        Assumptions.assumeTrue(Files.isDirectory(fds), "lists the open files on Linux");
+        Path war = new WarBuilder(dir.resolve("war")).lib("unloadable-1.0.jar", Map.of(),
+                Map.of("META-INF/services/jakarta.servlet.ServletContainerInitializer", "lib.Missing\n"))
+                .packed("unloadable");
+        assertThrows(ServiceConfigurationError.class, () -> WebAppDeployer.deploy(war, "", getClass()
+                .getClassLoader()));
+        try (Stream<Path> open = Files.list(fds)) {
+            List<String> jars = open.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString();
+                } catch (IOException | UnsupportedOperationException gone) {
+                    return "";
+                }
+            }).filter(target -> target.endsWith("unloadable-1.0.jar")).toList();
+            assertEquals(List.of(), jars, "the jar's file system and class loader are closed");
+        }
     }
 
     @Test

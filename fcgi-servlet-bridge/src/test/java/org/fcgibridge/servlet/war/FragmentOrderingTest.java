@@ -43,6 +43,15 @@ class FragmentOrderingTest {
     }
 
     @Test
+    void twoFragmentsOfOneNameAreAnError() {
+        List<FragmentOrdering.Fragment> all = List.of(fragment("A", List.of(), List.of()), plain("b.jar"),
+                new FragmentOrdering.Fragment(Path.of("other.jar"), fragment("A", List.of(), List.of()).descriptor()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FragmentOrdering.order(new WebXml(), all));
+        assertEquals("two web fragments are named \"A\": A.jar and other.jar", e.getMessage());
+    }
+
+    @Test
     void noOrderingKeepsTheClassPathOrder() {
         List<FragmentOrdering.Fragment> all = List.of(plain("b.jar"), fragment("A", List.of(), List.of()),
                 plain("c.jar"));

@@ -409,7 +409,7 @@ class AsyncIT {
         RunningBridge bridge = bridge(engine);
         String id = newId();
         byte[] part = new byte[20_000];
-        String answer = postInTwoParts(bridge, "/bytecounter?id=" + id, part);
+        String answer = postInTwoParts(bridge, "/bytecounter?id=" + id, part, id);
         assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
         assertTrue(answer.endsWith("\r\n\r\nTotal bytes written = [40000]\n"), answer);
         String events = awaitEvents(bridge, id, "written");
@@ -468,10 +468,11 @@ class AsyncIT {
     }
 
     /**
-     * POSTs the body in two chunks with a pause between them (a client that sends as it goes), over a raw socket
-     * (Connection: close): the whole answer as it came.
+     * POSTs the body in two chunks (a client that sends as it goes), the second once the application has recorded
+     * its first onDataAvailable for {@code id}, over a raw socket (Connection: close): the whole answer as it came.
      */
-    private static String postInTwoParts(RunningBridge bridge, String path, byte[] part) throws Exception {
+    private static String postInTwoParts(RunningBridge bridge, String path, byte[] part, String id)
+            throws Exception {
         try (Socket socket = new Socket("127.0.0.1", bridge.httpPort())) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
@@ -479,9 +480,8 @@ class AsyncIT {
                     + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             writeChunk(out, part);
             out.flush();
-            // the pause lets the first part reach the application on its own; without it the test proves less,
-            // but cannot pass wrongly: the counts asserted hold only for the right behaviour
-            Thread.sleep(300);
+            // the second part arrives after the listener heard of the first: it must hear of data once more
+            awaitEvents(bridge, id, "onDataAvailable");
             writeChunk(out, part);
             out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();

@@ -54,10 +54,12 @@ class WarDeploymentIT {
                         + "      }\n"
                         + "    });\n"
                         + "    Set<String> conflicts = front.addMapping(\"/\");\n"
-                        + "    if (!conflicts.isEmpty()) { throw new IllegalStateException(\"conflict \" + conflicts); }\n"
+                        + "    if (!conflicts.isEmpty()) {"
+                        + " throw new IllegalStateException(\"conflict \" + conflicts); }\n"
                         + "    Set<String> second = context.addServlet(\"second\", new HttpServlet() { })\n"
                         + "        .addMapping(\"/\");\n"
-                        + "    if (!second.equals(Set.of(\"/\"))) { throw new IllegalStateException(\"no conflict\"); }\n"
+                        + "    if (!second.equals(Set.of(\"/\"))) {"
+                        + " throw new IllegalStateException(\"no conflict\"); }\n"
                         + "  }\n}\n"),
                         Map.of("META-INF/services/jakarta.servlet.ServletContainerInitializer", "lib.Front\n"))
                 .source("app.Home", "package app; public class Home implements lib.Handler { }\n")
