@@ -125,6 +125,8 @@ public final class BridgeServletContext implements ServletContext {
             SessionTrackingMode.URL);
     private volatile String requestCharacterEncoding;
     private volatile String responseCharacterEncoding;
+    /** locale-encoding-mapping-list, by {@link #localeKey}. */
+    private final Map<String, String> localeEncodings = new ConcurrentHashMap<>();
     private volatile Charset queryCharset = StandardCharsets.UTF_8;
     private volatile long asyncTimeout = 30_000;
     private volatile Path tempDirectory;
@@ -327,11 +329,29 @@ public final class BridgeServletContext implements ServletContext {
         initializers.put(initializer, classes);
     }
 
-    /** The default servlet for the application's static files, mapped to "/" unless the application maps "/". */
+    /**
+     * The default servlet for the application's static files at "/", a fallback: the application's own mapping of
+     * "/" (web.xml, an annotation or a dynamic registration, before or after this call) replaces it (Servlet 6.0
+     * section 12.2). Nothing is added if a servlet is named "default" already.
+     */
     public void addDefaultServlet() {
-        if (!mappings.hasDefault() && !servlets.containsKey("default")) {
-            ServletHolder holder = register("default", DefaultServlet.class, null);
-            mappings.add("/", holder);
+        ServletHolder holder = register("default", DefaultServlet.class, null);
+        if (holder != null) {
+            mappings.addFallback("/", holder);
+        }
+    }
+
+    /**
+     * The stand-in of a JSP engine, named "jsp", at {@code *.jsp} and its kin ({@link NoJspServlet#PATTERNS}) as
+     * fallbacks the application's own mappings replace: JSP requests answer 500, never the page's source. Nothing is
+     * added if a servlet is named "jsp" already.
+     */
+    public void addJspStandIn() {
+        ServletHolder holder = register("jsp", NoJspServlet.class, null);
+        if (holder != null) {
+            for (String pattern : NoJspServlet.PATTERNS) {
+                mappings.addFallback(pattern, holder);
+            }
         }
     }
 
@@ -371,7 +391,8 @@ public final class BridgeServletContext implements ServletContext {
     public ServletRegistration.Dynamic addJspFile(String servletName, String jspFile) {
         checkConfigurable();
         checkName(servletName);
-        throw new UnsupportedOperationException("JSP needs the Jetty engine (--engine jetty)");
+        // no JSP compiler here: the servlet is registered (so the application deploys) and answers as NoJspServlet
+        return register(servletName, null, new NoJspServlet());
     }
 
     @Override
@@ -555,6 +576,27 @@ public final class BridgeServletContext implements ServletContext {
         return mimeTypes;
     }
 
+    /**
+     * Maps a locale ("ja", "zh_CN" or "zh-CN") to the charset that ServletResponse.setLocale sets (web.xml's
+     * locale-encoding-mapping-list).
+     */
+    public void addLocaleEncoding(String locale, String encoding) {
+        localeEncodings.put(localeKey(locale), encoding);
+    }
+
+    /** The charset mapped to the locale, else to its language, or null. */
+    public String localeEncoding(java.util.Locale locale) {
+        if (localeEncodings.isEmpty()) {
+            return null;
+        }
+        String encoding = localeEncodings.get(localeKey(locale.toString()));
+        return encoding != null ? encoding : localeEncodings.get(localeKey(locale.getLanguage()));
+    }
+
+    private static String localeKey(String locale) {
+        return locale.replace('-', '_').toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** The display name (web.xml display-name). */
     public void setDisplayName(String name) {
         displayName = name;
@@ -693,11 +735,7 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public URL getResource(String path) throws MalformedURLException {
-        URL url = resources.url(path);
-        if (url == null && classLoader != null && path.startsWith("/")) {
-            url = classLoader.getResource("META-INF/resources" + path);
-        }
-        return url;
+        return resources.url(path); // the WAR's own files, then META-INF/resources of its WEB-INF/lib jars
     }
 
     @Override

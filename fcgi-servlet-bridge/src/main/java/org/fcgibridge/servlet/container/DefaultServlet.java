@@ -53,6 +53,11 @@ public final class DefaultServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
+        if (NoJspServlet.isJsp(path)) {
+            // reached by name or by a path the *.jsp mappings miss (x.Jsp): a page's source is never sent
+            response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "JSP support not configured");
+            return;
+        }
         Path file = context.resources().file(path);
         if (file != null && Files.isDirectory(file)) {
             if (!path.endsWith("/")) {
@@ -106,7 +111,9 @@ public final class DefaultServlet extends HttpServlet {
                 break;
             }
             PathMatch match = context.mappings().match(candidate);
-            if (target == null && match != null && match.match() != jakarta.servlet.http.MappingMatch.DEFAULT) {
+            // the application's servlets count; the container's fallbacks (the JSP stand-in) do not
+            if (target == null && match != null && match.match() != jakarta.servlet.http.MappingMatch.DEFAULT
+                    && !context.mappings().isFallback(match.getPattern())) {
                 target = candidate; // a file later in the list still comes first
             }
         }

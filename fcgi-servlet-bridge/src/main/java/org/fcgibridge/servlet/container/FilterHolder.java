@@ -26,11 +26,7 @@ public final class FilterHolder extends Holder implements FilterRegistration.Dyn
         super(context, name, filterClass != null ? filterClass.getName() : instance.getClass().getName());
         this.filterClass = filterClass != null ? filterClass : instance.getClass();
         this.instance = instance;
-        jakarta.servlet.annotation.WebFilter web = this.filterClass.getAnnotation(
-                jakarta.servlet.annotation.WebFilter.class);
-        if (web != null && web.asyncSupported()) {
-            asyncSupported = true;
-        }
+        // @WebFilter's async-supported belongs to the filter the annotation declares: the deployer applies it
     }
 
     synchronized Filter filter() throws ServletException {

@@ -40,6 +40,7 @@ final class Invocation {
         if (context.getResponseCharacterEncoding() != null) {
             response.setDefaultCharacterEncoding(context.getResponseCharacterEncoding());
         }
+        response.setLocaleEncodings(context::localeEncoding);
         String contextPath = context.getContextPath();
         String path = cgi.path();
         if (!contextPath.isEmpty() && !(path.equals(contextPath) || path.startsWith(contextPath + "/"))) {

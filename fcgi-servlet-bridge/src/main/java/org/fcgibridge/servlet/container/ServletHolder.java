@@ -45,11 +45,8 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
         if (annotation != null) {
             multipartConfig = new MultipartConfigElement(annotation);
         }
-        jakarta.servlet.annotation.WebServlet web = this.servletClass.getAnnotation(
-                jakarta.servlet.annotation.WebServlet.class);
-        if (web != null && web.asyncSupported()) {
-            asyncSupported = true;
-        }
+        // @WebServlet's async-supported is not read here: it belongs to the servlet the annotation declares (the
+        // deployer applies it), not to one web.xml or addServlet declares with the same class under another name
     }
 
     /** The initialised servlet, creating it on first use. */

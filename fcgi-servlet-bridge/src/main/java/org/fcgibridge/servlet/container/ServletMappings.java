@@ -9,7 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * URL patterns to servlets, with the precedence of Servlet 6.0 section 12.2: an exact match, then the longest path
  * prefix ({@code /foo/*}), then an extension ({@code *.jsp}), then the default servlet ({@code /}); {@code ""} maps
- * the context root alone. A pattern may be mapped once.
+ * the context root alone. A pattern may be mapped once by the application; the container's own servlets (the default
+ * servlet at {@code /}, the JSP stand-in at {@code *.jsp}) are fallbacks that an application mapping replaces, as
+ * Servlet 6.0 section 12.2 says of {@code /}.
  */
 public final class ServletMappings {
     private final Map<String, ServletHolder> exact = new ConcurrentHashMap<>();
@@ -20,18 +22,42 @@ public final class ServletMappings {
     private volatile ServletHolder defaultServlet;
     private volatile ServletHolder contextRoot;
     private final Map<String, ServletHolder> byPattern = new ConcurrentHashMap<>();
+    /** Patterns held by a container fallback, which the application's own mapping of the pattern replaces. */
+    private final java.util.Set<String> fallbacks = ConcurrentHashMap.newKeySet();
 
     /**
      * Maps {@code pattern} to {@code holder}.
      *
-     * @return false if another servlet already has the pattern
+     * @return false if another servlet of the application already has the pattern (a container fallback is replaced)
      * @throws IllegalArgumentException if the pattern is not a valid servlet url-pattern
      */
     public synchronized boolean add(String pattern, ServletHolder holder) {
         validate(pattern);
-        if (byPattern.containsKey(pattern)) {
+        if (byPattern.containsKey(pattern) && !fallbacks.contains(pattern)) {
             return byPattern.get(pattern) == holder;
         }
+        fallbacks.remove(pattern);
+        put(pattern, holder);
+        return true;
+    }
+
+    /**
+     * Maps {@code pattern} to a container servlet unless the application maps it, now or later: an application
+     * mapping of the same pattern replaces it.
+     *
+     * @return false if the application already maps the pattern
+     */
+    public synchronized boolean addFallback(String pattern, ServletHolder holder) {
+        validate(pattern);
+        if (byPattern.containsKey(pattern)) {
+            return false;
+        }
+        fallbacks.add(pattern);
+        put(pattern, holder);
+        return true;
+    }
+
+    private void put(String pattern, ServletHolder holder) {
         byPattern.put(pattern, holder);
         if (pattern.isEmpty()) {
             contextRoot = holder;
@@ -44,15 +70,19 @@ public final class ServletMappings {
         } else {
             exact.put(pattern, holder);
         }
-        return true;
     }
 
-    /** The servlet mapped to exactly this pattern, or null. */
+    /** The servlet the application mapped to exactly this pattern, or null (a container fallback is not one). */
     public ServletHolder holderOf(String pattern) {
-        return byPattern.get(pattern);
+        return fallbacks.contains(pattern) ? null : byPattern.get(pattern);
     }
 
-    /** Whether a default servlet ("/") is mapped. */
+    /** Whether {@code pattern} is held by a container fallback rather than by the application. */
+    public boolean isFallback(String pattern) {
+        return fallbacks.contains(pattern);
+    }
+
+    /** Whether a default servlet ("/") is mapped, the application's or the container's. */
     public boolean hasDefault() {
         return defaultServlet != null;
     }

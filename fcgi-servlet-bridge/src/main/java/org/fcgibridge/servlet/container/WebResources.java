@@ -1,24 +1,38 @@
 package org.fcgibridge.servlet.container;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * The static files of a web application: a directory (an exploded WAR, or a packed one unpacked). Paths are
- * resolved inside the directory only: nothing outside it is reachable, whatever the path or its symlinks.
+ * The static files of a web application: a directory (an exploded WAR, or a packed one unpacked), then the
+ * {@code META-INF/resources} of the jars of WEB-INF/lib (Servlet 6.0 section 4.6: WebJars and the like), in the order
+ * given; the directory's own file wins over a jar's of the same path. Paths are resolved inside the directory or a
+ * jar's {@code META-INF/resources} only: nothing outside them is reachable, whatever the path or its symlinks.
+ * {@link #close()} releases the jars.
  */
-public final class WebResources {
+public final class WebResources implements Closeable {
+    private static final System.Logger LOG = System.getLogger(WebResources.class.getName());
+    private static final String JAR_RESOURCES = "/META-INF/resources";
+
     private final Path base;
     private final Path realBase;
+    /** The META-INF/resources directory of each jar that has one, inside its zip file system. */
+    private final List<Path> jarRoots;
+    private final List<FileSystem> jars;
 
-    private WebResources(Path base) {
+    private WebResources(Path base, List<Path> jarRoots, List<FileSystem> jars) {
         this.base = base;
         Path real = null;
         if (base != null) {
@@ -29,16 +43,45 @@ public final class WebResources {
             }
         }
         this.realBase = real;
+        this.jarRoots = jarRoots;
+        this.jars = jars;
     }
 
     /** The files under {@code directory}. */
     public static WebResources of(Path directory) {
-        return new WebResources(directory.toAbsolutePath().normalize());
+        return new WebResources(directory.toAbsolutePath().normalize(), List.of(), List.of());
+    }
+
+    /**
+     * The files under {@code directory}, then those under META-INF/resources in each of {@code jars} (the jars of
+     * WEB-INF/lib, in their class path order; those without such a directory are not kept open).
+     *
+     * @throws IOException if a jar cannot be opened as a zip file
+     */
+    public static WebResources of(Path directory, List<Path> jars) throws IOException {
+        List<Path> roots = new ArrayList<>();
+        List<FileSystem> open = new ArrayList<>();
+        try {
+            for (Path jar : jars) {
+                FileSystem zip = FileSystems.newFileSystem(jar);
+                Path root = zip.getPath(JAR_RESOURCES);
+                if (Files.isDirectory(root)) {
+                    roots.add(root);
+                    open.add(zip);
+                } else {
+                    zip.close();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            closeAll(open);
+            throw e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
+        }
+        return new WebResources(directory.toAbsolutePath().normalize(), List.copyOf(roots), List.copyOf(open));
     }
 
     /** No files at all. */
     public static WebResources none() {
-        return new WebResources(null);
+        return new WebResources(null, List.of(), List.of());
     }
 
     /** The directory, or null. */
@@ -47,10 +90,28 @@ public final class WebResources {
     }
 
     /**
-     * The file for a context-relative path (starting with '/'), or null when there is none or it lies outside.
+     * The file for a context-relative path (starting with '/'), or null when there is none or it lies outside. It may
+     * be a path inside a jar's zip file system: read it with {@link Files}, not as a {@link java.io.File}.
      */
     public Path file(String path) {
-        if (base == null || path == null || !path.startsWith("/") || path.indexOf('\0') >= 0) {
+        if (path == null || !path.startsWith("/") || path.indexOf('\0') >= 0) {
+            return null;
+        }
+        Path own = inBase(path);
+        if (own != null) {
+            return own;
+        }
+        for (Path root : jarRoots) {
+            Path file = inJar(root, path);
+            if (file != null) {
+                return file;
+            }
+        }
+        return null;
+    }
+
+    private Path inBase(String path) {
+        if (base == null) {
             return null;
         }
         Path file;
@@ -72,6 +133,17 @@ public final class WebResources {
         return file;
     }
 
+    private static Path inJar(Path root, String path) {
+        Path file;
+        try {
+            file = root.resolve(path.substring(1)).normalize();
+        } catch (InvalidPathException e) {
+            return null;
+        }
+        // a zip has no symlinks: staying under META-INF/resources after normalisation is containment enough
+        return file.startsWith(root) && Files.exists(file) ? file : null;
+    }
+
     /** ServletContext.getResource. */
     public URL url(String path) throws MalformedURLException {
         if (path == null || !path.startsWith("/")) {
@@ -81,21 +153,39 @@ public final class WebResources {
         return file == null ? null : file.toUri().toURL();
     }
 
-    /** ServletContext.getResourcePaths: the entries directly under a directory path, directories ending in '/'. */
+    /**
+     * ServletContext.getResourcePaths: the entries directly under a directory path, directories ending in '/', of
+     * the directory and the jars together.
+     */
     public Set<String> paths(String directory) {
-        Path dir = file(directory);
-        if (dir == null || !Files.isDirectory(dir)) {
+        if (directory == null || !directory.startsWith("/")) {
             return null;
         }
         String prefix = directory.endsWith("/") ? directory : directory + "/";
         Set<String> paths = new TreeSet<>();
-        try (Stream<Path> entries = Files.list(dir)) {
-            entries.forEach(entry -> paths.add(prefix + entry.getFileName()
-                    + (Files.isDirectory(entry) ? "/" : "")));
-        } catch (IOException e) {
-            return null;
+        boolean found = list(inBase(directory), prefix, paths);
+        for (Path root : jarRoots) {
+            found |= list(inJar(root, directory), prefix, paths);
         }
-        return paths;
+        return found ? paths : null;
+    }
+
+    private static boolean list(Path dir, String prefix, Set<String> into) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            entries.forEach(entry -> {
+                String name = entry.getFileName().toString();
+                if (name.endsWith("/")) {
+                    name = name.substring(0, name.length() - 1); // a zip file system names directories so
+                }
+                into.add(prefix + name + (Files.isDirectory(entry) ? "/" : ""));
+            });
+        } catch (IOException e) {
+            return false;
+        }
+        return true;
     }
 
     /** ServletContext.getRealPath: the file system path, existing or not, inside the directory. */
@@ -109,6 +199,22 @@ public final class WebResources {
             return file.startsWith(base) ? file.toString() : null;
         } catch (InvalidPathException e) {
             return null;
+        }
+    }
+
+    /** Closes the jars; their files are unreachable afterwards. Idempotent. */
+    @Override
+    public void close() {
+        closeAll(jars);
+    }
+
+    private static void closeAll(List<FileSystem> systems) {
+        for (FileSystem system : systems) {
+            try {
+                system.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot close " + system + ": " + e);
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ import java.nio.charset.UnsupportedCharsetException;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +42,9 @@ public class BridgeResponse implements HttpServletResponse {
     private String mimeType;
     private String characterEncoding;
     private boolean encodingFixed;
+    /** The encoding came from setLocale and the locale-encoding-mapping-list: shown, but not fixed. */
+    private boolean encodingFromLocale;
+    private Function<Locale, String> localeEncodings = locale -> null;
     private Locale locale;
     private long contentLength = -1;
 
@@ -231,6 +235,7 @@ public class BridgeResponse implements HttpServletResponse {
             mimeType = null;
             characterEncoding = null;
             encodingFixed = false;
+            encodingFromLocale = false;
             contentLength = -1;
             count = 0;
             bodyWritten = 0;
@@ -273,6 +278,7 @@ public class BridgeResponse implements HttpServletResponse {
                     if (mode != Mode.WRITER) {
                         characterEncoding = null;
                         encodingFixed = false;
+                        encodingFromLocale = false;
                     }
                 }
             } else {
@@ -389,7 +395,7 @@ public class BridgeResponse implements HttpServletResponse {
         if (mimeType == null) {
             return null;
         }
-        if (characterEncoding != null && (encodingFixed || mode == Mode.WRITER)) {
+        if (characterEncoding != null && (encodingFixed || encodingFromLocale || mode == Mode.WRITER)) {
             return mimeType + ";charset=" + characterEncoding.toLowerCase(Locale.ROOT);
         }
         return mimeType;
@@ -403,6 +409,7 @@ public class BridgeResponse implements HttpServletResponse {
         if (charset == null) {
             characterEncoding = null;
             encodingFixed = false;
+            encodingFromLocale = false;
         } else {
             characterEncoding = charset;
             encodingFixed = true;
@@ -424,6 +431,14 @@ public class BridgeResponse implements HttpServletResponse {
         defaultEncoding = encoding;
     }
 
+    /**
+     * The application's locale-encoding-mapping-list: {@link #setLocale} sets the charset it maps the locale to
+     * (null: none) unless one was set by setContentType or setCharacterEncoding, or getWriter was called.
+     */
+    public void setLocaleEncodings(Function<Locale, String> mapping) {
+        localeEncodings = mapping;
+    }
+
     @Override
     public void setLocale(Locale loc) {
         if (immutable() || loc == null) {
@@ -431,6 +446,13 @@ public class BridgeResponse implements HttpServletResponse {
         }
         locale = loc;
         headers.set("Content-Language", loc.toLanguageTag());
+        if (!encodingFixed && mode != Mode.WRITER) {
+            String charset = localeEncodings.apply(loc);
+            if (charset != null) {
+                characterEncoding = charset; // a later setLocale may change it again, setCharacterEncoding too
+                encodingFromLocale = true;
+            }
+        }
     }
 
     @Override
@@ -553,6 +575,7 @@ public class BridgeResponse implements HttpServletResponse {
         mimeType = null;
         characterEncoding = null;
         encodingFixed = false;
+        encodingFromLocale = false;
         locale = null;
         contentLength = -1;
         mode = Mode.NONE;

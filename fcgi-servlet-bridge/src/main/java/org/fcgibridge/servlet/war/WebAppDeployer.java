@@ -59,6 +59,7 @@ public final class WebAppDeployer {
          */
         public void undeploy() {
             context.stop();
+            context.resources().close();
             release(workDirectory, classLoader);
         }
     }
@@ -125,17 +126,43 @@ public final class WebAppDeployer {
             throws DeploymentException {
         WebXml web = descriptor(root, Files.isDirectory(war) ? root.resolve("WEB-INF/web.xml").toString()
                 : war + "!/WEB-INF/web.xml");
+        List<FragmentOrdering.Fragment> fragments;
+        try {
+            List<FragmentOrdering.Fragment> all = new ArrayList<>();
+            for (Path jar : jars(loader)) {
+                all.add(new FragmentOrdering.Fragment(jar, fragmentOf(jar)));
+            }
+            fragments = FragmentOrdering.order(web, all);
+        } catch (IllegalArgumentException e) {
+            throw new DeploymentException(war + ": " + e.getMessage(), e);
+        }
         if (!web.metadataComplete) {
-            for (URL jar : loader.getURLs()) {
-                WebXml fragment = fragmentOf(jar);
-                if (fragment != null) {
-                    web.merge(fragment);
+            for (FragmentOrdering.Fragment fragment : fragments) {
+                if (fragment.descriptor() != null) {
+                    web.merge(fragment.descriptor());
                 }
             }
         }
+        WebResources resources;
+        try {
+            resources = WebResources.of(root, jars(loader));
+        } catch (IOException e) {
+            throw new DeploymentException(war + ": cannot read the jars of WEB-INF/lib: " + e.getMessage(), e);
+        }
+        try {
+            return build(war, contextPath, root, work, loader, web, resources, fragments);
+        } catch (DeploymentException | RuntimeException e) {
+            resources.close();
+            throw e;
+        }
+    }
+
+    private static Deployment build(Path war, String contextPath, Path root, Path work, WebAppClassLoader loader,
+                                    WebXml web, WebResources resources, List<FragmentOrdering.Fragment> fragments)
+            throws DeploymentException {
         BridgeServletContext context;
         try {
-            context = new BridgeServletContext(contextPath, loader, WebResources.of(root));
+            context = new BridgeServletContext(contextPath, loader, resources);
         } catch (IllegalArgumentException e) {
             throw new DeploymentException(war + ": " + e.getMessage(), e);
         }
@@ -146,19 +173,47 @@ public final class WebAppDeployer {
             throw new DeploymentException("cannot create " + tmp + ": " + e.getMessage(), e);
         }
         context.setTempDirectory(tmp);
-        try (ScanResult scan = scan(loader)) {
+        // the container's servlets first, as Jetty's webdefault.xml: web.xml may map more patterns to "default", and
+        // any "/" or "*.jsp" mapping of the application replaces theirs
+        if (web.servlet("default") == null) {
+            context.addDefaultServlet();
+        }
+        if (web.servlet("jsp") == null) {
+            context.addJspStandIn();
+        }
+        try {
             apply(web, context, loader, war.toString());
-            if (!web.metadataComplete) {
-                annotations(scan, web, context, loader, war.toString());
+            List<Path> scanned = scanned(root, fragments);
+            // a WAR of static files or a web.xml alone has no class of its own: nothing to scan, no initializer
+            if (!scanned.isEmpty()) {
+                try (ScanResult scan = scan(scanned)) {
+                    if (!web.metadataComplete) {
+                        annotations(scan, web, context, loader, war.toString(), unannotated(fragments));
+                    }
+                    initializers(scan, context, loader, scanned);
+                }
             }
-            initializers(scan, context, loader);
         } catch (RuntimeException e) {
             throw new DeploymentException(war + ": " + e.getMessage(), e);
         }
-        context.addDefaultServlet();
         LOG.log(System.Logger.Level.INFO, "deployed {0} at context path \"{1}\" ({2} servlets)", war, contextPath,
                 context.getServletRegistrations().size());
         return new Deployment(context, root, work, loader);
+    }
+
+    /** The jars of WEB-INF/lib, in class path order. */
+    private static List<Path> jars(WebAppClassLoader loader) {
+        List<Path> jars = new ArrayList<>();
+        for (URL url : loader.getURLs()) {
+            if (url.getPath().endsWith(".jar")) {
+                try {
+                    jars.add(Path.of(url.toURI()));
+                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "skipping {0}: {1}", url, e);
+                }
+            }
+        }
+        return jars;
     }
 
     private static void release(Path work, WebAppClassLoader loader) {
@@ -216,16 +271,7 @@ public final class WebAppDeployer {
         }
     }
 
-    private static WebXml fragmentOf(URL jar) throws DeploymentException {
-        if (!jar.getPath().endsWith(".jar")) {
-            return null;
-        }
-        Path path;
-        try {
-            path = Path.of(jar.toURI());
-        } catch (java.net.URISyntaxException e) {
-            return null;
-        }
+    private static WebXml fragmentOf(Path path) throws DeploymentException {
         try (JarFile file = new JarFile(path.toFile())) {
             var entry = file.getEntry("META-INF/web-fragment.xml");
             if (entry == null) {
@@ -239,9 +285,35 @@ public final class WebAppDeployer {
         }
     }
 
-    private static ScanResult scan(WebAppClassLoader loader) {
-        List<URL> urls = List.of(loader.getURLs());
-        return new ClassGraph().overrideClasspath(urls).enableClassInfo().enableAnnotationInfo()
+    /**
+     * What is scanned for annotations and initializers, in order: WEB-INF/classes, then the jars of the fragments in
+     * their order (those an absolute ordering leaves out are not).
+     */
+    private static List<Path> scanned(Path root, List<FragmentOrdering.Fragment> fragments) {
+        List<Path> scanned = new ArrayList<>();
+        Path classes = root.resolve("WEB-INF/classes");
+        if (Files.isDirectory(classes)) {
+            scanned.add(classes.toAbsolutePath().normalize());
+        }
+        for (FragmentOrdering.Fragment fragment : fragments) {
+            scanned.add(fragment.jar().toAbsolutePath().normalize());
+        }
+        return scanned;
+    }
+
+    /** The jars whose web-fragment.xml is metadata-complete: their annotations are not read (section 8.2.3). */
+    private static Set<Path> unannotated(List<FragmentOrdering.Fragment> fragments) {
+        Set<Path> jars = new java.util.HashSet<>();
+        for (FragmentOrdering.Fragment fragment : fragments) {
+            if (fragment.descriptor() != null && fragment.descriptor().metadataComplete) {
+                jars.add(fragment.jar().toAbsolutePath().normalize());
+            }
+        }
+        return jars;
+    }
+
+    private static ScanResult scan(List<Path> scanned) {
+        return new ClassGraph().overrideClasspath(scanned).enableClassInfo().enableAnnotationInfo()
                 .enableExternalClasses().ignoreClassVisibility().scan();
     }
 
@@ -265,12 +337,10 @@ public final class WebAppDeployer {
             if (Boolean.FALSE.equals(servlet.enabled)) {
                 continue;
             }
-            if (servlet.className == null) {
-                throw new IllegalArgumentException("servlet " + servlet.name + " is a JSP (" + servlet.jspFile
-                        + "): the standalone engine does not compile JSP pages");
-            }
-            ServletRegistration.Dynamic registration = context.addServlet(servlet.name,
-                    load(loader, servlet.className, Servlet.class, source));
+            // a <jsp-file> servlet deploys, and answers as the JSP stand-in does: there is no JSP compiler here
+            ServletRegistration.Dynamic registration = servlet.className == null
+                    ? context.addJspFile(servlet.name, servlet.jspFile)
+                    : context.addServlet(servlet.name, load(loader, servlet.className, Servlet.class, source));
             if (registration == null) {
                 throw new IllegalArgumentException("the servlet name " + servlet.name + " is declared twice");
             }
@@ -342,6 +412,7 @@ public final class WebAppDeployer {
             context.setWelcomeFiles(web.welcomeFiles);
         }
         web.mimeMappings.forEach(context.mimeTypes()::add);
+        web.localeEncodings.forEach(context::addLocaleEncoding);
         if (web.sessionTimeout != null) {
             context.setSessionTimeout(web.sessionTimeout);
         }
@@ -382,27 +453,36 @@ public final class WebAppDeployer {
     // ---- annotations
 
     private static void annotations(ScanResult scan, WebXml web, BridgeServletContext context, ClassLoader loader,
-                                    String source) {
-        for (ClassInfo info : scan.getClassesWithAnnotation(WebServlet.class.getName())) {
+                                    String source, Set<Path> unannotated) {
+        for (ClassInfo info : annotated(scan, WebServlet.class, unannotated)) {
             Class<? extends Servlet> type = load(loader, info.getName(), Servlet.class, source);
             WebServlet annotation = type.getAnnotation(WebServlet.class);
             String name = annotation.name().isEmpty() ? type.getName() : annotation.name();
-            if (web.servlet(name) != null) {
-                continue; // web.xml declares it: web.xml wins (Servlet 6.0 section 8.2.3)
-            }
-            ServletRegistration.Dynamic registration = context.addServlet(name, type);
-            if (registration == null) {
-                throw new IllegalArgumentException("@WebServlet " + type.getName() + ": the servlet name " + name
-                        + " is taken");
+            String[] patterns = annotation.urlPatterns().length > 0 ? annotation.urlPatterns() : annotation.value();
+            WebXml.Servlet declared = web.servlet(name);
+            ServletRegistration.Dynamic registration;
+            if (declared != null) {
+                // the descriptor declares it (section 8.2.3): the annotation adds only the init-params and the
+                // url-patterns it leaves out (load-on-startup and async-supported stay web.xml's, as in Jetty and
+                // Tomcat)
+                registration = (ServletRegistration.Dynamic) context.getServletRegistration(name);
+                if (registration == null) {
+                    continue; // <enabled>false</enabled>
+                }
+            } else {
+                registration = context.addServlet(name, type);
+                if (registration == null) {
+                    throw new IllegalArgumentException("@WebServlet " + type.getName() + ": the servlet name " + name
+                            + " is taken");
+                }
+                if (annotation.loadOnStartup() >= 0) {
+                    registration.setLoadOnStartup(annotation.loadOnStartup());
+                }
+                registration.setAsyncSupported(annotation.asyncSupported());
             }
             for (WebInitParam param : annotation.initParams()) {
-                registration.setInitParameter(param.name(), param.value());
+                registration.setInitParameter(param.name(), param.value()); // keeps a value the descriptor gave
             }
-            if (annotation.loadOnStartup() >= 0) {
-                registration.setLoadOnStartup(annotation.loadOnStartup());
-            }
-            registration.setAsyncSupported(annotation.asyncSupported());
-            String[] patterns = annotation.urlPatterns().length > 0 ? annotation.urlPatterns() : annotation.value();
             if (patterns.length > 0 && !web.servletMappings.containsKey(name)) {
                 Set<String> conflicts = registration.addMapping(patterns);
                 if (!conflicts.isEmpty()) {
@@ -411,22 +491,28 @@ public final class WebAppDeployer {
                 }
             }
         }
-        for (ClassInfo info : scan.getClassesWithAnnotation(WebFilter.class.getName())) {
+        for (ClassInfo info : annotated(scan, WebFilter.class, unannotated)) {
             Class<? extends Filter> type = load(loader, info.getName(), Filter.class, source);
             WebFilter annotation = type.getAnnotation(WebFilter.class);
             String name = annotation.filterName().isEmpty() ? type.getName() : annotation.filterName();
-            if (web.filter(name) != null) {
-                continue;
-            }
-            FilterRegistration.Dynamic registration = context.addFilter(name, type);
-            if (registration == null) {
-                throw new IllegalArgumentException("@WebFilter " + type.getName() + ": the filter name " + name
-                        + " is taken");
+            WebXml.Filter declared = web.filter(name);
+            FilterRegistration.Dynamic registration;
+            if (declared != null) {
+                registration = (FilterRegistration.Dynamic) context.getFilterRegistration(name);
+            } else {
+                registration = context.addFilter(name, type);
+                if (registration == null) {
+                    throw new IllegalArgumentException("@WebFilter " + type.getName() + ": the filter name " + name
+                            + " is taken");
+                }
+                registration.setAsyncSupported(annotation.asyncSupported());
             }
             for (WebInitParam param : annotation.initParams()) {
                 registration.setInitParameter(param.name(), param.value());
             }
-            registration.setAsyncSupported(annotation.asyncSupported());
+            if (declared != null && web.filterMappings.stream().anyMatch(m -> m.filterName.equals(name))) {
+                continue; // the descriptor's filter-mappings replace the annotation's
+            }
             EnumSet<DispatcherType> types = annotation.dispatcherTypes().length == 0
                     ? EnumSet.of(DispatcherType.REQUEST) : EnumSet.copyOf(List.of(annotation.dispatcherTypes()));
             String[] patterns = annotation.urlPatterns().length > 0 ? annotation.urlPatterns() : annotation.value();
@@ -437,7 +523,7 @@ public final class WebAppDeployer {
                 registration.addMappingForServletNames(types, true, annotation.servletNames());
             }
         }
-        for (ClassInfo info : scan.getClassesWithAnnotation(WebListener.class.getName())) {
+        for (ClassInfo info : annotated(scan, WebListener.class, unannotated)) {
             String name = info.getName();
             if (!web.listeners.contains(name)) {
                 context.addListener(load(loader, name, EventListener.class, source));
@@ -445,14 +531,36 @@ public final class WebAppDeployer {
         }
     }
 
+    /** The classes with the annotation, less those of jars whose web-fragment.xml is metadata-complete. */
+    private static List<ClassInfo> annotated(ScanResult scan, Class<?> annotation, Set<Path> unannotated) {
+        List<ClassInfo> classes = new ArrayList<>();
+        for (ClassInfo info : scan.getClassesWithAnnotation(annotation.getName())) {
+            java.io.File element = info.getClasspathElementFile();
+            if (element == null || !unannotated.contains(element.toPath().toAbsolutePath().normalize())) {
+                classes.add(info);
+            }
+        }
+        return classes;
+    }
+
     // ---- initializers
 
-    private static void initializers(ScanResult scan, BridgeServletContext context, ClassLoader loader) {
+    /**
+     * Adds the application's initializers, those of the scanned class path elements only (an absolute ordering may
+     * leave jars out: section 8.2.4), in the fragments' order.
+     */
+    private static void initializers(ScanResult scan, BridgeServletContext context, ClassLoader loader,
+                                     List<Path> scanned) {
+        List<ServiceLoader.Provider<ServletContainerInitializer>> providers = new ArrayList<>();
         for (ServiceLoader.Provider<ServletContainerInitializer> provider
                 : ServiceLoader.load(ServletContainerInitializer.class, loader).stream().toList()) {
-            if (provider.type().getClassLoader() != loader) {
-                continue; // only the application's own initializers (the launcher's classpath has its own uses)
+            // only the application's own initializers (the launcher's classpath has its own uses)
+            if (provider.type().getClassLoader() == loader && scanned.contains(origin(provider.type()))) {
+                providers.add(provider);
             }
+        }
+        providers.sort(java.util.Comparator.comparingInt(provider -> scanned.indexOf(origin(provider.type()))));
+        for (ServiceLoader.Provider<ServletContainerInitializer> provider : providers) {
             HandlesTypes handles = provider.type().getAnnotation(HandlesTypes.class);
             Set<Class<?>> classes = new LinkedHashSet<>();
             if (handles != null) {
@@ -471,6 +579,19 @@ public final class WebAppDeployer {
                 }
             }
             context.addServletContainerInitializer(provider.get(), classes);
+        }
+    }
+
+    /** The directory or jar a class of the application comes from, or null. */
+    private static Path origin(Class<?> type) {
+        java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return null;
+        }
+        try {
+            return Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            return null;
         }
     }
 

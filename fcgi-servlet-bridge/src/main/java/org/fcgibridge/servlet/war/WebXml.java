@@ -53,6 +53,9 @@ public final class WebXml {
         public String location;
     }
 
+    /** {@code <others/>} in an ordering: a name no fragment can have. */
+    public static final String OTHERS = "\0others";
+
     public String version;
     public boolean metadataComplete;
     public String displayName;
@@ -76,6 +79,13 @@ public final class WebXml {
     public final List<String> trackingModes = new ArrayList<>();
     public String requestCharacterEncoding;
     public String responseCharacterEncoding;
+    /** locale-encoding-mapping-list: locale ("ja", "zh_CN") to charset. */
+    public final Map<String, String> localeEncodings = new LinkedHashMap<>();
+    /** web.xml's absolute-ordering: fragment names and {@link #OTHERS}; null when it has none. */
+    public List<String> absoluteOrdering;
+    /** A fragment's relative ordering: the names (or {@link #OTHERS}) it comes before and after. */
+    public List<String> before = List.of();
+    public List<String> after = List.of();
 
     /** The servlet named {@code name}, or null. */
     public Servlet servlet(String name) {
@@ -104,14 +114,22 @@ public final class WebXml {
     public void merge(WebXml fragment) {
         fragment.contextParams.forEach(contextParams::putIfAbsent);
         for (Servlet servlet : fragment.servlets) {
-            if (servlet(servlet.name) == null) {
+            Servlet declared = servlet(servlet.name);
+            if (declared == null) {
                 servlets.add(servlet);
+            } else {
+                // Servlet 6.0 section 8.2.3: init-params add up; those declared first (web.xml) keep their value
+                servlet.initParams.forEach(declared.initParams::putIfAbsent);
             }
         }
+        // a servlet's url-patterns in web.xml replace those of fragments for the same servlet
         fragment.servletMappings.forEach((name, patterns) -> servletMappings.putIfAbsent(name, patterns));
         for (Filter filter : fragment.filters) {
-            if (filter(filter.name) == null) {
+            Filter declared = filter(filter.name);
+            if (declared == null) {
                 filters.add(filter);
+            } else {
+                filter.initParams.forEach(declared.initParams::putIfAbsent);
             }
         }
         filterMappings.addAll(fragment.filterMappings);
@@ -122,6 +140,7 @@ public final class WebXml {
         }
         errorPages.addAll(fragment.errorPages);
         fragment.mimeMappings.forEach(mimeMappings::putIfAbsent);
+        fragment.localeEncodings.forEach(localeEncodings::putIfAbsent);
         if (welcomeFiles == null && fragment.welcomeFiles != null) {
             welcomeFiles = fragment.welcomeFiles;
         }

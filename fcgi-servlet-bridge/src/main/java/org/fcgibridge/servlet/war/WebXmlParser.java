@@ -77,7 +77,7 @@ public final class WebXmlParser {
                     break;
                 case "servlet-mapping":
                     web.servletMappings.computeIfAbsent(required(element, "servlet-name", source),
-                            k -> new ArrayList<>()).addAll(all(element, "url-pattern"));
+                            k -> new ArrayList<>()).addAll(urlPatterns(element));
                     break;
                 case "filter":
                     web.filters.add(filter(element, source));
@@ -85,7 +85,7 @@ public final class WebXmlParser {
                 case "filter-mapping":
                     WebXml.FilterMapping mapping = new WebXml.FilterMapping();
                     mapping.filterName = required(element, "filter-name", source);
-                    mapping.urlPatterns.addAll(all(element, "url-pattern"));
+                    mapping.urlPatterns.addAll(urlPatterns(element));
                     mapping.servletNames.addAll(all(element, "servlet-name"));
                     mapping.dispatchers.addAll(all(element, "dispatcher"));
                     web.filterMappings.add(mapping);
@@ -118,6 +118,23 @@ public final class WebXmlParser {
                     break;
                 case "response-character-encoding":
                     web.responseCharacterEncoding = text(element);
+                    break;
+                case "locale-encoding-mapping-list":
+                    for (Element entry : children(element)) {
+                        if (name(entry).equals("locale-encoding-mapping")) {
+                            web.localeEncodings.put(required(entry, "locale", source),
+                                    required(entry, "encoding", source));
+                        }
+                    }
+                    break;
+                case "absolute-ordering":
+                    web.absoluteOrdering = names(element);
+                    break;
+                case "ordering":
+                    Element before = child(element, "before");
+                    Element after = child(element, "after");
+                    web.before = before == null ? List.of() : names(before);
+                    web.after = after == null ? List.of() : names(after);
                     break;
                 default:
                     break; // security, JNDI, JSP config, locale mappings...: not the standalone engine's business
@@ -177,7 +194,8 @@ public final class WebXmlParser {
             throws DeploymentException {
         for (Element param : children(element)) {
             if (name(param).equals("init-param")) {
-                into.put(required(param, "param-name", source), optional(param, "param-value", ""));
+                // a name given twice keeps its first value, as Jetty and Tomcat read it (the TCK's fragment tests)
+                into.putIfAbsent(required(param, "param-name", source), optional(param, "param-value", ""));
             }
         }
     }
@@ -200,6 +218,32 @@ public final class WebXmlParser {
             web.cookieMaxAge = maxAge == null ? null : integer(maxAge, source, "max-age");
         }
         web.trackingModes.addAll(all(element, "tracking-mode"));
+    }
+
+    /**
+     * The url-patterns of a mapping, one without a leading '/' (Servlet 2.2 allowed "name") made "/name", as Jetty
+     * and Tomcat do: the TCK's compat tests deploy such a descriptor.
+     */
+    private static List<String> urlPatterns(Element mapping) {
+        List<String> patterns = new ArrayList<>();
+        for (String pattern : all(mapping, "url-pattern")) {
+            patterns.add(pattern.isEmpty() || pattern.startsWith("/") || pattern.startsWith("*") ? pattern
+                    : "/" + pattern);
+        }
+        return patterns;
+    }
+
+    /** The {@code <name>}s of an ordering element, {@link WebXml#OTHERS} for {@code <others/>}, in order. */
+    private static List<String> names(Element ordering) {
+        List<String> names = new ArrayList<>();
+        for (Element child : children(ordering)) {
+            if (name(child).equals("others")) {
+                names.add(WebXml.OTHERS);
+            } else if (name(child).equals("name")) {
+                names.add(text(child));
+            }
+        }
+        return names;
     }
 
     // ---- DOM helpers

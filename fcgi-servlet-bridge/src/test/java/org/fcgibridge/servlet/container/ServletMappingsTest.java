@@ -72,6 +72,25 @@ class ServletMappingsTest {
         assertNull(context.addServlet("other", new HttpServlet() { }), "a name is registered once");
     }
 
+    @Test
+    void aContainerFallbackGivesWayToTheApplicationsMapping() {
+        BridgeServletContext app = new BridgeServletContext("", getClass().getClassLoader(), WebResources.none());
+        app.addDefaultServlet();
+        app.addJspStandIn();
+        assertEquals("default", app.mappings().match("/x").holder().getName());
+        assertEquals("jsp", app.mappings().match("/x.jsp").holder().getName());
+        ServletRegistration.Dynamic front = app.addServlet("front", new HttpServlet() { });
+        assertTrue(front.addMapping("/", "*.jsp").isEmpty(), "no conflict with the container's servlets");
+        assertEquals("front", app.mappings().match("/x").holder().getName());
+        assertEquals("front", app.mappings().match("/x.jsp").holder().getName());
+        assertEquals("jsp", app.mappings().match("/x.jspx").holder().getName());
+        assertTrue(app.getServletRegistration("default").getMappings().isEmpty());
+        assertEquals(Set.of("/", "*.jsp"), app.addServlet("second", new HttpServlet() { }).addMapping("/", "*.jsp"),
+                "two servlets of the application do conflict");
+        app.addDefaultServlet();
+        assertEquals("front", app.mappings().match("/x").holder().getName(), "a later fallback takes nothing");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"foo", "/a/*/b", "*.a/b", "/a*", "*."})
     void invalidPatternsAreRefused(String pattern) {

@@ -176,6 +176,130 @@ class DeploymentTest {
     }
 
     @Test
+    void anInitializersSlashMappingReplacesTheDefaultServlet() throws Exception {
+        Path war = new WarBuilder(dir)
+                .lib("front-1.0.jar", Map.of("lib.Front", "package lib;\n"
+                        + "import jakarta.servlet.*; import jakarta.servlet.http.*; import java.util.*;\n"
+                        + "@jakarta.servlet.annotation.HandlesTypes(Runnable.class)\n"
+                        + "public class Front implements ServletContainerInitializer {\n"
+                        + "  public void onStartup(Set<Class<?>> types, ServletContext context) {\n"
+                        + "    Set<String> first = context.addServlet(\"front\", new HttpServlet() {\n"
+                        + "      protected void service(HttpServletRequest q, HttpServletResponse r)\n"
+                        + "          throws java.io.IOException {\n"
+                        + "        r.getWriter().print(\"front \" + q.getMethod() + \" \" + q.getServletPath());\n"
+                        + "      }\n"
+                        + "    }).addMapping(\"/\");\n"
+                        + "    Set<String> second = context.addServlet(\"other\", new HttpServlet() { })\n"
+                        + "        .addMapping(\"/\", \"/other\");\n"
+                        + "    context.setAttribute(\"conflicts\", first + \" \" + second);\n"
+                        + "  }\n}\n"),
+                        Map.of("META-INF/services/jakarta.servlet.ServletContainerInitializer", "lib.Front\n"))
+                .file("index.html", "static")
+                .packed("front");
+        try (ServedWar app = new ServedWar(war, "")) {
+            assertEquals("front GET /", app.get("/").bodyText());
+            assertEquals("front GET /index.html", app.get("/index.html").bodyText());
+            assertEquals("front POST /api/x", app.send("POST", "/api/x", Map.of(), "a=1").bodyText());
+            assertEquals("[] [/]", app.deployment().context().getAttribute("conflicts"),
+                    "the application's first \"/\" replaces the container's; a second one is a conflict");
+            assertEquals("front GET /other", app.get("/other").bodyText(), "a conflicting addMapping maps nothing");
+            assertTrue(app.deployment().context().getServletRegistration("default").getMappings().isEmpty());
+        }
+    }
+
+    @Test
+    void theDefaultServletServesTheMetaInfResourcesOfLibraryJars() throws Exception {
+        Path war = new WarBuilder(dir)
+                .lib("lib-1.0.jar", Map.of(), Map.of(
+                        "META-INF/resources/webjars/lib/1.0/lib.js", "function lib() {}\n",
+                        "META-INF/resources/shared.txt", "from the jar",
+                        "META-INF/resources/docs/index.html", "jar welcome",
+                        "META-INF/secret.txt", "not a resource"))
+                .file("shared.txt", "from the war")
+                .packed("webjar");
+        try (ServedWar app = new ServedWar(war, "/shop")) {
+            FcgiResponse script = app.get("/shop/webjars/lib/1.0/lib.js");
+            assertEquals(200, script.status(), script.stdoutText());
+            assertEquals("function lib() {}\n", script.bodyText());
+            assertTrue(script.header("Content-Type").startsWith("text/javascript")
+                    || script.header("Content-Type").startsWith("application/javascript"), script.stdoutText());
+            assertEquals("from the war", app.get("/shop/shared.txt").bodyText(), "the WAR's own file wins");
+            assertEquals("jar welcome", app.get("/shop/docs/").bodyText());
+            assertEquals(404, app.get("/shop/secret.txt").status());
+            assertEquals(404, app.get("/shop/webjars/lib/1.0/missing.js").status());
+            var context = app.deployment().context();
+            assertEquals(java.util.Set.of("/webjars/lib/1.0/lib.js"), context.getResourcePaths("/webjars/lib/1.0/"));
+            assertTrue(context.getResourcePaths("/").containsAll(java.util.Set.of("/shared.txt", "/webjars/",
+                    "/docs/", "/WEB-INF/")), String.valueOf(context.getResourcePaths("/")));
+            assertEquals(null, context.getResource("/../secret.txt"));
+        }
+    }
+
+    @Test
+    void aWarWithJspPagesAndATagLibraryDeploysAndNeverServesTheirSource() throws Exception {
+        Path war = new WarBuilder(dir)
+                .lib("tags-1.0.jar", Map.of(), Map.of("META-INF/tags.tld", "<taglib><tlib-version>1.0</tlib-version>"
+                        + "<short-name>t</short-name></taglib>"))
+                .source("app.Hello", HELLO)
+                .source("app.AddsJsp", "package app;\n"
+                        + "import jakarta.servlet.*;\n"
+                        + "public class AddsJsp implements ServletContextListener {\n"
+                        + "  public void contextInitialized(ServletContextEvent e) {\n"
+                        + "    e.getServletContext().addJspFile(\"added\", \"/page.jsp\").addMapping(\"/added\");\n"
+                        + "  }\n}\n")
+                .webXml(WEB_XML_HEAD + ">\n"
+                        + "<listener><listener-class>app.AddsJsp</listener-class></listener>\n"
+                        + "<servlet><servlet-name>hello</servlet-name><servlet-class>app.Hello</servlet-class></servlet>\n"
+                        + "<servlet-mapping><servlet-name>hello</servlet-name><url-pattern>/hello</url-pattern>"
+                        + "</servlet-mapping>\n"
+                        + "<servlet><servlet-name>page</servlet-name><jsp-file>/page.jsp</jsp-file></servlet>\n"
+                        + "<servlet-mapping><servlet-name>page</servlet-name><url-pattern>/page</url-pattern>"
+                        + "</servlet-mapping>\n"
+                        + "</web-app>\n")
+                .file("page.jsp", "<%= secretSource() %>")
+                .file("Upper.JSP", "<%= secretSource() %>")
+                .file("Mixed.Jsp", "<%= secretSource() %>")
+                .file("style.css", "body {}")
+                .packed("jsp");
+        try (ServedWar app = new ServedWar(war, "")) {
+            assertEquals(200, app.get("/hello").status());
+            assertEquals("body {}", app.get("/style.css").bodyText());
+            for (String path : new String[] {"/page.jsp", "/Upper.JSP", "/Mixed.Jsp", "/page", "/added"}) {
+                FcgiResponse page = app.get(path);
+                assertEquals(500, page.status(), path);
+                assertFalse(page.stdoutText().contains("secretSource"), page.stdoutText());
+                assertTrue(page.bodyText().contains("JSP support not configured"), page.bodyText());
+            }
+        }
+    }
+
+    @Test
+    void aWarWithNeitherClassesNorLibrariesDeploys() throws Exception {
+        Path staticOnly = zip("static.war", Map.of("index.html", "static only"));
+        try (ServedWar app = new ServedWar(staticOnly, "")) {
+            assertEquals("static only", app.get("/").bodyText());
+        }
+        Path xmlOnly = zip("xml.war", Map.of("WEB-INF/web.xml", WEB_XML_HEAD + "><display-name>x</display-name>"
+                + "<welcome-file-list><welcome-file>start.html</welcome-file></welcome-file-list></web-app>",
+                "start.html", "xml only"));
+        try (ServedWar app = new ServedWar(xmlOnly, "")) {
+            assertEquals("xml only", app.get("/").bodyText());
+        }
+    }
+
+    private Path zip(String name, Map<String, String> entries) throws Exception {
+        Path war = dir.resolve(name);
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(war))) {
+            for (Map.Entry<String, String> entry : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(entry.getKey()));
+                zip.write(entry.getValue().getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        }
+        return war;
+    }
+
+    @Test
     void theWebappsOwnVersionOfALibraryWins() throws Exception {
         assertEquals("from the launcher's class path", com.example.conflict.Greeting.text(), "the parent's version");
         Path war = new WarBuilder(dir)
