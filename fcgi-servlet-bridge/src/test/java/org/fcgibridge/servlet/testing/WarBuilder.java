@@ -67,6 +67,12 @@ public final class WarBuilder {
         return this;
     }
 
+    /** An existing jar (a framework's, from the test class path) copied into WEB-INF/lib under its own name. */
+    public WarBuilder jar(Path existing) {
+        libs.add(existing);
+        return this;
+    }
+
     /** The application as a directory. */
     public Path exploded() throws IOException {
         Path root = dir.resolve("exploded");

@@ -1,0 +1,323 @@
+package org.fcgibridge.sample.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import org.fcgibridge.servlet.testing.WarBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * An unmodified Spring Boot 3.5 application packed as a WAR for a servlet container (a
+ * SpringBootServletInitializer, spring-boot-starter-web without the embedded Tomcat, Thymeleaf, Spring Security
+ * form login with CSRF), deployed by the launcher on both engines. Spring's initializer registers the
+ * DispatcherServlet at "/", the application's own default servlet. One WAR, one launched bridge per engine.
+ */
+class SpringBootWarIT {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Map<String, RunningBridge> BRIDGES = new HashMap<>();
+    private static final Pattern SESSION = Pattern.compile("JSESSIONID=([^;]+)");
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
+
+    @TempDir
+    static Path dir;
+
+    private static final String APPLICATION = """
+            package boot;
+            import org.springframework.boot.autoconfigure.SpringBootApplication;
+            import org.springframework.boot.builder.SpringApplicationBuilder;
+            import org.springframework.boot.web.servlet.support.SpringBootServletInitializer;
+            @SpringBootApplication
+            public class Application extends SpringBootServletInitializer {
+              @Override
+              protected SpringApplicationBuilder configure(SpringApplicationBuilder builder) {
+                return builder.sources(Application.class);
+              }
+            }
+            """;
+
+    private static final String API = """
+            package boot;
+            import java.util.*;
+            import java.util.concurrent.CopyOnWriteArrayList;
+            import org.springframework.http.ResponseEntity;
+            import org.springframework.web.bind.annotation.*;
+            import org.springframework.web.multipart.MultipartFile;
+            @RestController
+            public class Api {
+              public record Item(String name, int quantity) { }
+              private final List<Item> items = new CopyOnWriteArrayList<>();
+              @GetMapping(value = "/", produces = "text/plain")
+              public String home() { return "Spring Boot on fcgi-bridge"; }
+              @PostMapping("/api/items")
+              public ResponseEntity<Item> add(@RequestBody Item item) {
+                items.add(item);
+                return ResponseEntity.status(201).body(item);
+              }
+              @GetMapping("/api/items")
+              public List<Item> all() { return items; }
+              @PostMapping("/api/upload")
+              public Map<String, Object> upload(@RequestParam("file") MultipartFile file,
+                  @RequestParam("comment") String comment) throws java.io.IOException {
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(file.getBytes());
+                Map<String, Object> answer = new LinkedHashMap<>();
+                answer.put("filename", file.getOriginalFilename());
+                answer.put("size", file.getSize());
+                answer.put("crc", crc.getValue());
+                answer.put("comment", comment);
+                return answer;
+              }
+            }
+            """;
+
+    private static final String PAGES = """
+            package boot;
+            import org.springframework.stereotype.Controller;
+            import org.springframework.ui.Model;
+            import org.springframework.web.bind.annotation.*;
+            @Controller
+            public class Pages {
+              @GetMapping("/greeting")
+              public String greeting(@RequestParam(name = "name", defaultValue = "world") String name, Model model) {
+                model.addAttribute("name", name);
+                return "greeting";
+              }
+              @GetMapping("/private")
+              public String secret(java.security.Principal user, Model model) {
+                model.addAttribute("user", user.getName());
+                return "private";
+              }
+            }
+            """;
+
+    private static final String SECURITY = """
+            package boot;
+            import org.springframework.context.annotation.*;
+            import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+            import org.springframework.security.core.userdetails.*;
+            import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+            import org.springframework.security.web.SecurityFilterChain;
+            @Configuration
+            public class Security {
+              @Bean
+              public SecurityFilterChain web(HttpSecurity http) throws Exception {
+                http.authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/", "/greeting", "/api/**", "/error").permitAll()
+                        .anyRequest().authenticated())
+                    .formLogin(login -> login.permitAll())
+                    .csrf(csrf -> csrf.ignoringRequestMatchers("/api/**"));
+                return http.build();
+              }
+              @Bean
+              public UserDetailsService users() {
+                return new InMemoryUserDetailsManager(
+                    User.withUsername("alice").password("{noop}wonderland").roles("USER").build());
+              }
+            }
+            """;
+
+    private static synchronized RunningBridge bridge(String engine) throws Exception {
+        RunningBridge running = BRIDGES.get(engine);
+        if (running != null) {
+            return running;
+        }
+        Path build = dir.resolve("war");
+        if (!Files.exists(build.resolve("boot.war"))) {
+            WarBuilder war = new WarBuilder(build)
+                    .source("boot.Application", APPLICATION).source("boot.Api", API).source("boot.Pages", PAGES)
+                    .source("boot.Security", SECURITY)
+                    .file("WEB-INF/classes/application.properties", """
+                            spring.main.banner-mode=off
+                            spring.servlet.multipart.max-file-size=8MB
+                            spring.servlet.multipart.max-request-size=8MB
+                            """)
+                    .file("WEB-INF/classes/templates/greeting.html", """
+                            <!DOCTYPE html>
+                            <html xmlns:th="http://www.thymeleaf.org">
+                            <body><h1 th:text="'Hello, ' + ${name} + '!'">Hello</h1></body>
+                            </html>
+                            """)
+                    .file("WEB-INF/classes/templates/private.html", """
+                            <!DOCTYPE html>
+                            <html xmlns:th="http://www.thymeleaf.org">
+                            <body><p th:text="'The secret of ' + ${user}">secret</p></body>
+                            </html>
+                            """);
+            // what spring-boot-starter-web (without spring-boot-starter-tomcat), -thymeleaf and -security bring
+            ClassPathJars.ofGroups("org.springframework", "org.springframework.boot", "org.springframework.security",
+                    "com.fasterxml.jackson.core", "com.fasterxml.jackson.datatype", "com.fasterxml.jackson.module",
+                    "io.micrometer", "jakarta.annotation", "org.yaml", "org.slf4j", "ch.qos.logback",
+                    "org.apache.logging.log4j", "org.thymeleaf", "org.attoparser", "org.unbescape")
+                    .forEach(war::jar);
+            war.packed("boot");
+        }
+        running = RunningBridge.startWar(Files.createDirectories(dir.resolve(engine)), build.resolve("boot.war"), "--engine", engine,
+                "--http", "0");
+        BRIDGES.put(engine, running);
+        return running;
+    }
+
+    @AfterAll
+    static void stopBridges() {
+        BRIDGES.values().forEach(RunningBridge::close);
+        BRIDGES.clear();
+    }
+
+    private static HttpResponse<String> send(String engine, HttpRequest.Builder request) throws Exception {
+        HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+        try {
+            return HTTP.send(built, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError(engine + " " + built.method() + " " + built.uri() + ": " + e, e);
+        }
+    }
+
+    private static HttpRequest.Builder request(String engine, String path) throws Exception {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge(engine).httpPort() + path));
+    }
+
+    private static String session(HttpResponse<?> response) {
+        for (String cookie : response.headers().allValues("Set-Cookie")) {
+            Matcher matcher = SESSION.matcher(cookie);
+            if (matcher.lookingAt()) {
+                return matcher.group(1);
+            }
+        }
+        return null;
+    }
+
+    private static String form(String... namesAndValues) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            body.append(i == 0 ? "" : "&").append(namesAndValues[i]).append('=')
+                    .append(URLEncoder.encode(namesAndValues[i + 1], StandardCharsets.UTF_8));
+        }
+        return body.toString();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void theDispatcherServletAtSlashAnswersTheRootAndAJsonApi(String engine) throws Exception {
+        HttpResponse<String> home = send(engine, request(engine, "/"));
+        assertEquals(200, home.statusCode(), home.body());
+        assertEquals("Spring Boot on fcgi-bridge", home.body());
+
+        HttpResponse<String> created = send(engine, request(engine, "/api/items")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"caf\u00e9\",\"quantity\":3}")));
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals("{\"name\":\"caf\u00e9\",\"quantity\":3}", created.body());
+        HttpResponse<String> all = send(engine, request(engine, "/api/items").header("Accept", "application/json"));
+        assertEquals(200, all.statusCode(), all.body());
+        assertTrue(all.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+                all.headers().toString());
+        assertTrue(all.body().contains("{\"name\":\"caf\u00e9\",\"quantity\":3}"), all.body());
+
+        HttpResponse<String> missing = send(engine, request(engine, "/api/nothing/here"));
+        assertEquals(404, missing.statusCode(), missing.body());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aMultipartUploadReachesTheController(String engine) throws Exception {
+        byte[] file = new byte[3 * 1024 * 1024];
+        new Random(7).nextBytes(file);
+        CRC32 crc = new CRC32();
+        crc.update(file);
+        String boundary = "bootBoundary42";
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\na note\r\n--"
+                + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"data.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> upload = send(engine, request(engine, "/api/upload")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+        assertEquals(200, upload.statusCode(), upload.body());
+        assertEquals("{\"filename\":\"data.bin\",\"size\":" + file.length + ",\"crc\":" + crc.getValue()
+                + ",\"comment\":\"a note\"}", upload.body());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aThymeleafTemplateRenders(String engine) throws Exception {
+        HttpResponse<String> page = send(engine, request(engine, "/greeting?name=J%C3%BCrgen%20%3Cb%3E"));
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"),
+                page.headers().toString());
+        assertTrue(page.body().contains("<h1>Hello, J\u00fcrgen &lt;b&gt;!</h1>"), page.body());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void springSecurityFormLoginWithCsrf(String engine) throws Exception {
+        HttpResponse<String> anonymous = send(engine, request(engine, "/private"));
+        assertEquals(302, anonymous.statusCode(), anonymous.body());
+        assertTrue(anonymous.headers().firstValue("Location").orElse("").endsWith("/login"),
+                anonymous.headers().toString());
+        String before = session(anonymous);
+        assertNotNull(before, "the saved request's session: " + anonymous.headers());
+
+        HttpResponse<String> loginPage = send(engine, request(engine, "/login").header("Cookie", "JSESSIONID=" + before));
+        assertEquals(200, loginPage.statusCode(), loginPage.body());
+        Matcher token = CSRF.matcher(loginPage.body());
+        assertTrue(token.find(), loginPage.body());
+
+        HttpResponse<String> noToken = send(engine, request(engine, "/login")
+                .header("Cookie", "JSESSIONID=" + before)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form("username", "alice", "password", "wonderland"))));
+        assertEquals(403, noToken.statusCode(), noToken.body());
+
+        HttpResponse<String> wrong = send(engine, request(engine, "/login")
+                .header("Cookie", "JSESSIONID=" + before)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form("username", "alice", "password", "rabbit",
+                        "_csrf", token.group(1)))));
+        assertEquals(302, wrong.statusCode(), wrong.body());
+        assertTrue(wrong.headers().firstValue("Location").orElse("").endsWith("/login?error"),
+                wrong.headers().toString());
+
+        HttpResponse<String> login = send(engine, request(engine, "/login")
+                .header("Cookie", "JSESSIONID=" + before)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form("username", "alice", "password", "wonderland",
+                        "_csrf", token.group(1)))));
+        assertEquals(302, login.statusCode(), login.body());
+        assertTrue(login.headers().firstValue("Location").orElse("").contains("/private"),
+                login.headers().toString());
+        String after = session(login);
+        assertNotNull(after, "session fixation protection changes the id: " + login.headers());
+        assertNotEquals(before, after);
+
+        HttpResponse<String> secret = send(engine, request(engine, "/private").header("Cookie", "JSESSIONID=" + after));
+        assertEquals(200, secret.statusCode(), secret.body());
+        assertTrue(secret.body().contains("<p>The secret of alice</p>"), secret.body());
+        HttpResponse<String> old = send(engine, request(engine, "/private").header("Cookie", "JSESSIONID=" + before));
+        assertEquals(302, old.statusCode(), "the id before the login no longer authenticates: " + old.body());
+    }
+}
