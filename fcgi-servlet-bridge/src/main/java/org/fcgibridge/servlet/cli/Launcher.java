@@ -108,13 +108,19 @@ public final class Launcher implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        oneLineLogFormat();
+        ServerLogHandler.install(); // this JVM is ours; not in run(), which tools call in theirs
         System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    private static void oneLineLogFormat() {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         }
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        oneLineLogFormat();
         CommandLine line = new CommandLine(new Launcher(out, err));
         line.setOut(new java.io.PrintWriter(out, true));
         line.setErr(new java.io.PrintWriter(err, true));

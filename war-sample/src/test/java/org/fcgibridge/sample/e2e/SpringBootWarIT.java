@@ -1,6 +1,7 @@
 package org.fcgibridge.sample.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,6 +79,13 @@ class SpringBootWarIT {
               }
               @GetMapping("/api/items")
               public List<Item> all() { return items; }
+              @GetMapping("/api/log")
+              public String log(@RequestParam("marker") String marker,
+                  jakarta.servlet.http.HttpServletRequest request) {
+                request.getServletContext().log("context " + marker);
+                java.util.logging.Logger.getLogger("boot.Api").warning("jul " + marker);
+                return "logged";
+              }
               @PostMapping("/api/upload")
               public Map<String, Object> upload(@RequestParam("file") MultipartFile file,
                   @RequestParam("comment") String comment) throws java.io.IOException {
@@ -238,6 +246,31 @@ class SpringBootWarIT {
 
         HttpResponse<String> missing = send(engine, request(engine, "/api/nothing/here"));
         assertEquals(404, missing.statusCode(), missing.body());
+    }
+
+    /**
+     * Spring Boot takes over java.util.logging when its root logger has nothing but a ConsoleHandler; the JVM is the
+     * server's, so the launcher's handler is another: the server's records and the application's java.util.logging
+     * and ServletContext.log records stay on the launcher's stderr, not in the application's logback on stdout.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void theServerKeepsItsLog(String engine) throws Exception {
+        String marker = "marker-" + engine + "-" + System.nanoTime();
+        HttpResponse<String> logged = send(engine, request(engine, "/api/log?marker=" + marker));
+        assertEquals(200, logged.statusCode(), logged.body());
+        RunningBridge bridge = bridge(engine);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String stderr = bridge.process().stderrText();
+        while (!(stderr.contains("jul " + marker) && stderr.contains("context " + marker))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            stderr = bridge.process().stderrText();
+        }
+        assertTrue(stderr.contains("WARNING boot.Api: jul " + marker), stderr);
+        assertTrue(stderr.contains("context " + marker), stderr);
+        assertFalse(bridge.process().output().stream().anyMatch(line -> line.contains(marker)),
+                String.join("\n", bridge.process().output()));
     }
 
     @ParameterizedTest
