@@ -86,6 +86,29 @@ class SpringBootWarIT {
                 java.util.logging.Logger.getLogger("boot.Api").warning("jul " + marker);
                 return "logged";
               }
+              @GetMapping("/api/boom")
+              public String boom() { throw new IllegalStateException("boom"); }
+              @GetMapping("/api/async")
+              public java.util.concurrent.Callable<String> async() {
+                return () -> "async done";
+              }
+              @GetMapping("/api/events")
+              public org.springframework.web.servlet.mvc.method.annotation.SseEmitter events() {
+                org.springframework.web.servlet.mvc.method.annotation.SseEmitter events =
+                    new org.springframework.web.servlet.mvc.method.annotation.SseEmitter(10_000L);
+                new Thread(() -> {
+                  try {
+                    for (int i = 1; i <= 3; i++) {
+                      events.send(org.springframework.web.servlet.mvc.method.annotation.SseEmitter.event()
+                          .id(String.valueOf(i)).data("tick " + i));
+                    }
+                    events.complete();
+                  } catch (Exception e) {
+                    events.completeWithError(e);
+                  }
+                }).start();
+                return events;
+              }
               @PostMapping("/api/upload")
               public Map<String, Object> upload(@RequestParam("file") MultipartFile file,
                   @RequestParam("comment") String comment) throws java.io.IOException {
@@ -113,6 +136,8 @@ class SpringBootWarIT {
                 model.addAttribute("name", name);
                 return "greeting";
               }
+              @GetMapping("/links")
+              public String links() { return "links"; }
               @GetMapping("/private")
               public String secret(java.security.Principal user, Model model) {
                 model.addAttribute("user", user.getName());
@@ -133,7 +158,8 @@ class SpringBootWarIT {
               @Bean
               public SecurityFilterChain web(HttpSecurity http) throws Exception {
                 http.authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/", "/greeting", "/api/**", "/error").permitAll()
+                        .requestMatchers("/", "/greeting", "/links", "/api/**", "/error", "/css/**", "/webjars/**")
+                        .permitAll()
                         .anyRequest().authenticated())
                     .formLogin(login -> login.permitAll())
                     .csrf(csrf -> csrf.ignoringRequestMatchers("/api/**"));
@@ -147,8 +173,10 @@ class SpringBootWarIT {
             }
             """;
 
-    private static synchronized RunningBridge bridge(String engine) throws Exception {
-        RunningBridge running = BRIDGES.get(engine);
+    /** The application served by the launcher on {@code engine} at {@code contextPath} ("" for the root). */
+    private static synchronized RunningBridge bridge(String engine, String contextPath) throws Exception {
+        String key = engine + contextPath;
+        RunningBridge running = BRIDGES.get(key);
         if (running != null) {
             return running;
         }
@@ -168,6 +196,13 @@ class SpringBootWarIT {
                             <body><h1 th:text="'Hello, ' + ${name} + '!'">Hello</h1></body>
                             </html>
                             """)
+                    .file("WEB-INF/classes/templates/links.html", """
+                            <!DOCTYPE html>
+                            <html xmlns:th="http://www.thymeleaf.org">
+                            <body><a th:href="@{/private}">private</a><link th:href="@{/css/site.css}"></body>
+                            </html>
+                            """)
+                    .file("WEB-INF/classes/static/css/site.css", "body { color: teal; }\n")
                     .file("WEB-INF/classes/templates/private.html", """
                             <!DOCTYPE html>
                             <html xmlns:th="http://www.thymeleaf.org">
@@ -180,12 +215,16 @@ class SpringBootWarIT {
                     "io.micrometer", "jakarta.annotation", "org.yaml", "org.slf4j", "ch.qos.logback",
                     "org.apache.logging.log4j", "org.thymeleaf", "org.attoparser", "org.unbescape")
                     .forEach(war::jar);
-            war.packed("boot");
+            war.jar(ClassPathJars.of("org.webjars", "jquery")).packed("boot");
         }
-        running = RunningBridge.startWar(Files.createDirectories(dir.resolve(engine)), build.resolve("boot.war"), "--engine", engine,
-                "--http", "0");
-        BRIDGES.put(engine, running);
+        running = RunningBridge.startWar(Files.createDirectories(dir.resolve(engine + contextPath.replace('/', '-'))),
+                build.resolve("boot.war"), "--engine", engine, "--http", "0", "--context-path", contextPath);
+        BRIDGES.put(key, running);
         return running;
+    }
+
+    private static RunningBridge bridge(String engine) throws Exception {
+        return bridge(engine, "");
     }
 
     @AfterAll
@@ -204,7 +243,12 @@ class SpringBootWarIT {
     }
 
     private static HttpRequest.Builder request(String engine, String path) throws Exception {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge(engine).httpPort() + path));
+        return request(engine, "", path);
+    }
+
+    private static HttpRequest.Builder request(String engine, String contextPath, String path) throws Exception {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge(engine, contextPath).httpPort()
+                + contextPath + path));
     }
 
     private static String session(HttpResponse<?> response) {
@@ -226,6 +270,10 @@ class SpringBootWarIT {
         return body.toString();
     }
 
+    private static String contentType(HttpResponse<?> response) {
+        return response.headers().firstValue("Content-Type").orElse("");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"standalone", "jetty"})
     void theDispatcherServletAtSlashAnswersTheRootAndAJsonApi(String engine) throws Exception {
@@ -240,12 +288,54 @@ class SpringBootWarIT {
         assertEquals("{\"name\":\"caf\u00e9\",\"quantity\":3}", created.body());
         HttpResponse<String> all = send(engine, request(engine, "/api/items").header("Accept", "application/json"));
         assertEquals(200, all.statusCode(), all.body());
-        assertTrue(all.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
-                all.headers().toString());
+        assertTrue(contentType(all).startsWith("application/json"), all.headers().toString());
         assertTrue(all.body().contains("{\"name\":\"caf\u00e9\",\"quantity\":3}"), all.body());
+    }
 
-        HttpResponse<String> missing = send(engine, request(engine, "/api/nothing/here"));
+    /** Spring Boot's errors in a WAR: its ErrorPageFilter and the container's error dispatch to /error. */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void errorsAnswerAsSpringBootsJson(String engine) throws Exception {
+        HttpResponse<String> missing = send(engine, request(engine, "/api/nothing/here")
+                .header("Accept", "application/json"));
         assertEquals(404, missing.statusCode(), missing.body());
+        assertTrue(contentType(missing).startsWith("application/json"), missing.headers().toString());
+        assertTrue(missing.body().contains("\"status\":404"), missing.body());
+        assertTrue(missing.body().contains("\"path\":\"/api/nothing/here\""), missing.body());
+
+        HttpResponse<String> boom = send(engine, request(engine, "/api/boom").header("Accept", "application/json"));
+        assertEquals(500, boom.statusCode(), boom.body());
+        assertTrue(boom.body().contains("\"status\":500"), boom.body());
+        assertTrue(boom.body().contains("\"path\":\"/api/boom\""), boom.body());
+        assertFalse(boom.body().contains("IllegalStateException"), "no stack trace by default: " + boom.body());
+    }
+
+    /** A Callable and an SseEmitter: Spring MVC's asynchronous requests on the container's startAsync. */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void asyncRequestsAndServerSentEvents(String engine) throws Exception {
+        HttpResponse<String> async = send(engine, request(engine, "/api/async"));
+        assertEquals(200, async.statusCode(), async.body());
+        assertEquals("async done", async.body());
+
+        HttpResponse<String> events = send(engine, request(engine, "/api/events"));
+        assertEquals(200, events.statusCode(), events.body());
+        assertTrue(contentType(events).startsWith("text/event-stream"), events.headers().toString());
+        assertEquals("id:1\ndata:tick 1\n\nid:2\ndata:tick 2\n\nid:3\ndata:tick 3\n\n", events.body());
+    }
+
+    /** Static resources of the classpath and of a WebJar, served by Spring's resource handler behind "/". */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void staticResources(String engine) throws Exception {
+        HttpResponse<String> css = send(engine, request(engine, "/css/site.css"));
+        assertEquals(200, css.statusCode(), css.body());
+        assertTrue(contentType(css).startsWith("text/css"), css.headers().toString());
+        assertEquals("body { color: teal; }\n", css.body());
+        String version = ClassPathJars.version(ClassPathJars.of("org.webjars", "jquery"));
+        HttpResponse<String> jquery = send(engine, request(engine, "/webjars/jquery/" + version + "/jquery.min.js"));
+        assertEquals(200, jquery.statusCode(), jquery.body());
+        assertTrue(jquery.body().startsWith("/*! jQuery v" + version + " "), jquery.body().substring(0, 80));
     }
 
     /**
@@ -300,57 +390,88 @@ class SpringBootWarIT {
     void aThymeleafTemplateRenders(String engine) throws Exception {
         HttpResponse<String> page = send(engine, request(engine, "/greeting?name=J%C3%BCrgen%20%3Cb%3E"));
         assertEquals(200, page.statusCode(), page.body());
-        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"),
-                page.headers().toString());
+        assertTrue(contentType(page).startsWith("text/html"), page.headers().toString());
         assertTrue(page.body().contains("<h1>Hello, J\u00fcrgen &lt;b&gt;!</h1>"), page.body());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"standalone", "jetty"})
     void springSecurityFormLoginWithCsrf(String engine) throws Exception {
-        HttpResponse<String> anonymous = send(engine, request(engine, "/private"));
+        logIn(engine, "");
+    }
+
+    /** The same application under a context path: redirects, links, cookies and the login carry it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void underAContextPath(String engine) throws Exception {
+        HttpResponse<String> home = send(engine, request(engine, "/shop", "/"));
+        assertEquals(200, home.statusCode(), home.body());
+        assertEquals("Spring Boot on fcgi-bridge", home.body());
+        HttpResponse<String> links = send(engine, request(engine, "/shop", "/links"));
+        assertEquals(200, links.statusCode(), links.body());
+        assertTrue(links.body().contains("<a href=\"/shop/private\">"), links.body());
+        assertTrue(links.body().contains("<link href=\"/shop/css/site.css\">"), links.body());
+        assertEquals(200, send(engine, request(engine, "/shop", "/css/site.css")).statusCode());
+        HttpResponse<String> anonymous = send(engine, request(engine, "/shop", "/private"));
+        assertTrue(anonymous.headers().allValues("Set-Cookie").stream().anyMatch(
+                cookie -> cookie.startsWith("JSESSIONID=") && cookie.contains("Path=/shop")),
+                anonymous.headers().toString());
+        logIn(engine, "/shop");
+    }
+
+    /**
+     * An anonymous request for a protected page redirects to the login form; posting it without the CSRF token is
+     * 403, with a wrong password back to the form, with the right one a new session id (fixation protection) that
+     * the page then accepts, and the old id no longer does.
+     */
+    private static void logIn(String engine, String contextPath) throws Exception {
+        HttpResponse<String> anonymous = send(engine, request(engine, contextPath, "/private"));
         assertEquals(302, anonymous.statusCode(), anonymous.body());
-        assertTrue(anonymous.headers().firstValue("Location").orElse("").endsWith("/login"),
+        assertTrue(anonymous.headers().firstValue("Location").orElse("").endsWith(contextPath + "/login"),
                 anonymous.headers().toString());
         String before = session(anonymous);
         assertNotNull(before, "the saved request's session: " + anonymous.headers());
 
-        HttpResponse<String> loginPage = send(engine, request(engine, "/login").header("Cookie", "JSESSIONID=" + before));
+        HttpResponse<String> loginPage = send(engine, request(engine, contextPath, "/login")
+                .header("Cookie", "JSESSIONID=" + before));
         assertEquals(200, loginPage.statusCode(), loginPage.body());
+        assertTrue(loginPage.body().contains("action=\"" + contextPath + "/login\""), loginPage.body());
         Matcher token = CSRF.matcher(loginPage.body());
         assertTrue(token.find(), loginPage.body());
 
-        HttpResponse<String> noToken = send(engine, request(engine, "/login")
+        HttpResponse<String> noToken = send(engine, request(engine, contextPath, "/login")
                 .header("Cookie", "JSESSIONID=" + before)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form("username", "alice", "password", "wonderland"))));
         assertEquals(403, noToken.statusCode(), noToken.body());
 
-        HttpResponse<String> wrong = send(engine, request(engine, "/login")
+        HttpResponse<String> wrong = send(engine, request(engine, contextPath, "/login")
                 .header("Cookie", "JSESSIONID=" + before)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form("username", "alice", "password", "rabbit",
                         "_csrf", token.group(1)))));
         assertEquals(302, wrong.statusCode(), wrong.body());
-        assertTrue(wrong.headers().firstValue("Location").orElse("").endsWith("/login?error"),
+        assertTrue(wrong.headers().firstValue("Location").orElse("").endsWith(contextPath + "/login?error"),
                 wrong.headers().toString());
 
-        HttpResponse<String> login = send(engine, request(engine, "/login")
+        HttpResponse<String> login = send(engine, request(engine, contextPath, "/login")
                 .header("Cookie", "JSESSIONID=" + before)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form("username", "alice", "password", "wonderland",
                         "_csrf", token.group(1)))));
         assertEquals(302, login.statusCode(), login.body());
-        assertTrue(login.headers().firstValue("Location").orElse("").contains("/private"),
+        assertTrue(login.headers().firstValue("Location").orElse("").contains(contextPath + "/private"),
                 login.headers().toString());
         String after = session(login);
         assertNotNull(after, "session fixation protection changes the id: " + login.headers());
         assertNotEquals(before, after);
 
-        HttpResponse<String> secret = send(engine, request(engine, "/private").header("Cookie", "JSESSIONID=" + after));
+        HttpResponse<String> secret = send(engine, request(engine, contextPath, "/private")
+                .header("Cookie", "JSESSIONID=" + after));
         assertEquals(200, secret.statusCode(), secret.body());
         assertTrue(secret.body().contains("<p>The secret of alice</p>"), secret.body());
-        HttpResponse<String> old = send(engine, request(engine, "/private").header("Cookie", "JSESSIONID=" + before));
+        HttpResponse<String> old = send(engine, request(engine, contextPath, "/private")
+                .header("Cookie", "JSESSIONID=" + before));
         assertEquals(302, old.statusCode(), "the id before the login no longer authenticates: " + old.body());
     }
 }
