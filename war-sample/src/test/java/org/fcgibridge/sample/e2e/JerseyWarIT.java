@@ -20,9 +20,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * An unmodified Jersey 3.1 application, its ServletContainer declared in web.xml and its resources found by package
- * scanning in WEB-INF/classes, plus a WebJar (jQuery) in WEB-INF/lib whose META-INF/resources the container serves
- * as static files; deployed by the launcher on both engines. One WAR, one launched bridge per engine.
+ * An unmodified Jersey 3.1 application (jersey-container-servlet), its ServletContainer declared in web.xml with
+ * async support and its resources found by package scanning in WEB-INF/classes, plus a WebJar (jQuery) in
+ * WEB-INF/lib whose META-INF/resources the container serves as static files; deployed by the launcher on both
+ * engines. One WAR, one launched bridge per engine.
  */
 class JerseyWarIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -50,6 +51,10 @@ class JerseyWarIT {
               @POST @Path("/form") @Consumes(MediaType.APPLICATION_FORM_URLENCODED) @Produces(MediaType.TEXT_PLAIN)
               public String form(@FormParam("name") String name, @FormParam("age") int age) {
                 return name + " is " + age;
+              }
+              @GET @Path("/later") @Produces(MediaType.TEXT_PLAIN)
+              public void later(@jakarta.ws.rs.container.Suspended jakarta.ws.rs.container.AsyncResponse response) {
+                new Thread(() -> response.resume("resumed on another thread")).start();
               }
               @GET @Path("/missing")
               public Response missing() {
@@ -84,6 +89,7 @@ class JerseyWarIT {
                                   <param-value>rest</param-value>
                                 </init-param>
                                 <load-on-startup>1</load-on-startup>
+                                <async-supported>true</async-supported>
                               </servlet>
                               <servlet-mapping>
                                 <servlet-name>jersey</servlet-name>
@@ -92,7 +98,7 @@ class JerseyWarIT {
                             </web-app>
                             """)
                     .jar(webjar);
-            // what jersey-container-servlet-core and jersey-hk2 bring
+            // what jersey-container-servlet and jersey-hk2 bring
             ClassPathJars.ofGroups("org.glassfish.jersey.containers", "org.glassfish.jersey.core",
                     "org.glassfish.jersey.inject", "org.glassfish.hk2", "org.glassfish.hk2.external",
                     "org.javassist", "jakarta.ws.rs", "jakarta.inject", "jakarta.annotation", "jakarta.validation")
@@ -142,6 +148,11 @@ class JerseyWarIT {
                 "name=J%C3%BCrgen&age=41");
         assertEquals(200, form.statusCode(), form.body());
         assertEquals("J\u00fcrgen is 41", form.body());
+
+        // @Suspended: Jersey's AsyncResponse on the container's startAsync
+        HttpResponse<String> later = send(engine, "/rest/greetings/later", null, null);
+        assertEquals(200, later.statusCode(), later.body());
+        assertEquals("resumed on another thread", later.body());
 
         assertEquals(404, send(engine, "/rest/greetings/missing", null, null).statusCode());
         assertEquals(404, send(engine, "/rest/nowhere/at/all", null, null).statusCode());
