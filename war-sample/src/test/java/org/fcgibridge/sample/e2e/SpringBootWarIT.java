@@ -23,6 +23,9 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
+import org.fcgibridge.core.client.FcgiClient;
+import org.fcgibridge.core.client.FcgiResponse;
+import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.servlet.testing.WarBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -417,6 +420,38 @@ class SpringBootWarIT {
                 cookie -> cookie.startsWith("JSESSIONID=") && cookie.contains("Path=/shop")),
                 anonymous.headers().toString());
         logIn(engine, "/shop");
+    }
+
+    /**
+     * Behind a web server that terminates TLS (nginx's {@code HTTPS on} and the client's Host, straight over
+     * FastCGI): Spring Security's redirect is to https on that host and the session cookie is Secure.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void behindAWebServerThatTerminatesTls(String engine) throws Exception {
+        Map<String, String> params = new HashMap<>();
+        params.put("REQUEST_METHOD", "GET");
+        params.put("REQUEST_URI", "/private");
+        params.put("DOCUMENT_URI", "/private");
+        params.put("SCRIPT_NAME", "/private");
+        params.put("QUERY_STRING", "");
+        params.put("SERVER_PROTOCOL", "HTTP/1.1");
+        params.put("REQUEST_SCHEME", "https");
+        params.put("HTTPS", "on");
+        params.put("HTTP_HOST", "shop.example");
+        params.put("SERVER_NAME", "shop.example");
+        params.put("SERVER_PORT", "443");
+        params.put("SERVER_ADDR", "127.0.0.1");
+        params.put("REMOTE_ADDR", "203.0.113.9");
+        params.put("REMOTE_PORT", "50312");
+        try (FcgiClient client = FcgiClient.connect(ListenAddress.tcp("127.0.0.1", bridge(engine).port()))) {
+            FcgiResponse response = client.execute(params, new byte[0]);
+            assertEquals(302, response.status(), response.stdoutText());
+            assertEquals("https://shop.example/login", response.header("Location"), response.stdoutText());
+            String head = response.stdoutText().substring(0, response.stdoutText().indexOf("\r\n\r\n"));
+            assertTrue(head.lines().anyMatch(line -> line.startsWith("Set-Cookie: JSESSIONID=")
+                    && line.contains("; Secure")), head);
+        }
     }
 
     /**
