@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -176,6 +177,44 @@ class SpringBootWarIT {
             }
             """;
 
+    /** The application's WAR (sources, templates, properties and the starters' jars), not yet packed. */
+    private static WarBuilder application(Path build) {
+        WarBuilder war = new WarBuilder(build)
+                .source("boot.Application", APPLICATION).source("boot.Api", API).source("boot.Pages", PAGES)
+                .source("boot.Security", SECURITY)
+                .file("WEB-INF/classes/application.properties", """
+                        spring.main.banner-mode=off
+                        spring.servlet.multipart.max-file-size=8MB
+                        spring.servlet.multipart.max-request-size=8MB
+                        """)
+                .file("WEB-INF/classes/templates/greeting.html", """
+                        <!DOCTYPE html>
+                        <html xmlns:th="http://www.thymeleaf.org">
+                        <body><h1 th:text="'Hello, ' + ${name} + '!'">Hello</h1></body>
+                        </html>
+                        """)
+                .file("WEB-INF/classes/templates/links.html", """
+                        <!DOCTYPE html>
+                        <html xmlns:th="http://www.thymeleaf.org">
+                        <body><a th:href="@{/private}">private</a><link th:href="@{/css/site.css}"></body>
+                        </html>
+                        """)
+                .file("WEB-INF/classes/static/css/site.css", "body { color: teal; }\n")
+                .file("WEB-INF/classes/templates/private.html", """
+                        <!DOCTYPE html>
+                        <html xmlns:th="http://www.thymeleaf.org">
+                        <body><p th:text="'The secret of ' + ${user}">secret</p></body>
+                        </html>
+                        """);
+        // what spring-boot-starter-web (without spring-boot-starter-tomcat), -thymeleaf and -security bring
+        ClassPathJars.ofGroups("org.springframework", "org.springframework.boot", "org.springframework.security",
+                "com.fasterxml.jackson.core", "com.fasterxml.jackson.datatype", "com.fasterxml.jackson.module",
+                "io.micrometer", "jakarta.annotation", "org.yaml", "org.slf4j", "ch.qos.logback",
+                "org.apache.logging.log4j", "org.thymeleaf", "org.attoparser", "org.unbescape")
+                .forEach(war::jar);
+        return war.jar(ClassPathJars.of("org.webjars", "jquery"));
+    }
+
     /** The application served by the launcher on {@code engine} at {@code contextPath} ("" for the root). */
     private static synchronized RunningBridge bridge(String engine, String contextPath) throws Exception {
         String key = engine + contextPath;
@@ -185,40 +224,7 @@ class SpringBootWarIT {
         }
         Path build = dir.resolve("war");
         if (!Files.exists(build.resolve("boot.war"))) {
-            WarBuilder war = new WarBuilder(build)
-                    .source("boot.Application", APPLICATION).source("boot.Api", API).source("boot.Pages", PAGES)
-                    .source("boot.Security", SECURITY)
-                    .file("WEB-INF/classes/application.properties", """
-                            spring.main.banner-mode=off
-                            spring.servlet.multipart.max-file-size=8MB
-                            spring.servlet.multipart.max-request-size=8MB
-                            """)
-                    .file("WEB-INF/classes/templates/greeting.html", """
-                            <!DOCTYPE html>
-                            <html xmlns:th="http://www.thymeleaf.org">
-                            <body><h1 th:text="'Hello, ' + ${name} + '!'">Hello</h1></body>
-                            </html>
-                            """)
-                    .file("WEB-INF/classes/templates/links.html", """
-                            <!DOCTYPE html>
-                            <html xmlns:th="http://www.thymeleaf.org">
-                            <body><a th:href="@{/private}">private</a><link th:href="@{/css/site.css}"></body>
-                            </html>
-                            """)
-                    .file("WEB-INF/classes/static/css/site.css", "body { color: teal; }\n")
-                    .file("WEB-INF/classes/templates/private.html", """
-                            <!DOCTYPE html>
-                            <html xmlns:th="http://www.thymeleaf.org">
-                            <body><p th:text="'The secret of ' + ${user}">secret</p></body>
-                            </html>
-                            """);
-            // what spring-boot-starter-web (without spring-boot-starter-tomcat), -thymeleaf and -security bring
-            ClassPathJars.ofGroups("org.springframework", "org.springframework.boot", "org.springframework.security",
-                    "com.fasterxml.jackson.core", "com.fasterxml.jackson.datatype", "com.fasterxml.jackson.module",
-                    "io.micrometer", "jakarta.annotation", "org.yaml", "org.slf4j", "ch.qos.logback",
-                    "org.apache.logging.log4j", "org.thymeleaf", "org.attoparser", "org.unbescape")
-                    .forEach(war::jar);
-            war.jar(ClassPathJars.of("org.webjars", "jquery")).packed("boot");
+            application(build).packed("boot");
         }
         running = RunningBridge.startWar(Files.createDirectories(dir.resolve(engine + contextPath.replace('/', '-'))),
                 build.resolve("boot.war"), "--engine", engine, "--http", "0", "--context-path", contextPath);
@@ -420,6 +426,30 @@ class SpringBootWarIT {
                 cookie -> cookie.startsWith("JSESSIONID=") && cookie.contains("Path=/shop")),
                 anonymous.headers().toString());
         logIn(engine, "/shop");
+    }
+
+    /**
+     * An application whose context fails to start (a bean's constructor throws): the launcher does not serve it, it
+     * exits with status 1 and says why.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void anApplicationThatFailsToStartStopsTheLauncher(String engine) throws Exception {
+        Path build = dir.resolve("broken-" + engine);
+        Path war = application(build).source("boot.Broken", """
+                package boot;
+                @org.springframework.stereotype.Component
+                public class Broken {
+                  public Broken() { throw new IllegalStateException("the broken bean refuses to start"); }
+                }
+                """).packed("broken");
+        Process launcher = new ProcessBuilder(RunningBridge.command("--war", war.toString(), "--engine", engine,
+                "--listen", "127.0.0.1:0")).redirectErrorStream(true).start();
+        String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), output);
+        assertEquals(1, launcher.exitValue(), output);
+        assertFalse(output.contains("fcgi-bridge: serving"), output);
+        assertTrue(output.contains("the broken bean refuses to start"), output);
     }
 
     /**
