@@ -74,6 +74,8 @@ class SpringBootWarIT {
             public class Api {
               public record Item(String name, int quantity) { }
               private final List<Item> items = new CopyOnWriteArrayList<>();
+              @jakarta.annotation.PreDestroy
+              public void close() { System.err.println("boot.Api closed with " + items.size() + " items"); }
               @GetMapping(value = "/", produces = "text/plain")
               public String home() { return "Spring Boot on fcgi-bridge"; }
               @PostMapping("/api/items")
@@ -215,6 +217,12 @@ class SpringBootWarIT {
         return war.jar(ClassPathJars.of("org.webjars", "jquery"));
     }
 
+    /** The application packed once for every case. */
+    private static synchronized Path war() throws IOException {
+        Path war = dir.resolve("war").resolve("boot.war");
+        return Files.exists(war) ? war : application(dir.resolve("war")).packed("boot");
+    }
+
     /** The application served by the launcher on {@code engine} at {@code contextPath} ("" for the root). */
     private static synchronized RunningBridge bridge(String engine, String contextPath) throws Exception {
         String key = engine + contextPath;
@@ -222,12 +230,8 @@ class SpringBootWarIT {
         if (running != null) {
             return running;
         }
-        Path build = dir.resolve("war");
-        if (!Files.exists(build.resolve("boot.war"))) {
-            application(build).packed("boot");
-        }
         running = RunningBridge.startWar(Files.createDirectories(dir.resolve(engine + contextPath.replace('/', '-'))),
-                build.resolve("boot.war"), "--engine", engine, "--http", "0", "--context-path", contextPath);
+                war(), "--engine", engine, "--http", "0", "--context-path", contextPath);
         BRIDGES.put(key, running);
         return running;
     }
@@ -426,6 +430,23 @@ class SpringBootWarIT {
                 cookie -> cookie.startsWith("JSESSIONID=") && cookie.contains("Path=/shop")),
                 anonymous.headers().toString());
         logIn(engine, "/shop");
+    }
+
+    /** SIGTERM: the launcher stops the application, Spring closes its context (a @PreDestroy runs), exit status 0. */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aStopClosesSpringsContext(String engine) throws Exception {
+        try (RunningBridge bridge = RunningBridge.startWar(Files.createDirectories(dir.resolve("stop-" + engine)),
+                war(), "--engine", engine, "--http", "0")) {
+            HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + bridge.httpPort() + "/api/items")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"cup\",\"quantity\":1}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, created.statusCode(), created.body());
+            assertEquals(0, bridge.process().terminate(30), bridge.process().stderrText());
+            assertTrue(bridge.process().stderrText().contains("boot.Api closed with 1 items"),
+                    bridge.process().stderrText());
+        }
     }
 
     /**
