@@ -20,6 +20,8 @@ public final class WebAppClassLoader extends URLClassLoader {
 
     private static final String[] PARENT_FIRST = {"java.", "jakarta.servlet.", "org.fcgibridge.core.", "org.fcgibridge.servlet.", "sun.", "jdk."};
 
+    private static final String SERVICES = "META-INF/services/";
+
     private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
 
     /**
@@ -85,7 +87,7 @@ public final class WebAppClassLoader extends URLClassLoader {
     public Enumeration<URL> getResources(String name) throws IOException {
         List<URL> all = new ArrayList<>(Collections.list(findResources(name)));
         ClassLoader parent = getParent();
-        if (parent != null) {
+        if (parent != null && !definesServiceType(this, name)) {
             for (URL url : Collections.list(parent.getResources(name))) {
                 if (!all.contains(url)) {
                     all.add(url);
@@ -93,5 +95,23 @@ public final class WebAppClassLoader extends URLClassLoader {
             }
         }
         return Collections.enumeration(all);
+    }
+
+    /**
+     * Whether {@code resourceName} registers providers of a service type that {@code loader} defines itself
+     * ({@code META-INF/services/TYPE}, TYPE from the application's own classes or jars). The launcher's registrations
+     * of such a type can never serve it: their providers implement the launcher's copy of the type (or are hidden
+     * from the application), and ServiceLoader reports each as an error. SLF4J 2 in a WAR found the launcher's Jetty
+     * logging provider that way. For these names, a web application's class loader lists its own files only.
+     */
+    public static boolean definesServiceType(ClassLoader loader, String resourceName) {
+        if (!resourceName.startsWith(SERVICES) || resourceName.length() == SERVICES.length()) {
+            return false;
+        }
+        try {
+            return Class.forName(resourceName.substring(SERVICES.length()), false, loader).getClassLoader() == loader;
+        } catch (ClassNotFoundException | LinkageError notAType) {
+            return false;
+        }
     }
 }

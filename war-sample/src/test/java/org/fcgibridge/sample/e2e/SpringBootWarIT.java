@@ -354,7 +354,8 @@ class SpringBootWarIT {
     /**
      * Spring Boot takes over java.util.logging when its root logger has nothing but a ConsoleHandler; the JVM is the
      * server's, so the launcher's handler is another: the server's records and the application's java.util.logging
-     * and ServletContext.log records stay on the launcher's stderr, not in the application's logback on stdout.
+     * and ServletContext.log records stay on the launcher's stderr, not in the application's logback on stdout. And
+     * the application's SLF4J finds no provider of the launcher's.
      */
     @ParameterizedTest
     @ValueSource(strings = {"standalone", "jetty"})
@@ -371,6 +372,8 @@ class SpringBootWarIT {
             stderr = bridge.process().stderrText();
         }
         assertTrue(stderr.contains("WARNING boot.Api: jul " + marker), stderr);
+        // SLF4J in the WAR sees the application's logback only, not the launcher's provider of its own copy of SLF4J
+        assertFalse(stderr.contains("SLF4J(E)"), stderr);
         assertTrue(stderr.contains("context " + marker), stderr);
         assertFalse(bridge.process().output().stream().anyMatch(line -> line.contains(marker)),
                 String.join("\n", bridge.process().output()));
