@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The class loader of a web application: WEB-INF/classes, then WEB-INF/lib/*.jar, searched before the parent
  * (Servlet 6.0 section 10.7.2), so the application's own version of a library wins. The Java platform, the servlet
- * API and the bridge itself always come from the parent: an application cannot replace them.
+ * API and the bridge itself always come from the parent: an application cannot replace them. Jetty, which the
+ * launcher carries for its Jetty engine, is hidden: an application sees its own copy or none, as in Jetty.
  */
 public final class WebAppClassLoader extends URLClassLoader {
     static {
@@ -19,6 +20,13 @@ public final class WebAppClassLoader extends URLClassLoader {
     }
 
     private static final String[] PARENT_FIRST = {"java.", "jakarta.servlet.", "org.fcgibridge.core.", "org.fcgibridge.servlet.", "sun.", "jdk."};
+
+    /**
+     * The container's implementation, which an application may neither see nor override (section 10.7.2): what Jetty
+     * hides from its web applications, so that an application finds the same classes on both engines (Spring Boot,
+     * for one, configures itself by the classes it finds).
+     */
+    private static final String HIDDEN = "org.eclipse.jetty.";
 
     private static final String SERVICES = "META-INF/services/";
 
@@ -45,6 +53,9 @@ public final class WebAppClassLoader extends URLClassLoader {
                         try {
                             type = findClass(name);
                         } catch (ClassNotFoundException notMine) {
+                            if (name.startsWith(HIDDEN)) {
+                                throw notMine;
+                            }
                             type = getParent().loadClass(name);
                         }
                     }
@@ -76,18 +87,19 @@ public final class WebAppClassLoader extends URLClassLoader {
 
     @Override
     public URL getResource(String name) {
-        if (parentFirst(name.replace('/', '.'))) {
+        String asClass = name.replace('/', '.');
+        if (parentFirst(asClass)) {
             return super.getResource(name);
         }
         URL own = findResource(name);
-        return own != null ? own : super.getResource(name);
+        return own != null || asClass.startsWith(HIDDEN) ? own : super.getResource(name);
     }
 
     @Override
     public Enumeration<URL> getResources(String name) throws IOException {
         List<URL> all = new ArrayList<>(Collections.list(findResources(name)));
         ClassLoader parent = getParent();
-        if (parent != null && !definesServiceType(this, name)) {
+        if (parent != null && !definesServiceType(this, name) && !name.replace('/', '.').startsWith(HIDDEN)) {
             for (URL url : Collections.list(parent.getResources(name))) {
                 if (!all.contains(url)) {
                     all.add(url);

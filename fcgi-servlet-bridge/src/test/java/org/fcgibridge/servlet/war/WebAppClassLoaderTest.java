@@ -2,6 +2,8 @@ package org.fcgibridge.servlet.war;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
@@ -72,6 +74,23 @@ class WebAppClassLoaderTest {
             }
             assertEquals(List.of("shared.LauncherCodec"), providers);
             assertTrue(Collections.list(app.getResources("META-INF/services/no.such.Type")).isEmpty());
+        }
+    }
+
+    /** Jetty, which the launcher carries for its Jetty engine, is hidden as Jetty hides it: alike on both engines. */
+    @Test
+    void theLaunchersJettyIsHiddenAndTheApplicationsOwnCopyIsUsed() throws Exception {
+        ClassLoader launcher = WebAppClassLoaderTest.class.getClassLoader(); // has Jetty, as fcgi-bridge.jar
+        assertEquals(launcher, launcher.loadClass("org.eclipse.jetty.server.Server").getClassLoader());
+        new WarBuilder(dir.resolve("own")).lib("own-jetty.jar", Map.of("org.eclipse.jetty.util.Own",
+                "package org.eclipse.jetty.util; public class Own { }"), Map.of());
+        try (WebAppClassLoader app = new WebAppClassLoader(new URL[] {jar("own", "own-jetty.jar")}, launcher)) {
+            assertThrows(ClassNotFoundException.class, () -> app.loadClass("org.eclipse.jetty.server.Server"));
+            assertNull(app.getResource("org/eclipse/jetty/server/Server.class"));
+            assertTrue(Collections.list(app.getResources("org/eclipse/jetty/server/Server.class")).isEmpty());
+            assertEquals(app, app.loadClass("org.eclipse.jetty.util.Own").getClassLoader());
+            // the rest of the launcher's class path stays visible, as in Jetty
+            assertEquals(launcher.loadClass("org.slf4j.Logger"), app.loadClass("org.slf4j.Logger"));
         }
     }
 }

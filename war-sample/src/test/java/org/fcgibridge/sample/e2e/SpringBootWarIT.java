@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +92,10 @@ class SpringBootWarIT {
                 request.getServletContext().log("context " + marker);
                 java.util.logging.Logger.getLogger("boot.Api").warning("jul " + marker);
                 return "logged";
+              }
+              @GetMapping("/api/visible")
+              public String visible(@RequestParam("name") String name) {
+                return String.valueOf(org.springframework.util.ClassUtils.isPresent(name, getClass().getClassLoader()));
               }
               @GetMapping("/api/boom")
               public String boom() { throw new IllegalStateException("boom"); }
@@ -321,6 +326,23 @@ class SpringBootWarIT {
         assertTrue(boom.body().contains("\"status\":500"), boom.body());
         assertTrue(boom.body().contains("\"path\":\"/api/boom\""), boom.body());
         assertFalse(boom.body().contains("IllegalStateException"), "no stack trace by default: " + boom.body());
+    }
+
+    /**
+     * The container's implementation is hidden from the application alike on both engines (Servlet 6.0 section
+     * 10.7.2): Spring Boot configures itself by the classes it finds, and found the launcher's Jetty on one engine.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void theApplicationSeesTheSameClassesOnBothEngines(String engine) throws Exception {
+        for (String hidden : List.of("org.eclipse.jetty.server.Server",
+                "org.eclipse.jetty.ee10.webapp.WebAppContext")) {
+            assertEquals("false", send(engine, request(engine, "/api/visible?name=" + hidden)).body(), hidden);
+        }
+        for (String visible : List.of("jakarta.servlet.http.HttpServlet", "org.slf4j.Logger",
+                "org.springframework.web.servlet.DispatcherServlet")) {
+            assertEquals("true", send(engine, request(engine, "/api/visible?name=" + visible)).body(), visible);
+        }
     }
 
     /** A Callable and an SseEmitter: Spring MVC's asynchronous requests on the container's startAsync. */
