@@ -135,6 +135,27 @@ class SpringBootWarIT {
             }
             """;
 
+    /** JDBC: HikariCP and the H2 driver of WEB-INF/lib, the schema from WEB-INF/classes/schema.sql. */
+    private static final String NOTES = """
+            package boot;
+            import java.util.List;
+            import org.springframework.http.ResponseEntity;
+            import org.springframework.jdbc.core.JdbcTemplate;
+            import org.springframework.web.bind.annotation.*;
+            @RestController
+            public class Notes {
+              private final JdbcTemplate jdbc;
+              public Notes(JdbcTemplate jdbc) { this.jdbc = jdbc; }
+              @PostMapping(value = "/api/notes", consumes = "text/plain")
+              public ResponseEntity<String> add(@RequestBody String text) {
+                jdbc.update("INSERT INTO note(text) VALUES (?)", text);
+                return ResponseEntity.status(201).body(text);
+              }
+              @GetMapping("/api/notes")
+              public List<String> all() { return jdbc.queryForList("SELECT text FROM note ORDER BY id", String.class); }
+            }
+            """;
+
     private static final String PAGES = """
             package boot;
             import org.springframework.stereotype.Controller;
@@ -188,7 +209,9 @@ class SpringBootWarIT {
     private static WarBuilder application(Path build) {
         WarBuilder war = new WarBuilder(build)
                 .source("boot.Application", APPLICATION).source("boot.Api", API).source("boot.Pages", PAGES)
-                .source("boot.Security", SECURITY)
+                .source("boot.Security", SECURITY).source("boot.Notes", NOTES)
+                .file("WEB-INF/classes/schema.sql",
+                        "CREATE TABLE note (id INT AUTO_INCREMENT PRIMARY KEY, text VARCHAR(200));\n")
                 .file("WEB-INF/classes/application.properties", """
                         spring.main.banner-mode=off
                         spring.servlet.multipart.max-file-size=8MB
@@ -213,11 +236,12 @@ class SpringBootWarIT {
                         <body><p th:text="'The secret of ' + ${user}">secret</p></body>
                         </html>
                         """);
-        // what spring-boot-starter-web (without spring-boot-starter-tomcat), -thymeleaf and -security bring
+        // what spring-boot-starter-web (no spring-boot-starter-tomcat), -thymeleaf, -security and -jdbc bring; H2
         ClassPathJars.ofGroups("org.springframework", "org.springframework.boot", "org.springframework.security",
                 "com.fasterxml.jackson.core", "com.fasterxml.jackson.datatype", "com.fasterxml.jackson.module",
                 "io.micrometer", "jakarta.annotation", "org.yaml", "org.slf4j", "ch.qos.logback",
-                "org.apache.logging.log4j", "org.thymeleaf", "org.attoparser", "org.unbescape")
+                "org.apache.logging.log4j", "org.thymeleaf", "org.attoparser", "org.unbescape",
+                "com.zaxxer", "com.h2database")
                 .forEach(war::jar);
         return war.jar(ClassPathJars.of("org.webjars", "jquery"));
     }
@@ -308,6 +332,18 @@ class SpringBootWarIT {
         assertEquals(200, all.statusCode(), all.body());
         assertTrue(contentType(all).startsWith("application/json"), all.headers().toString());
         assertTrue(all.body().contains("{\"name\":\"caf\u00e9\",\"quantity\":3}"), all.body());
+    }
+
+    /** JDBC through Boot's DataSource: HikariCP and the H2 driver of WEB-INF/lib, found by the application's loader. */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void jdbcWithTheDriverOfWebInfLib(String engine) throws Exception {
+        HttpResponse<String> added = send(engine, request(engine, "/api/notes").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("caf\u00e9 note")));
+        assertEquals(201, added.statusCode(), added.body());
+        HttpResponse<String> all = send(engine, request(engine, "/api/notes"));
+        assertEquals(200, all.statusCode(), all.body());
+        assertTrue(all.body().contains("\"caf\u00e9 note\""), all.body());
     }
 
     /** Spring Boot's errors in a WAR: its ErrorPageFilter and the container's error dispatch to /error. */
