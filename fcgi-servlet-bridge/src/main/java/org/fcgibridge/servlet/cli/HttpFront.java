@@ -77,8 +77,8 @@ final class HttpFront {
     private void forwardCounted(HttpExchange exchange) {
         try (exchange; FcgiClient client = FcgiClient.connect(backend)) {
             ClientRequest request = client.begin(Role.RESPONDER, params(exchange), false);
-            try (OutputStream stdin = request.stdin(); InputStream body = exchange.getRequestBody()) {
-                body.transferTo(stdin);
+            try (InputStream body = exchange.getRequestBody()) {
+                sendBody(body, request.stdin());
             }
             InputStream stdout = request.stdout();
             Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -138,7 +138,8 @@ final class HttpFront {
         headers.forEach((name, values) -> {
             String key = "HTTP_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
             if (!key.equals("HTTP_CONTENT_TYPE") && !key.equals("HTTP_CONTENT_LENGTH")) {
-                params.put(key, String.join(", ", values));
+                // as nginx joins a repeated header (1.23 and later): cookies are a list of their own
+                params.put(key, String.join(key.equals("HTTP_COOKIE") ? "; " : ", ", values));
             }
         });
         return params;
@@ -185,6 +186,42 @@ final class HttpFront {
             line.write(b);
         }
         return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Sends the request body as it arrives, as nginx does with {@code fastcgi_request_buffering off}: a ReadListener
+     * sees each part when it comes. The application may answer and end the request before it has read all of it
+     * (the server then closes the connection): the rest is not sent, and its answer is read all the same.
+     */
+    private static void sendBody(InputStream body, OutputStream stdin) throws IOException {
+        byte[] buffer = new byte[16 * 1024];
+        int n;
+        boolean sending = true;
+        while ((n = body.read(buffer)) >= 0) {
+            if (sending) {
+                sending = sendOrStop(stdin, buffer, n);
+            }
+        }
+        if (sending) {
+            sendOrStop(stdin, buffer, -1);
+        }
+    }
+
+    /** Writes and flushes n bytes (or closes for n &lt; 0); false if the server has ended the request. */
+    private static boolean sendOrStop(OutputStream stdin, byte[] buffer, int n) {
+        try {
+            if (n < 0) {
+                stdin.close();
+            } else {
+                stdin.write(buffer, 0, n);
+                stdin.flush();
+            }
+            return true;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "HTTP front: the application stopped taking the body: {0}",
+                    e.toString());
+            return false;
+        }
     }
 
     /** Flushes after every read, so that a streamed response (server-sent events, a long poll) is not held back. */

@@ -129,6 +129,9 @@ final class BridgeDispatcher implements RequestDispatcher {
             }
             base.setDispatch(new BridgeRequest.Dispatch(type, BridgeRequest.encodeUri(context.getContextPath(), path),
                     match.servletPath(), match.pathInfo(), query != null ? query : previous.queryString(), match));
+            if (type == DispatcherType.ASYNC) {
+                base.setContainerDispatch(base.dispatch());
+            }
         } else {
             base.setDispatch(new BridgeRequest.Dispatch(type, previous.requestUri(), previous.servletPath(),
                     previous.pathInfo(), previous.queryString(), previous.mapping()));

@@ -3,7 +3,6 @@ package org.fcgibridge.servlet.container;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.MultipartConfigElement;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletConnection;
 import jakarta.servlet.ServletContext;
@@ -13,6 +12,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestAttributeEvent;
 import jakarta.servlet.ServletRequestAttributeListener;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.SessionTrackingMode;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,6 +25,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UnsupportedEncodingException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +45,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.fcgibridge.servlet.http.AcceptLanguage;
 import org.fcgibridge.servlet.http.BridgeResponse;
 import org.fcgibridge.servlet.http.CgiRequest;
 import org.fcgibridge.servlet.http.ContentTypes;
@@ -51,6 +54,7 @@ import org.fcgibridge.servlet.http.FormDecoder;
 import org.fcgibridge.servlet.http.HttpDates;
 import org.fcgibridge.servlet.http.MultipartParser;
 import org.fcgibridge.servlet.http.MultipartPart;
+import org.fcgibridge.servlet.http.SessionUrls;
 import org.fcgibridge.servlet.http.UriPath;
 
 /**
@@ -78,7 +82,7 @@ public final class BridgeRequest implements HttpServletRequest {
     private enum InputMode { NONE, STREAM, READER }
 
     private InputMode inputMode = InputMode.NONE;
-    private Input input;
+    private BodyInput input;
     private BufferedReader reader;
 
     private String requestedSessionId;
@@ -89,6 +93,7 @@ public final class BridgeRequest implements HttpServletRequest {
     private String remoteUser;
 
     private BridgeAsyncContext asyncContext;
+    private Dispatch containerDispatch;
     boolean asyncSupported = true;
 
     /** Where the request is in its dispatches: what the path methods report. */
@@ -107,7 +112,23 @@ public final class BridgeRequest implements HttpServletRequest {
         this.dispatch = new Dispatch(DispatcherType.REQUEST, cgi.rawPath(),
                 match == null ? "" : match.servletPath(), match == null ? null : match.pathInfo(),
                 cgi.queryString(), match);
+        this.containerDispatch = dispatch;
+        response.setWriteListenerHost(new BridgeResponse.WriteListenerHost() {
+            @Override
+            public boolean isAsyncStarted() {
+                return BridgeRequest.this.isAsyncStarted();
+            }
+
+            @Override
+            public void wantTurn() {
+                BridgeAsyncContext async = asyncContext;
+                if (async != null) {
+                    async.wantWrite();
+                }
+            }
+        });
         findRequestedSessionId();
+        response.setSessionUrlEncoder(this::encodeSessionUrl);
     }
 
     // ---- dispatch state, for the container
@@ -118,6 +139,15 @@ public final class BridgeRequest implements HttpServletRequest {
 
     void setDispatch(Dispatch next) {
         this.dispatch = next;
+    }
+
+    /** The container's last dispatch of the request (REQUEST or ASYNC): where AsyncContext.dispatch() goes back. */
+    Dispatch containerDispatch() {
+        return containerDispatch;
+    }
+
+    void setContainerDispatch(Dispatch next) {
+        this.containerDispatch = next;
     }
 
     void pushParameters(Map<String, List<String>> overlay) {
@@ -261,9 +291,28 @@ public final class BridgeRequest implements HttpServletRequest {
         return input();
     }
 
-    private Input input() {
+    BodyInput input() {
         if (input == null) {
-            input = new Input(body, cgi.contentLength());
+            input = new BodyInput(body, cgi.contentLength(), new BodyInput.Host() {
+                @Override
+                public boolean isAsyncStarted() {
+                    return BridgeRequest.this.isAsyncStarted();
+                }
+
+                @Override
+                public void wantTurn() {
+                    BridgeAsyncContext async = asyncContext;
+                    if (async != null) {
+                        async.wantRead();
+                    }
+                }
+
+                @Override
+                public boolean acceptsCallbacks() {
+                    BridgeAsyncContext async = asyncContext;
+                    return async != null && async.acceptsCallbacks();
+                }
+            });
         }
         return input;
     }
@@ -559,8 +608,7 @@ public final class BridgeRequest implements HttpServletRequest {
 
     @Override
     public Enumeration<String> getHeaders(String name) {
-        String value = getHeader(name);
-        return Collections.enumeration(value == null ? List.of() : List.of(value));
+        return Collections.enumeration(cgi.headers().all(name));
     }
 
     @Override
@@ -589,8 +637,17 @@ public final class BridgeRequest implements HttpServletRequest {
 
     @Override
     public Cookie[] getCookies() {
-        List<Cookie> cookies = Cookies.parse(getHeader("Cookie"));
+        List<Cookie> cookies = requestCookies();
         return cookies.isEmpty() ? null : cookies.toArray(new Cookie[0]);
+    }
+
+    /** The cookies of every Cookie header: HTTP/2 clients send each cookie in its own. */
+    private List<Cookie> requestCookies() {
+        List<String> headers = cgi.headers().all("Cookie");
+        if (headers.size() <= 1) {
+            return Cookies.parse(headers.isEmpty() ? null : headers.get(0));
+        }
+        return Cookies.parse(String.join("; ", headers));
     }
 
     @Override
@@ -600,23 +657,8 @@ public final class BridgeRequest implements HttpServletRequest {
 
     @Override
     public Enumeration<Locale> getLocales() {
-        String header = getHeader("Accept-Language");
-        List<Locale> locales = new ArrayList<>();
-        if (header != null && !header.isBlank()) {
-            try {
-                for (Locale.LanguageRange range : Locale.LanguageRange.parse(header)) {
-                    if (range.getWeight() > 0 && !range.getRange().equals("*")) {
-                        locales.add(Locale.forLanguageTag(range.getRange()));
-                    }
-                }
-            } catch (IllegalArgumentException malformed) {
-                locales.clear();
-            }
-        }
-        if (locales.isEmpty()) {
-            locales.add(Locale.getDefault());
-        }
-        return Collections.enumeration(locales);
+        List<Locale> locales = AcceptLanguage.locales(cgi.headers().all("Accept-Language"));
+        return Collections.enumeration(locales.isEmpty() ? List.of(Locale.getDefault()) : locales);
     }
 
     // ---- dispatchers
@@ -651,34 +693,33 @@ public final class BridgeRequest implements HttpServletRequest {
 
     @Override
     public AsyncContext startAsync() {
-        return startAsync(this, response);
+        return startAsync(this, response, false);
     }
 
     @Override
     public AsyncContext startAsync(ServletRequest servletRequest, ServletResponse servletResponse) {
+        return startAsync(servletRequest, servletResponse, true);
+    }
+
+    private AsyncContext startAsync(ServletRequest servletRequest, ServletResponse servletResponse, boolean supplied) {
         if (!asyncSupported) {
             throw new IllegalStateException("a filter or the servlet in this chain does not support async");
-        }
-        if (asyncContext != null && asyncContext.isActive()) {
-            if (asyncContext.isStartedInThisDispatch()) {
-                throw new IllegalStateException("startAsync was already called in this dispatch");
-            }
         }
         if (response.isCompleted()) {
             throw new IllegalStateException("the response is complete");
         }
         boolean original = servletRequest == this && servletResponse == response;
-        if (asyncContext == null || !asyncContext.isActive()) {
-            asyncContext = new BridgeAsyncContext(this, servletRequest, servletResponse, original);
+        if (asyncContext == null) {
+            asyncContext = new BridgeAsyncContext(this, servletRequest, servletResponse, original, supplied);
         } else {
-            asyncContext.restart(servletRequest, servletResponse, original);
+            asyncContext.restart(servletRequest, servletResponse, original, supplied);
         }
         return asyncContext;
     }
 
     @Override
     public boolean isAsyncStarted() {
-        return asyncContext != null && asyncContext.isStartedInThisDispatch();
+        return asyncContext != null && asyncContext.isStarted();
     }
 
     @Override
@@ -688,7 +729,7 @@ public final class BridgeRequest implements HttpServletRequest {
 
     @Override
     public AsyncContext getAsyncContext() {
-        if (asyncContext == null || !asyncContext.isActive()) {
+        if (asyncContext == null || !asyncContext.isStarted()) {
             throw new IllegalStateException("startAsync has not been called");
         }
         return asyncContext;
@@ -702,7 +743,7 @@ public final class BridgeRequest implements HttpServletRequest {
 
     private void findRequestedSessionId() {
         String cookieName = context.sessionManager().getName();
-        List<Cookie> cookies = Cookies.parse(getHeader("Cookie"));
+        List<Cookie> cookies = requestCookies();
         for (Cookie cookie : cookies) {
             if (cookie.getName().equals(cookieName)) {
                 if (requestedSessionId == null || context.sessionManager().find(cookie.getValue()) != null) {
@@ -711,17 +752,59 @@ public final class BridgeRequest implements HttpServletRequest {
                 }
             }
         }
-        if (requestedSessionId == null) {
-            String marker = ";" + cookieName.toLowerCase(Locale.ROOT) + "=";
-            String raw = cgi.rawPath();
-            int at = raw.toLowerCase(Locale.ROOT).indexOf(marker);
-            if (at >= 0) {
-                int end = raw.indexOf(';', at + marker.length());
-                int slash = raw.indexOf('/', at + marker.length());
-                int stop = end < 0 ? slash : slash < 0 ? end : Math.min(end, slash);
-                requestedSessionId = raw.substring(at + marker.length(), stop < 0 ? raw.length() : stop);
-                sessionIdFromUrl = true;
-            }
+        if (requestedSessionId == null
+                && context.getEffectiveSessionTrackingModes().contains(SessionTrackingMode.URL)) {
+            requestedSessionId = SessionUrls.requestedId(cgi.rawPath(), urlParameterName());
+            sessionIdFromUrl = requestedSessionId != null;
+        }
+    }
+
+    /** The path parameter that carries a session id: the session cookie's name in lower case ("jsessionid"). */
+    private String urlParameterName() {
+        return context.sessionManager().getName().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * {@code url} with the session id, for {@link BridgeResponse#encodeURL}: as Tomcat, only while there is a session
+     * whose id did not come in a cookie (the client may not take cookies), URL tracking is enabled, and the URL points
+     * into this application.
+     */
+    private String encodeSessionUrl(String url) {
+        if (url == null || sessionIdFromCookie
+                || !context.getEffectiveSessionTrackingModes().contains(SessionTrackingMode.URL)) {
+            return url;
+        }
+        HttpSession current = getSession(false);
+        if (current == null) {
+            return url;
+        }
+        String host = cgi.serverName();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        URI here;
+        try {
+            here = new URI(cgi.scheme() + "://" + host + ":" + cgi.serverPort() + cgi.rawPath());
+        } catch (URISyntaxException unparsable) {
+            return url;
+        }
+        return SessionUrls.encode(url, urlParameterName(), current.getId(), here, context.getContextPath());
+    }
+
+    /**
+     * The request is part of the session it names, if that one is valid: the session is accessed when the container
+     * first handles the request (Servlet 6.0 section 7.6), whether or not the application asks for it, so that
+     * getLastAccessedTime and the session's expiry count every request of the session.
+     */
+    void accessRequestedSession() {
+        if (sessionAccessed || requestedSessionId == null) {
+            return;
+        }
+        sessionAccessed = true;
+        BridgeSession found = context.sessionManager().find(requestedSessionId);
+        if (found != null) {
+            found.access();
+            session = found;
         }
     }
 
@@ -731,12 +814,9 @@ public final class BridgeRequest implements HttpServletRequest {
             return session;
         }
         session = null;
-        if (!sessionAccessed && requestedSessionId != null) {
-            sessionAccessed = true;
-            BridgeSession found = context.sessionManager().find(requestedSessionId);
-            if (found != null) {
-                found.access();
-                session = found;
+        if (!sessionAccessed) {
+            accessRequestedSession();
+            if (session != null) {
                 return session;
             }
         }
@@ -747,7 +827,9 @@ public final class BridgeRequest implements HttpServletRequest {
             throw new IllegalStateException("cannot create a session after the response was committed");
         }
         session = context.sessionManager().create();
-        response.addContainerCookie(context.sessionManager().cookie(session.getId(), isSecure()));
+        if (context.getEffectiveSessionTrackingModes().contains(SessionTrackingMode.COOKIE)) {
+            response.addContainerCookie(context.sessionManager().cookie(session.getId(), isSecure()));
+        }
         return session;
     }
 
@@ -763,7 +845,9 @@ public final class BridgeRequest implements HttpServletRequest {
             throw new IllegalStateException("the request has no session");
         }
         String id = context.sessionManager().changeId((BridgeSession) current);
-        response.addContainerCookie(context.sessionManager().cookie(id, isSecure()));
+        if (context.getEffectiveSessionTrackingModes().contains(SessionTrackingMode.COOKIE)) {
+            response.addContainerCookie(context.sessionManager().cookie(id, isSecure()));
+        }
         return id;
     }
 
@@ -894,72 +978,5 @@ public final class BridgeRequest implements HttpServletRequest {
 
     static String encodeUri(String contextPath, String decodedPath) {
         return UriPath.encodePath(contextPath + decodedPath);
-    }
-
-    /** The body, bounded by CONTENT_LENGTH when there is one. */
-    private static final class Input extends ServletInputStream {
-        private final InputStream in;
-        private long remaining;
-        private boolean finished;
-
-        Input(InputStream in, long length) {
-            this.in = in;
-            this.remaining = length < 0 ? Long.MAX_VALUE : length;
-            this.finished = length == 0;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (finished) {
-                return -1;
-            }
-            if (len == 0) {
-                return 0;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n < 0) {
-                finished = true;
-                return -1;
-            }
-            remaining -= n;
-            if (remaining == 0) {
-                finished = true;
-            }
-            return n;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return finished ? 0 : (int) Math.min(in.available(), remaining);
-        }
-
-        @Override
-        public boolean isFinished() {
-            return finished;
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-            try {
-                if (!finished) {
-                    listener.onDataAvailable();
-                }
-                listener.onAllDataRead();
-            } catch (IOException e) {
-                listener.onError(e);
-            }
-        }
     }
 }

@@ -389,9 +389,9 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public ServletRegistration.Dynamic addJspFile(String servletName, String jspFile) {
+        // no JSP compiler here: the servlet is registered (so the application deploys) and answers as NoJspServlet
         checkConfigurable();
         checkName(servletName);
-        // no JSP compiler here: the servlet is registered (so the application deploys) and answers as NoJspServlet
         return register(servletName, null, new NoJspServlet());
     }
 

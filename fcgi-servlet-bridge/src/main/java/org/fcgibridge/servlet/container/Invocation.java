@@ -37,6 +37,7 @@ final class Invocation {
     static int run(BridgeServletContext context, CgiRequest cgi, Map<String, Object> attributes, InputStream body,
                    OutputStream out) throws IOException {
         BridgeResponse response = new BridgeResponse(out, cgi.method().equals("HEAD"), redirectBase(cgi));
+        response.setProtocol(cgi.protocol());
         if (context.getResponseCharacterEncoding() != null) {
             response.setDefaultCharacterEncoding(context.getResponseCharacterEncoding());
         }
@@ -85,6 +86,7 @@ final class Invocation {
         Thread.currentThread().setContextClassLoader(context.getClassLoader());
         List<ServletRequestListener> listeners = context.listeners(ServletRequestListener.class);
         ServletRequestEvent event = new ServletRequestEvent(context, request);
+        request.accessRequestedSession();
         try {
             for (ServletRequestListener listener : listeners) {
                 listener.requestInitialized(event);
@@ -128,8 +130,8 @@ final class Invocation {
                 throw e instanceof IOException ? (IOException) e : new IOException(e);
             }
             BridgeAsyncContext async = request.asyncContext();
-            if (async != null && async.isActive()) {
-                async.notifyError(e);
+            if (async != null && request.isAsyncStarted() && async.notifyError(e)) {
+                return; // a listener completed or dispatched: the application answers
             }
             handleException(e);
         }
@@ -145,16 +147,19 @@ final class Invocation {
         return false;
     }
 
+    /**
+     * Asynchronous processing, on the request's thread: runs what the application asks for (ASYNC dispatches,
+     * listeners' timeouts, the streams' ReadListener and WriteListener) one at a time until the request completes.
+     */
     private void asyncLoop() throws IOException {
+        BridgeAsyncContext async = request.asyncContext();
+        if (async == null) {
+            return;
+        }
         while (true) {
-            BridgeAsyncContext async = request.asyncContext();
-            if (async == null || !async.isActive()) {
-                return;
-            }
-            async.dispatchReturned();
-            BridgeAsyncContext.Next next;
+            BridgeAsyncContext.Action next;
             try {
-                next = async.awaitNext();
+                next = async.unhandle();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 async.finish();
@@ -163,23 +168,25 @@ final class Invocation {
             switch (next) {
                 case DISPATCH:
                     asyncDispatch(async);
-                    if (!async.isStartedInThisDispatch()) {
-                        async.finish();
-                        return;
-                    }
                     break;
-                case COMPLETE:
+                case TIMEOUT:
+                    async.notifyTimeout();
+                    break;
+                case EXPIRED:
+                    if (!response.isHeadSent()) {
+                        renderError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Async timeout", null);
+                    }
+                    async.expired();
+                    break;
+                case READ:
+                    request.input().onTurn();
+                    break;
+                case WRITE:
+                    response.onWriteTurn();
+                    break;
+                default:
                     async.finish();
                     return;
-                default:
-                    if (!async.notifyTimeout()) {
-                        if (!response.isHeadSent()) {
-                            renderError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Async timeout", null);
-                        }
-                        async.finish();
-                        return;
-                    }
-                    break;
             }
         }
     }
@@ -207,7 +214,7 @@ final class Invocation {
         }
         guarded(() -> ((BridgeDispatcher) dispatcher).dispatch(request, async.request(), async.response(),
                 DispatcherType.ASYNC, attributes));
-        if (response.isErrorSent() && !async.isStartedInThisDispatch()) {
+        if (response.isErrorSent() && !request.isAsyncStarted()) {
             renderError(response.getStatus(), response.getErrorMessage(), null);
         }
     }

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The response of a servlet behind FastCGI: status, headers and a buffer with the servlet API's commit semantics,
@@ -71,9 +72,14 @@ public class BridgeResponse implements HttpServletResponse {
     private Output stream;
     private PrintWriter writer;
     private Supplier<Map<String, String>> trailers;
+    /** Whether the client's protocol has trailers (HTTP/1.1 and later). */
+    private boolean trailersPossible = true;
+    private UnaryOperator<String> sessionUrls = UnaryOperator.identity();
     /** The writer's encoder is being drained into the buffer: its flush() must not commit the response. */
     private boolean drainingWriter;
     private String defaultEncoding = "iso-8859-1";
+    private WriteListenerHost writeListenerHost;
+    private WriteListener writeListener;
 
     /** How {@link #sendRedirect} makes a relative location absolute. */
     public interface RedirectBase {
@@ -93,6 +99,45 @@ public class BridgeResponse implements HttpServletResponse {
         this.out = out;
         this.head = head;
         this.redirectBase = redirectBase;
+    }
+
+    /**
+     * What the output stream needs from the container for a {@link WriteListener} (Servlet 6.0 section 5.7): the
+     * listener is called on the request's thread, in the container's turn.
+     */
+    public interface WriteListenerHost {
+        /** Whether the request is in asynchronous mode (a WriteListener needs it). */
+        boolean isAsyncStarted();
+
+        /** Asks for a turn on the request's thread, where {@link BridgeResponse#onWriteTurn()} is then called. */
+        void wantTurn();
+    }
+
+    /** Enables {@link ServletOutputStream#setWriteListener}; without a host, it is refused. */
+    public void setWriteListenerHost(WriteListenerHost host) {
+        this.writeListenerHost = host;
+    }
+
+    /**
+     * The container's turn for the WriteListener, on the request's thread: {@code onWritePossible}, or
+     * {@code onError} with what it threw. Writes here block until the web server has taken the bytes, so the stream
+     * is always ready: onWritePossible is called once, when the listener is set.
+     */
+    public void onWriteTurn() {
+        WriteListener listener = writeListener;
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.onWritePossible();
+        } catch (IOException | RuntimeException e) {
+            try {
+                listener.onError(e);
+            } catch (RuntimeException again) {
+                System.getLogger(BridgeResponse.class.getName()).log(System.Logger.Level.WARNING,
+                        "WriteListener.onError failed", again);
+            }
+        }
     }
 
     // ---- status
@@ -609,19 +654,42 @@ public class BridgeResponse implements HttpServletResponse {
         return committed || appCommitted || includeDepth > 0;
     }
 
+    /** How {@link #encodeURL} adds the session id: the container's session tracking (none by default). */
+    public void setSessionUrlEncoder(UnaryOperator<String> encoder) {
+        this.sessionUrls = encoder;
+    }
+
+    /** The client's protocol (SERVER_PROTOCOL): trailers need HTTP/1.1 or later. */
+    public void setProtocol(String protocol) {
+        trailersPossible = protocol.startsWith("HTTP/") && !protocol.equals("HTTP/1.0")
+                && !protocol.equals("HTTP/0.9");
+    }
+
     @Override
     public String encodeURL(String url) {
-        return url;
+        return sessionUrls.apply(url);
     }
 
     @Override
     public String encodeRedirectURL(String url) {
-        return url;
+        return sessionUrls.apply(url);
     }
 
+    /**
+     * Keeps the supplier for {@link #getTrailerFields}; it is never called, as a FastCGI response has no trailers to
+     * carry them (the web server ends the client's response after the body).
+     *
+     * @throws IllegalStateException if the response is committed, or the client's protocol has no trailers (HTTP/1.0)
+     */
     @Override
     public void setTrailerFields(Supplier<Map<String, String>> supplier) {
-        trailers = supplier; // FastCGI carries no trailers: kept for getTrailerFields only
+        if (committed) {
+            throw new IllegalStateException("the response is committed");
+        }
+        if (!trailersPossible) {
+            throw new IllegalStateException("the client's protocol has no trailers");
+        }
+        trailers = supplier;
     }
 
     @Override
@@ -666,8 +734,9 @@ public class BridgeResponse implements HttpServletResponse {
         return completed;
     }
 
+    /** Statuses whose response has no body, and so no Content-Length (RFC 9110 8.6). */
     private boolean noBodyStatus() {
-        return status == SC_NO_CONTENT || status < 200;
+        return status == SC_NO_CONTENT || status == SC_NOT_MODIFIED || status < 200;
     }
 
     private void commit() throws IOException {
@@ -685,7 +754,9 @@ public class BridgeResponse implements HttpServletResponse {
             head.append("Content-Length: ").append(contentLength).append("\r\n");
         }
         for (String[] field : headers.fields()) {
-            head.append(field[0]).append(": ").append(field[1]).append("\r\n");
+            if (ResponseHeaders.sent(field[0])) {
+                head.append(field[0]).append(": ").append(field[1]).append("\r\n");
+            }
         }
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -836,18 +907,27 @@ public class BridgeResponse implements HttpServletResponse {
             complete();
         }
 
+        /** Always: a write blocks until the web server has taken the bytes (and never fails for being early). */
         @Override
         public boolean isReady() {
             return true;
         }
 
+        /**
+         * @throws NullPointerException  if the listener is null
+         * @throws IllegalStateException if the request is not in asynchronous mode, or a listener was set already
+         */
         @Override
         public void setWriteListener(WriteListener listener) {
-            try {
-                listener.onWritePossible();
-            } catch (IOException e) {
-                listener.onError(e);
+            java.util.Objects.requireNonNull(listener, "writeListener");
+            if (writeListener != null) {
+                throw new IllegalStateException("a WriteListener is set already");
             }
+            if (writeListenerHost == null || !writeListenerHost.isAsyncStarted()) {
+                throw new IllegalStateException("non-blocking writes need asynchronous mode (startAsync)");
+            }
+            writeListener = listener;
+            writeListenerHost.wantTurn();
         }
     }
 }

@@ -19,7 +19,9 @@ import org.fcgibridge.core.protocol.Params;
  *   <li>the scheme: REQUEST_SCHEME, else HTTPS ("on", "ON", "1" mean https; "off" and absence do not);</li>
  *   <li>the server: the Host header, else SERVER_NAME / SERVER_PORT; the client: REMOTE_ADDR / REMOTE_PORT;</li>
  *   <li>headers: HTTP_* params and CONTENT_TYPE / CONTENT_LENGTH (which come without the prefix); empty values of
- *       those two mean absent, as nginx sends them for requests without a body.</li>
+ *       those two mean absent, as nginx sends them for requests without a body. A header name repeated keeps every
+ *       value (nginx before 1.23 passes a header the client repeated so), except HTTP_HOST, which only a
+ *       configuration repeats: its last value is the Host.</li>
  * </ul>
  *
  * @param method        the request method
@@ -87,11 +89,23 @@ public record CgiRequest(String method, String scheme, String protocol, String r
                 throw new BadRequestException("CONTENT_LENGTH is negative");
             }
         }
+        boolean hostAdded = false;
         for (int i = 0; i < params.size(); i++) {
             String name = params.nameAt(i);
             if (name.startsWith("HTTP_") && name.length() > 5) {
                 if (name.equals("HTTP_CONTENT_TYPE") || name.equals("HTTP_CONTENT_LENGTH")) {
                     continue; // the unprefixed variables are authoritative
+                }
+                if (name.equals("HTTP_HOST")) {
+                    // a repeated HTTP_HOST is the configuration's, not the client's (which nginx refuses): Debian's
+                    // fastcgi_params sets $host and a later fastcgi_param $http_host overrides it; the last wins, as
+                    // for any CGI variable set twice
+                    if (!hostAdded) {
+                        headerList.add(new AbstractMap.SimpleImmutableEntry<>("Host",
+                                new String(params.getBytes(name), StandardCharsets.ISO_8859_1)));
+                        hostAdded = true;
+                    }
+                    continue;
                 }
                 // header values are octets: ISO-8859-1, as HTTP defines them and containers read them
                 headerList.add(new AbstractMap.SimpleImmutableEntry<>(HttpHeaders.nameOf(name),

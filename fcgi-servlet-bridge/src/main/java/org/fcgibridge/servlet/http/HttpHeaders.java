@@ -2,17 +2,19 @@ package org.fcgibridge.servlet.http;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * A request's headers, as FastCGI carries them: HTTP_* params (plus CONTENT_TYPE and CONTENT_LENGTH) turned back into
- * header names. Lookups ignore case. The web server has already joined repeated headers into one value.
+ * header names. Lookups ignore case. A header the client repeated stays as many values, in order: some web servers
+ * join the values into one param (nginx from 1.23), others send one param per value (nginx before 1.23, Apache
+ * httpd for some headers), and both arrive here as they were sent.
  */
 public final class HttpHeaders {
-    private static final Map<String, String> CANONICAL = new java.util.HashMap<>();
+    private static final Map<String, String> CANONICAL = new HashMap<>();
 
     static {
         for (String name : new String[] {"DNT", "ETag", "TE", "WWW-Authenticate", "X-XSS-Protection",
@@ -23,25 +25,36 @@ public final class HttpHeaders {
         }
     }
 
+    /** Each name's first value. */
     private final Map<String, String> byLowerName;
+    /** Every value of the names that came more than once; null (the usual case) when none did. */
+    private final Map<String, List<String>> repeated;
     private final List<String> names;
 
-    private HttpHeaders(Map<String, String> byLowerName, List<String> names) {
+    private HttpHeaders(Map<String, String> byLowerName, Map<String, List<String>> repeated, List<String> names) {
         this.byLowerName = byLowerName;
+        this.repeated = repeated;
         this.names = names;
     }
 
-    /** Builds headers from (name, value) pairs in arrival order; a later value of the same name replaces it. */
+    /** Builds headers from (name, value) pairs in arrival order; a repeated name keeps all its values, in order. */
     public static HttpHeaders of(List<Map.Entry<String, String>> headers) {
-        Map<String, String> byLower = new LinkedHashMap<>();
-        List<String> names = new ArrayList<>();
+        Map<String, String> byLower = new HashMap<>();
+        Map<String, List<String>> repeated = null;
+        List<String> names = new ArrayList<>(headers.size());
         for (Map.Entry<String, String> header : headers) {
             String lower = header.getKey().toLowerCase(Locale.ROOT);
-            if (byLower.put(lower, header.getValue()) == null) {
+            String first = byLower.putIfAbsent(lower, header.getValue());
+            if (first == null) {
                 names.add(header.getKey());
+            } else {
+                if (repeated == null) {
+                    repeated = new HashMap<>();
+                }
+                repeated.computeIfAbsent(lower, k -> new ArrayList<>(List.of(first))).add(header.getValue());
             }
         }
-        return new HttpHeaders(byLower, Collections.unmodifiableList(names));
+        return new HttpHeaders(byLower, repeated, Collections.unmodifiableList(names));
     }
 
     /** The header name an HTTP_* param stands for: HTTP_ACCEPT_LANGUAGE is Accept-Language. */
@@ -66,9 +79,25 @@ public final class HttpHeaders {
         return name.toString();
     }
 
-    /** The value of {@code name} (any case), or null. */
+    /** The first value of {@code name} (any case), or null. */
     public String get(String name) {
         return name == null ? null : byLowerName.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Every value of {@code name} (any case) in arrival order; empty when there is none. Unmodifiable. */
+    public List<String> all(String name) {
+        if (name == null) {
+            return List.of();
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (repeated != null) {
+            List<String> values = repeated.get(lower);
+            if (values != null) {
+                return Collections.unmodifiableList(values);
+            }
+        }
+        String value = byLowerName.get(lower);
+        return value == null ? List.of() : List.of(value);
     }
 
     /** The header names, in arrival order. */

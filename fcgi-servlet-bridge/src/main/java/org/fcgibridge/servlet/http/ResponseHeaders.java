@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * A response's header fields in the order they were set: set replaces every field of that name (in the first one's
@@ -12,7 +13,21 @@ import java.util.Locale;
  * split the header block: response splitting).
  */
 public final class ResponseHeaders {
+    /**
+     * Names that never go into the CGI header block. {@code Status} is the CGI response's status line (RFC 3875
+     * 6.3.3): every web server takes it as the status, so an application's header of that name would replace (or,
+     * malformed, break) the status the servlet set. The hop-by-hop headers describe a connection the application does
+     * not have: the web server frames the client's response itself.
+     */
+    private static final Set<String> NOT_SENT = Set.of("status", "connection", "keep-alive", "transfer-encoding",
+            "upgrade", "proxy-connection", "te", "trailer");
+
     private final List<String[]> fields = new ArrayList<>();
+
+    /** Whether an application's header named {@code name} is sent in the CGI response (see {@link #NOT_SENT}). */
+    public static boolean sent(String name) {
+        return !NOT_SENT.contains(name.toLowerCase(Locale.ROOT));
+    }
 
     /** Replaces every field named {@code name} with one; a null value removes them. */
     public void set(String name, String value) {

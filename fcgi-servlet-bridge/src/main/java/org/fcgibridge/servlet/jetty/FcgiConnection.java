@@ -14,10 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.http.HostPortHttpField;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
@@ -433,13 +435,30 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
             // the body arrives de-chunked on STDIN: the client's Transfer-Encoding is not this request's; and the
             // Host goes with the authority the mapping settled on (Debian's nginx passes $host, without the port)
             if (!name.equalsIgnoreCase("Transfer-Encoding") && !name.equalsIgnoreCase("Host")) {
-                fields.add(name, cgi.headers().get(name));
+                for (String value : cgi.headers().all(name)) {
+                    fields.add(field(name, value));
+                }
             }
         }
         fields.add(new HostPortHttpField(cgi.serverName(), defaultPort(cgi) ? 0 : cgi.serverPort()));
         HttpVersion version = HttpVersion.fromString(cgi.protocol());
         return new MetaData.Request(cgi.method(), uri.asImmutable(), version == null ? HttpVersion.HTTP_1_1 : version,
                 fields, cgi.contentLength());
+    }
+
+    /**
+     * A header as Jetty's HTTP parser makes it: a Content-Type of a known type is that type's cached field, which
+     * knows its charset (none for text/plain), so that getCharacterEncoding() answers as behind Jetty's HTTP
+     * connector rather than with the charset Jetty assumes for a plain field's type (ISO-8859-1 for text/plain).
+     */
+    private static HttpField field(String name, String value) {
+        if (name.equalsIgnoreCase("Content-Type")) {
+            MimeTypes.Type known = MimeTypes.CACHE.get(value);
+            if (known != null) {
+                return known.getContentTypeField();
+            }
+        }
+        return new HttpField(name, value);
     }
 
     private static boolean defaultPort(CgiRequest cgi) {

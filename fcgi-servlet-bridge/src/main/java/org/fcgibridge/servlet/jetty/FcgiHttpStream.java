@@ -5,8 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpField;
@@ -25,6 +23,7 @@ import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordType;
 import org.fcgibridge.core.protocol.Role;
+import org.fcgibridge.servlet.http.ResponseHeaders;
 
 /**
  * One FastCGI request as a Jetty {@link HttpStream}: Jetty reads the request body from the request's STDIN records
@@ -40,8 +39,6 @@ final class FcgiHttpStream implements HttpStream {
     private static final System.Logger LOG = System.getLogger(FcgiHttpStream.class.getName());
     private static final int QUEUE_LIMIT = 256 * 1024;
     private static final int SETTLE_LIMIT = 16 * 1024 * 1024;
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "upgrade",
-            "proxy-connection", "te", "trailer");
 
     private final FcgiConnection connection;
     private final int id;
@@ -330,13 +327,16 @@ final class FcgiHttpStream implements HttpStream {
         StringBuilder head = new StringBuilder(256);
         head.append("Status: ").append(status).append(' ').append(reason).append("\r\n");
         HttpFields fields = response.getHttpFields();
-        boolean length = false;
+        // no body, so no Content-Length (RFC 9110 8.6): Jetty counts 0 for a 204
+        boolean noBody = status == HttpStatus.NO_CONTENT_204 || status == HttpStatus.NOT_MODIFIED_304 || status < 200;
+        boolean length = noBody;
         for (HttpField field : fields) {
             String name = field.getName();
-            if (HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+            boolean contentLength = field.getHeader() == HttpHeader.CONTENT_LENGTH;
+            if (!ResponseHeaders.sent(name) || contentLength && noBody) {
                 continue;
             }
-            length |= field.getHeader() == HttpHeader.CONTENT_LENGTH;
+            length |= contentLength;
             head.append(name).append(": ").append(field.getValue()).append("\r\n");
         }
         if (!length && response.getContentLength() >= 0) {

@@ -66,6 +66,7 @@ public final class JettyWarServer implements AutoCloseable {
         // Servlet 6.0 section 10.10: a welcome file may name a servlet's mapping. "exact", not any match: *.jsp is
         // mapped to Jetty's NoJspServlet, and a directory without an index file would answer 500 for index.jsp.
         webapp.setInitParameter(DefaultServlet.CONTEXT_INIT + "welcomeServlets", "exact");
+        webapp.setSessionHandler(new ApplicationSessionHandler());
         webapp.setServletHandler(new MappingConflictsServletHandler());
         server.setHandler(new GracefulHandler(webapp));
         server.setStopTimeout(grace.toMillis());

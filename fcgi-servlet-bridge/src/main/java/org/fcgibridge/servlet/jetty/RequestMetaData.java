@@ -45,9 +45,10 @@ final class RequestMetaData extends Attributes.Lazy implements ConnectionMetaDat
         return version == null ? HttpVersion.HTTP_1_1 : version;
     }
 
+    /** The client's protocol (SERVER_PROTOCOL), which is what {@code ServletRequest.getProtocol()} answers. */
     @Override
     public String getProtocol() {
-        return FcgiConnectionFactory.PROTOCOL;
+        return request.protocol();
     }
 
     @Override

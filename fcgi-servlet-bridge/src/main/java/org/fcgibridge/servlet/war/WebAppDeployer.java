@@ -412,7 +412,8 @@ public final class WebAppDeployer {
             context.setWelcomeFiles(web.welcomeFiles);
         }
         web.mimeMappings.forEach(context.mimeTypes()::add);
-        web.localeEncodings.forEach(context::addLocaleEncoding);
+        WebDefaults.LOCALE_ENCODINGS.forEach(context::addLocaleEncoding);
+        web.localeEncodings.forEach(context::addLocaleEncoding); // the application's own replace the defaults
         if (web.sessionTimeout != null) {
             context.setSessionTimeout(web.sessionTimeout);
         }

@@ -88,10 +88,13 @@ class DifferentialTest {
         cases.add(Case.request("HEAD", "/content/large"));
         cases.add(Case.request("HEAD", "/status/404"));
         // status
-        for (String status : new String[] {"200", "201", "202", "204", "204/empty", "301/empty", "304/empty",
+        for (String status : new String[] {"200", "201", "202", "204", "204/empty", "301/empty",
             "400", "404", "418", "500", "503", "299", "599", "200/empty"}) {
             cases.add(Case.get("/status/" + status));
         }
+        // Jetty sends "Content-Length: 0" with a 304; RFC 9110 section 8.6 allows only the length a 200 would have,
+        // and the bridge sends none
+        cases.add(Case.get("/status/304/empty").mask("content-length: \\[0\\]\n", ""));
         // response headers and content
         for (String what : new String[] {"set", "read", "locale"}) {
             cases.add(Case.get("/headers/" + what));

@@ -92,9 +92,10 @@ class StaticDiffTest {
         cases.add(Case.get("/empty/").statusOnly());
         cases.add(Case.request("POST", "/style.css").statusOnly());
         cases.add(Case.request("DELETE", "/notes.txt").statusOnly());
-        // Jetty leaves the ETag out of this 304; RFC 9110 section 15.4.5 wants it (the bridge sends it)
+        // Jetty leaves the ETag out of this 304; RFC 9110 section 15.4.5 wants it (the bridge sends it); Jetty's
+        // "Content-Length: 0" is not the file's length, which section 8.6 requires if any (the bridge sends none)
         cases.add(etag(Case.get("/notes.txt").header("If-Modified-Since", "Wed, 01 Jan 2030 00:00:00 GMT"))
-                .mask("etag: \\*\\n", ""));
+                .mask("etag: \\*\\n", "").mask("content-length: \\[0\\]\n", ""));
         cases.add(etag(Case.get("/notes.txt").header("If-Modified-Since", "Thu, 01 Jan 2015 00:00:00 GMT")));
         cases.add(errorPage(Case.get("/notes.txt").header("If-Unmodified-Since", "Thu, 01 Jan 2015 00:00:00 GMT")));
         cases.add(etag(Case.get("/notes.txt").header("If-None-Match", "\"nothing-like-it\"")));

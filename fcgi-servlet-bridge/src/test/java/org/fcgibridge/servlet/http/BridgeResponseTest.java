@@ -184,4 +184,43 @@ class BridgeResponseTest {
         s.setHeader("Content-Length", "7");
         assertEquals("7", s.getHeader("content-length"));
     }
+
+    @Test
+    void noBodyStatusesCarryNoContentLength() throws Exception {
+        for (int status : new int[] {204, 304, 103}) {
+            out.reset();
+            BridgeResponse r = response(false);
+            r.setStatus(status);
+            r.setContentLength(0);
+            r.complete();
+            assertTrue(written().startsWith("Status: " + status + " "), written());
+            assertFalse(written().contains("Content-Length"), written());
+        }
+    }
+
+    @Test
+    void statusAndHopByHopHeadersStayInTheApplication() throws Exception {
+        BridgeResponse r = response(false);
+        r.setStatus(202);
+        r.setHeader("status", "Test PASSED");
+        r.setHeader("Transfer-Encoding", "chunked");
+        r.setHeader("Connection", "close");
+        r.setHeader("X-Kept", "1");
+        assertEquals("Test PASSED", r.getHeader("Status"));
+        r.complete();
+        assertEquals("Status: 202 Accepted\r\nX-Kept: 1\r\n\r\n", written());
+    }
+
+    @Test
+    void trailersCanBeSetBeforeCommitOnHttp11Only() throws Exception {
+        BridgeResponse r = response(false);
+        r.setTrailerFields(() -> java.util.Map.of("t", "1"));
+        assertEquals(java.util.Map.of("t", "1"), r.getTrailerFields().get());
+        r.flushBuffer();
+        assertThrows(IllegalStateException.class, () -> r.setTrailerFields(java.util.Map::of));
+
+        BridgeResponse old = response(false);
+        old.setProtocol("HTTP/1.0");
+        assertThrows(IllegalStateException.class, () -> old.setTrailerFields(java.util.Map::of));
+    }
 }

@@ -200,4 +200,32 @@ class CgiRequestTest {
         assertEquals("DNT", HttpHeaders.nameOf("HTTP_DNT"));
         assertEquals("WWW-Authenticate", HttpHeaders.nameOf("HTTP_WWW_AUTHENTICATE"));
     }
+
+    @Test
+    void aHeaderPassedAsTwoParamsKeepsBothValuesInOrder() throws Exception {
+        Map<String, String> p = base();
+        p.put("REQUEST_URI", "/");
+        byte[] encoded = new org.fcgibridge.core.protocol.NameValueWriter().addAll(p).add("HTTP_X_A", "1")
+                .add("HTTP_ACCEPT", "*/*").add("HTTP_X_A", "2").toByteArray();
+        CgiRequest r = CgiRequest.from(Params.parse(encoded, 0, encoded.length));
+        assertEquals(java.util.List.of("1", "2"), r.headers().all("x-a"));
+        assertEquals("1", r.headers().get("X-A"), "the first value, as getHeader answers");
+        assertEquals(java.util.List.of("X-A", "Accept"), r.headers().names());
+        assertEquals(java.util.List.of("*/*"), r.headers().all("Accept"));
+        assertEquals(java.util.List.of(), r.headers().all("X-B"));
+    }
+
+    @Test
+    void aHostSetTwiceByTheConfigurationIsItsLastValue() throws Exception {
+        Map<String, String> p = base();
+        p.put("REQUEST_URI", "/");
+        p.put("HTTP_HOST", "example.com");
+        // Debian's fastcgi_params sets HTTP_HOST $host; a fastcgi_param HTTP_HOST $http_host after it adds the port
+        byte[] encoded = new org.fcgibridge.core.protocol.NameValueWriter().addAll(p).add("HTTP_ACCEPT", "*/*")
+                .add("HTTP_HOST", "example.com:8080").toByteArray();
+        CgiRequest r = CgiRequest.from(Params.parse(encoded, 0, encoded.length));
+        assertEquals(java.util.List.of("example.com:8080"), r.headers().all("Host"));
+        assertEquals(java.util.List.of("Host", "Accept"), r.headers().names());
+        assertEquals(8080, r.serverPort());
+    }
 }

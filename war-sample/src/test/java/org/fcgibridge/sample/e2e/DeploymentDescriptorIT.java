@@ -116,6 +116,8 @@ class DeploymentDescriptorIT {
             assertEquals("text/plain;charset=euc-jp", japanese.headers().firstValue("Content-Type").orElse("")
                     .toLowerCase(java.util.Locale.ROOT).replace(" ", ""));
             assertEquals("ISO-8859-1", get(bridge, "/echo?locale=fr").body().toUpperCase(java.util.Locale.ROOT));
+            assertEquals("EUC-KR", get(bridge, "/echo?locale=ko").body().toUpperCase(java.util.Locale.ROOT),
+                    "Jetty's webdefault.xml mappings where the application has none");
         }
     }
 

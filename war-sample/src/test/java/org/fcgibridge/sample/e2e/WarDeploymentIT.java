@@ -141,6 +141,8 @@ class WarDeploymentIT {
                 assertFalse(page.body().contains("secretSource"), page.body());
                 assertTrue(page.body().contains("JSP support not configured"), page.body());
             }
+            String log = bridge.process().stderrText();
+            assertTrue(log.contains("JSP") && !log.contains("secretSource"), "the log says why: " + log);
         }
     }
 

@@ -57,8 +57,9 @@ class ConformanceReport {
                 }
             }
         }
-        String table = document(reference, engines);
         boolean update = Boolean.getBoolean("conformance.update");
+        String table = document(reference, engines, update ? "bash scripts/tck.sh --update"
+                : "bash scripts/test.sh` or `bash scripts/tck.sh");
         Path doc = update ? Path.of(System.getProperty("conformance.doc"))
                 : reports.resolve("CONFORMANCE.md");
         Files.writeString(doc, table);
@@ -135,10 +136,11 @@ class ConformanceReport {
         return line.length() <= REASON_LENGTH ? line : line.substring(0, REASON_LENGTH) + "...";
     }
 
-    private static String document(Map<String, Result> reference, Map<String, Map<String, Result>> engines) {
+    private static String document(Map<String, Result> reference, Map<String, Map<String, Result>> engines,
+                                   String command) {
         StringBuilder out = new StringBuilder();
         out.append("# Servlet conformance: the Jakarta Servlet TCK 6.1.2\n\n")
-                .append("Written by `bash scripts/tck.sh --update` on ")
+                .append("Written by `").append(command).append("` on ")
                 .append(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
                 .append(" (").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
                 .append(System.getProperty("java.version")).append("). `bash scripts/test.sh` runs the same TCK "

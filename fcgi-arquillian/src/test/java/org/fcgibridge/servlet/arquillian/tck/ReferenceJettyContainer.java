@@ -5,8 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.security.HashLoginService;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
@@ -52,7 +55,10 @@ public final class ReferenceJettyContainer implements DeployableContainer<Refere
         try {
             dir = Files.createTempDirectory("tck-reference-");
             server = new Server();
-            connector = new ServerConnector(server);
+            HttpConfiguration http = new HttpConfiguration();
+            // Servlet 6.0's sendRedirect sends an absolute URL, as the TCK expects; Jetty 12 allows relative ones
+            http.setRelativeRedirectAllowed(false);
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost("127.0.0.1");
             server.addConnector(connector);
             contexts = new ContextHandlerCollection();
@@ -91,6 +97,8 @@ public final class ReferenceJettyContainer implements DeployableContainer<Refere
             context.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
             context.setWar(war.getPath());
             context.setThrowUnavailableOnStartupException(true);
+            // Servlet 6.0 section 10.10: a welcome file may name a servlet; Jetty looks for files only by default
+            context.setInitParameter(DefaultServlet.CONTEXT_INIT + "welcomeServlets", "exact");
             contexts.addHandler(context);
             context.start();
             deployed.put(archive.getName(), context);
