@@ -37,8 +37,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * An unmodified Spring Boot 3.5 application packed as a WAR for a servlet container (a
  * SpringBootServletInitializer, spring-boot-starter-web without the embedded Tomcat, Thymeleaf, Spring Security
- * form login with CSRF), deployed by the launcher on both engines. Spring's initializer registers the
- * DispatcherServlet at "/", the application's own default servlet. One WAR, one launched bridge per engine.
+ * form login with CSRF, JDBC), deployed by the launcher on both engines. Spring's initializer registers the
+ * DispatcherServlet at "/", the application's own default servlet: before that replaced the container's default
+ * servlet, the standalone engine answered 404 to everything. One WAR; one launched bridge per engine and context
+ * path, shared by the cases, and bridges of their own for the start and stop cases.
  */
 class SpringBootWarIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
