@@ -21,16 +21,6 @@ final class ApplicationClassLoader extends WebAppClassLoader {
         super(parent, context);
     }
 
-    /** A WebAppContext whose class loader is an ApplicationClassLoader, created and closed by Jetty. */
-    static WebAppContext context(String war, String contextPath) {
-        return new WebAppContext(war, contextPath) {
-            @Override
-            protected ClassLoader configureClassLoader(ClassLoader loader) {
-                return loader instanceof WebAppClassLoader ? loader : new ApplicationClassLoader(loader, this);
-            }
-        };
-    }
-
     @Override
     public Enumeration<URL> getResources(String name) throws IOException {
         if (org.fcgibridge.servlet.war.WebAppClassLoader.definesServiceType(this, name)) {
