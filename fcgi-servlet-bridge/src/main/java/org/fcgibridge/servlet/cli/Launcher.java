@@ -120,10 +120,12 @@ public final class Launcher implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        loggingDefaults();
+        ServerLogHandler.install(); // this JVM is ours; not in run(), which tools call in theirs
         System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    private static void loggingDefaults() {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         }
@@ -133,6 +135,10 @@ public final class Launcher implements Callable<Integer> {
         if (System.getProperty(QUIET_JASPER_SCHEMAS) == null) {
             System.setProperty(QUIET_JASPER_SCHEMAS, "ERROR");
         }
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        loggingDefaults();
         CommandLine line = new CommandLine(new Launcher(out, err));
         line.setOut(new java.io.PrintWriter(out, true));
         line.setErr(new java.io.PrintWriter(err, true));
@@ -151,6 +157,7 @@ public final class Launcher implements Callable<Integer> {
      * @throws LaunchException          if the application cannot be deployed or an address cannot be listened on
      */
     public static Launch launch(String... args) throws LaunchException {
+        loggingDefaults();
         Launcher launcher = new Launcher(System.out, System.err);
         CommandLine line = new CommandLine(launcher);
         line.setCaseInsensitiveEnumValuesAllowed(true);

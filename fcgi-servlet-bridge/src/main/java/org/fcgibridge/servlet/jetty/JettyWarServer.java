@@ -64,7 +64,7 @@ public final class JettyWarServer implements AutoCloseable {
         AbstractConnector connector = connector(server, fastcgi, address);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         server.addConnector(connector);
-        WebAppContext webapp = new WebAppContext(war.toString(), contextPath.isEmpty() ? "/" : contextPath);
+        WebAppContext webapp = new BridgeWebAppContext(war.toString(), contextPath.isEmpty() ? "/" : contextPath);
         webapp.setThrowUnavailableOnStartupException(true);
         JspEngine.install(webapp);
         // Servlet 6.0 section 10.10: a welcome file may name a servlet's mapping. "exact", not any match: *.jsp is

@@ -12,7 +12,8 @@ import java.util.List;
  * The class loader of a web application: WEB-INF/classes, then WEB-INF/lib/*.jar, searched before the parent
  * (Servlet 6.0 section 10.7.2), so the application's own version of a library wins. The Java platform, the servlet
  * API and the bridge itself always come from the parent: an application cannot replace them, but may add a class the
- * parent lacks in their packages (JSTL's API, jakarta.servlet.jsp.jstl, as in Jetty and Tomcat).
+ * parent lacks in their packages (JSTL's API, jakarta.servlet.jsp.jstl, as in Jetty and Tomcat). Jetty, which the
+ * launcher carries for its Jetty engine, is hidden: an application sees its own copy or none, as in Jetty.
  */
 public final class WebAppClassLoader extends URLClassLoader {
     static {
@@ -20,6 +21,15 @@ public final class WebAppClassLoader extends URLClassLoader {
     }
 
     private static final String[] PARENT_FIRST = {"java.", "jakarta.servlet.", "org.fcgibridge.core.", "org.fcgibridge.servlet.", "sun.", "jdk."};
+
+    /**
+     * The container's implementation, which an application may neither see nor override (section 10.7.2): what Jetty
+     * hides from its web applications, so that an application finds the same classes on both engines (Spring Boot,
+     * for one, configures itself by the classes it finds).
+     */
+    private static final String HIDDEN = "org.eclipse.jetty.";
+
+    private static final String SERVICES = "META-INF/services/";
 
     private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
 
@@ -52,6 +62,9 @@ public final class WebAppClassLoader extends URLClassLoader {
                         try {
                             type = findClass(name);
                         } catch (ClassNotFoundException notMine) {
+                            if (name.startsWith(HIDDEN)) {
+                                throw notMine;
+                            }
                             type = getParent().loadClass(name);
                         }
                     }
@@ -83,18 +96,19 @@ public final class WebAppClassLoader extends URLClassLoader {
 
     @Override
     public URL getResource(String name) {
-        if (parentFirst(name.replace('/', '.'))) {
+        String asClass = name.replace('/', '.');
+        if (parentFirst(asClass)) {
             return super.getResource(name);
         }
         URL own = findResource(name);
-        return own != null ? own : super.getResource(name);
+        return own != null || asClass.startsWith(HIDDEN) ? own : super.getResource(name);
     }
 
     @Override
     public Enumeration<URL> getResources(String name) throws IOException {
         List<URL> all = new ArrayList<>(Collections.list(findResources(name)));
         ClassLoader parent = getParent();
-        if (parent != null) {
+        if (parent != null && !definesServiceType(this, name) && !name.replace('/', '.').startsWith(HIDDEN)) {
             for (URL url : Collections.list(parent.getResources(name))) {
                 if (!all.contains(url)) {
                     all.add(url);
@@ -102,5 +116,23 @@ public final class WebAppClassLoader extends URLClassLoader {
             }
         }
         return Collections.enumeration(all);
+    }
+
+    /**
+     * Whether {@code resourceName} registers providers of a service type that {@code loader} defines itself
+     * ({@code META-INF/services/TYPE}, TYPE from the application's own classes or jars). The launcher's registrations
+     * of such a type can never serve it: their providers implement the launcher's copy of the type (or are hidden
+     * from the application), and ServiceLoader reports each as an error. SLF4J 2 in a WAR found the launcher's Jetty
+     * logging provider that way. For these names, a web application's class loader lists its own files only.
+     */
+    public static boolean definesServiceType(ClassLoader loader, String resourceName) {
+        if (!resourceName.startsWith(SERVICES) || resourceName.length() == SERVICES.length()) {
+            return false;
+        }
+        try {
+            return Class.forName(resourceName.substring(SERVICES.length()), false, loader).getClassLoader() == loader;
+        } catch (ClassNotFoundException | LinkageError notAType) {
+            return false;
+        }
     }
 }

@@ -67,7 +67,7 @@ public final class WarBuilder {
         return this;
     }
 
-    /** A jar of WEB-INF/lib copied as it is (a library of the test's class path). */
+    /** A jar of WEB-INF/lib copied as it is under its own name (a library of the test's class path). */
     public WarBuilder lib(Path jar) {
         libs.add(jar);
         return this;
