@@ -22,10 +22,11 @@ import jakarta.servlet.annotation.WebListener;
 import jakarta.servlet.annotation.WebServlet;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -34,9 +35,10 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.ServiceLoader;
+import java.util.ServiceConfigurationError;
 import java.util.Set;
 import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
 import java.util.stream.Stream;
 import org.fcgibridge.servlet.container.BridgeServletContext;
 import org.fcgibridge.servlet.container.WebResources;
@@ -599,48 +601,82 @@ public final class WebAppDeployer {
      */
     private static void initializers(ScanResult scan, BridgeServletContext context, ClassLoader loader,
                                      List<Path> scanned) {
-        List<ServiceLoader.Provider<ServletContainerInitializer>> providers = new ArrayList<>();
-        for (ServiceLoader.Provider<ServletContainerInitializer> provider
-                : ServiceLoader.load(ServletContainerInitializer.class, loader).stream().toList()) {
-            // only the application's own initializers (the launcher's classpath has its own uses)
-            if (provider.type().getClassLoader() == loader && scanned.contains(origin(provider.type()))) {
-                providers.add(provider);
-            }
-        }
-        providers.sort(Comparator.comparingInt(provider -> scanned.indexOf(origin(provider.type()))));
-        for (ServiceLoader.Provider<ServletContainerInitializer> provider : providers) {
-            HandlesTypes handles = provider.type().getAnnotation(HandlesTypes.class);
-            Set<Class<?>> classes = new LinkedHashSet<>();
-            if (handles != null) {
-                for (Class<?> handled : handles.value()) {
-                    ClassInfoList found = handled.isAnnotation()
-                            ? scan.getClassesWithAnnotation(handled.getName())
-                            : handled.isInterface() ? scan.getClassesImplementing(handled.getName())
-                            : scan.getSubclasses(handled.getName());
-                    for (ClassInfo info : found) {
-                        try {
-                            classes.add(Class.forName(info.getName(), false, loader));
-                        } catch (ClassNotFoundException | LinkageError unloadable) {
-                            LOG.log(System.Logger.Level.DEBUG, "skipping {0}: {1}", info.getName(), unloadable);
-                        }
-                    }
+        // only the application's own initializers, those its classes and jars declare: not ServiceLoader's view,
+        // which also lists the launcher's (Jetty's JSP initializer, for its Jetty engine), whose classes are hidden
+        for (Path origin : scanned) {
+            for (String name : declaredInitializers(origin)) {
+                Class<? extends ServletContainerInitializer> type;
+                try {
+                    type = Class.forName(name, false, loader).asSubclass(ServletContainerInitializer.class);
+                } catch (ClassNotFoundException | ClassCastException | LinkageError e) {
+                    throw new ServiceConfigurationError(ServletContainerInitializer.class.getName() + ": Provider "
+                            + name + " of " + origin.getFileName() + " cannot be loaded: " + e, e);
                 }
+                addInitializer(scan, context, loader, type);
             }
-            context.addServletContainerInitializer(provider.get(), classes);
         }
     }
 
-    /** The directory or jar a class of the application comes from, or null. */
-    private static Path origin(Class<?> type) {
-        CodeSource source = type.getProtectionDomain().getCodeSource();
-        if (source == null || source.getLocation() == null) {
-            return null;
-        }
+    private static void addInitializer(ScanResult scan, BridgeServletContext context, ClassLoader loader,
+                                       Class<? extends ServletContainerInitializer> type) {
+        ServletContainerInitializer initializer;
         try {
-            return Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
-        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-            return null;
+            initializer = type.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new ServiceConfigurationError(ServletContainerInitializer.class.getName() + ": Provider "
+                    + type.getName() + " cannot be instantiated: " + e, e);
         }
+        HandlesTypes handles = type.getAnnotation(HandlesTypes.class);
+        Set<Class<?>> classes = new LinkedHashSet<>();
+        if (handles != null) {
+            for (Class<?> handled : handles.value()) {
+                ClassInfoList found = handled.isAnnotation()
+                        ? scan.getClassesWithAnnotation(handled.getName())
+                        : handled.isInterface() ? scan.getClassesImplementing(handled.getName())
+                        : scan.getSubclasses(handled.getName());
+                for (ClassInfo info : found) {
+                    try {
+                        classes.add(Class.forName(info.getName(), false, loader));
+                    } catch (ClassNotFoundException | LinkageError unloadable) {
+                        LOG.log(System.Logger.Level.DEBUG, "skipping {0}: {1}", info.getName(), unloadable);
+                    }
+                }
+            }
+        }
+        context.addServletContainerInitializer(initializer, classes);
+    }
+
+    /**
+     * The initializers that a directory or jar of the application declares in its own
+     * META-INF/services/jakarta.servlet.ServletContainerInitializer, in the file's order ('#' comments as
+     * ServiceLoader reads them).
+     */
+    private static List<String> declaredInitializers(Path origin) {
+        String entry = "META-INF/services/" + ServletContainerInitializer.class.getName();
+        String text;
+        try {
+            if (Files.isDirectory(origin)) {
+                Path file = origin.resolve(entry);
+                if (!Files.isRegularFile(file)) {
+                    return List.of();
+                }
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } else {
+                try (JarFile jar = new JarFile(origin.toFile())) {
+                    ZipEntry found = jar.getEntry(entry);
+                    if (found == null) {
+                        return List.of();
+                    }
+                    try (InputStream in = jar.getInputStream(found)) {
+                        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + entry + " of " + origin, e);
+        }
+        return text.lines().map(line -> line.replaceFirst("#.*", "").strip()).filter(line -> !line.isEmpty())
+                .distinct().toList();
     }
 
     private static <T> Class<? extends T> load(ClassLoader loader, String name, Class<T> type, String source) {
