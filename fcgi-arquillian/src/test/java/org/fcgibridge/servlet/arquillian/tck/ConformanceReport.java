@@ -151,9 +151,10 @@ class ConformanceReport {
                         + "and fails on a test that the reference passes, an engine fails, and "
                         + "`fcgi-arquillian/src/test/tck/known-failures.txt` does not list.\n\n")
                 .append("The TCK targets Servlet 6.1; both engines and the reference implement 6.0, so tests of "
-                        + "6.1 behaviour fail on all three. The reference is plain Jetty 12.1 ee10 over HTTP; the "
-                        + "engines are deployed by the Arquillian adapter (`fcgi-arquillian`) into the launcher and "
-                        + "reached through its HTTP front, which forwards every request over a real FastCGI "
+                        + "6.1 behaviour fail on all three. The reference is plain Jetty 12.1 ee10 over HTTP, with "
+                        + "the JSP engine the Jetty engine ships, the TCK's users, absolute redirects and welcome "
+                        + "servlets (docs/arquillian.md); the engines are deployed by the Arquillian adapter "
+                        + "(`fcgi-arquillian`) into the launcher and reached through its HTTP front, which forwards every request over a real FastCGI "
                         + "connection. Optional features are declared alike for all three: no cross-context "
                         + "dispatch, no HTTP/2 push.\n\n");
         out.append("| | reference | standalone engine | Jetty engine |\n|---|---:|---:|---:|\n");
