@@ -154,8 +154,8 @@ class ConformanceReport {
                         + "6.1 behaviour fail on all three. The reference is plain Jetty 12.1 ee10 over HTTP, with "
                         + "the JSP engine the Jetty engine ships, the TCK's users, absolute redirects and welcome "
                         + "servlets (docs/arquillian.md); the engines are deployed by the Arquillian adapter "
-                        + "(`fcgi-arquillian`) into the launcher and reached through its HTTP front, which forwards every request over a real FastCGI "
-                        + "connection. Optional features are declared alike for all three: no cross-context "
+                        + "(`fcgi-arquillian`) into the launcher and reached through its HTTP front, which forwards "
+                        + "every request over a real FastCGI connection. Optional features are declared alike for all three: no cross-context "
                         + "dispatch, no HTTP/2 push.\n\n");
         out.append("| | reference | standalone engine | Jetty engine |\n|---|---:|---:|---:|\n");
         out.append("| tests run | ").append(count(reference, null));
