@@ -155,8 +155,8 @@ class ConformanceReport {
                         + "the JSP engine the Jetty engine ships, the TCK's users, absolute redirects and welcome "
                         + "servlets (docs/arquillian.md); the engines are deployed by the Arquillian adapter "
                         + "(`fcgi-arquillian`) into the launcher and reached through its HTTP front, which forwards "
-                        + "every request over a real FastCGI connection. Optional features are declared alike for all three: no cross-context "
-                        + "dispatch, no HTTP/2 push.\n\n");
+                        + "every request over a real FastCGI connection. Optional features are declared alike for "
+                        + "all three: no cross-context dispatch, no HTTP/2 push.\n\n");
         out.append("| | reference | standalone engine | Jetty engine |\n|---|---:|---:|---:|\n");
         out.append("| tests run | ").append(count(reference, null));
         engines.values().forEach(results -> out.append(" | ").append(count(results, null)));
