@@ -19,6 +19,12 @@ public final class Processes {
             return state != 'Z' && state != 'X';
         } catch (NoSuchFileException gone) {
             return false;
+        } catch (IOException vanishing) {
+            // a process that exits between open and read makes the read fail with ESRCH ("No such process")
+            if (Files.exists(Path.of("/proc", Long.toString(pid)))) {
+                throw vanishing;
+            }
+            return false;
         }
     }
 
