@@ -1,0 +1,28 @@
+package org.fcgibridge.servlet.security;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One {@code <security-constraint>} (or what an {@code @ServletSecurity} or a {@code ServletSecurityElement} gives
+ * for a servlet's URL patterns): the resources it covers and what they require.
+ *
+ * @param urlPatterns    the url-patterns of its web-resource-collections (servlet mapping syntax)
+ * @param methods        the http-methods it names; empty with {@code omittedMethods} empty: every method
+ * @param omittedMethods the http-method-omissions: every method but these
+ * @param roles          the auth-constraint's role names ("*" any declared role, "**" any authenticated user);
+ *                       null when it has no auth-constraint (no user needed), empty to deny everyone
+ * @param confidential   a user-data-constraint of INTEGRAL or CONFIDENTIAL: the connection must be secure
+ */
+public record SecurityConstraint(List<String> urlPatterns, Set<String> methods, Set<String> omittedMethods,
+                                 Set<String> roles, boolean confidential) {
+    public SecurityConstraint {
+        urlPatterns = List.copyOf(urlPatterns);
+        methods = Set.copyOf(methods);
+        omittedMethods = Set.copyOf(omittedMethods);
+        roles = roles == null ? null : Set.copyOf(roles);
+        if (!methods.isEmpty() && !omittedMethods.isEmpty()) {
+            throw new IllegalArgumentException("a constraint names http-methods or http-method-omissions, not both");
+        }
+    }
+}
