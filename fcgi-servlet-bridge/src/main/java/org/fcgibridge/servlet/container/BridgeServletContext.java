@@ -52,6 +52,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.fcgibridge.servlet.http.CgiRequest;
+import org.fcgibridge.servlet.security.ConstraintMap;
+import org.fcgibridge.servlet.security.LoginConfig;
+import org.fcgibridge.servlet.security.Realm;
+import org.fcgibridge.servlet.security.SecurityConstraint;
 import org.fcgibridge.servlet.http.FormDecoder;
 
 /**
@@ -124,6 +128,11 @@ public final class BridgeServletContext implements ServletContext {
     private final Set<String> declaredRoles = ConcurrentHashMap.newKeySet();
     /** What declared security constraints programmatically (ServletRegistration.Dynamic.setServletSecurity). */
     private final List<String> securityDeclarations = new CopyOnWriteArrayList<>();
+    private final List<SecurityConstraint> constraints = new CopyOnWriteArrayList<>();
+    private volatile LoginConfig loginConfig = LoginConfig.NONE;
+    private volatile boolean denyUncoveredHttpMethods;
+    private volatile ConstraintMap constraintMap;
+    private volatile Realm realm;
     private volatile Set<SessionTrackingMode> trackingModes = EnumSet.of(SessionTrackingMode.COOKIE,
             SessionTrackingMode.URL);
     private volatile String requestCharacterEncoding;
@@ -267,6 +276,58 @@ public final class BridgeServletContext implements ServletContext {
 
     void initialized(ServletHolder holder) {
         initOrder.add(holder);
+    }
+
+    // ---- security: what the application declares, and the users who may pass it
+
+    /** Adds constraints (from the descriptors, {@code @ServletSecurity}, setServletSecurity), in order. */
+    public void addConstraints(List<SecurityConstraint> more) {
+        constraints.addAll(more);
+        constraintMap = null;
+    }
+
+    /** The constraints declared so far, in order. */
+    public List<SecurityConstraint> constraintList() {
+        return List.copyOf(constraints);
+    }
+
+    /** The application's login-config. */
+    public void setLoginConfig(LoginConfig config) {
+        loginConfig = config;
+    }
+
+    public LoginConfig loginConfig() {
+        return loginConfig;
+    }
+
+    /** deny-uncovered-http-methods. */
+    public void setDenyUncoveredHttpMethods(boolean deny) {
+        denyUncoveredHttpMethods = deny;
+        constraintMap = null;
+    }
+
+    /** The users of the application's constraints and logins, or null when it has none. */
+    public void setRealm(Realm users) {
+        realm = users;
+    }
+
+    public Realm realm() {
+        return realm;
+    }
+
+    /** The security-roles the application declares (web.xml, {@code @DeclareRoles}, declareRoles). */
+    public Set<String> declaredRoles() {
+        return Set.copyOf(declaredRoles);
+    }
+
+    /** The constraints, compiled: what each request requires. */
+    ConstraintMap constraints() {
+        ConstraintMap map = constraintMap;
+        if (map == null) {
+            map = ConstraintMap.of(List.copyOf(constraints), declaredRoles(), denyUncoveredHttpMethods);
+            constraintMap = map;
+        }
+        return map;
     }
 
     /** Records that the application declares security constraints, which this container does not enforce. */
