@@ -6,13 +6,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.eclipse.jetty.security.HashLoginService;
 import org.fcgibridge.core.cli.ShutdownSignals;
 import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.core.server.WebServerAddresses;
 import org.fcgibridge.servlet.AccessLog;
-import org.fcgibridge.servlet.jetty.RealmFile;
+import org.fcgibridge.servlet.security.RealmFile;
 import org.fcgibridge.servlet.war.DeploymentException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,13 +45,13 @@ public final class Launcher implements Callable<Integer> {
     @Option(names = "--engine", defaultValue = "standalone", paramLabel = "ENGINE",
             description = "standalone (the bridge's own container, no JSP: JSP requests answer 500) or jetty "
                     + "(Jetty 12 ee10 with a JSP 3.1 engine, Jasper; JSTL comes from the WAR's WEB-INF/lib; "
-                    + "security constraints with the users of --realm) (default: ${DEFAULT-VALUE})")
+                    + "Jetty's session stores) (default: ${DEFAULT-VALUE})")
     Engine engine;
 
     @Option(names = "--realm", paramLabel = "FILE",
             description = "users, passwords and roles for the application's security constraints (BASIC, FORM "
-                    + "login...), lines like \"alice: secret,admin\" (Jetty's HashLoginService format); "
-                    + "needs --engine jetty. An application that declares constraints does not start without it")
+                    + "login...), lines like \"alice: secret,admin\" (Jetty's HashLoginService format). An "
+                    + "application whose constraints need users does not start without it")
     Path realm;
 
     @Option(names = "--http", paramLabel = "[HOST:]PORT",
@@ -210,18 +209,14 @@ public final class Launcher implements Callable<Integer> {
         if (engine == Engine.jetty && cgiRoot != null) {
             throw new IllegalArgumentException("--cgi-root needs the standalone engine");
         }
-        if (engine == Engine.standalone && realm != null) {
-            throw new IllegalArgumentException("--realm needs --engine jetty for now: the standalone engine does not "
-                    + "enforce security constraints yet");
-        }
         AccessLog log = null;
         Served served = null;
         HttpFront front = null;
         try {
-            HashLoginService users = realm == null ? null : RealmFile.load(realm);
+            RealmFile users = realm == null ? null : RealmFile.load(realm);
             log = accessLog == null ? null : AccessLog.open(accessLog, out);
             served = engine == Engine.jetty ? Served.jetty(war, contextPath, address, params, mode, log, users)
-                    : Served.standalone(war, contextPath, address, params, mode, log, cgiRoot, cgiPrefix);
+                    : Served.standalone(war, contextPath, address, params, mode, log, cgiRoot, cgiPrefix, users);
             if (http != null) {
                 front = HttpFront.start(httpAddress(http), served.backend());
             }

@@ -5,7 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
-import org.eclipse.jetty.security.HashLoginService;
+import org.fcgibridge.servlet.security.RealmFile;
 import org.fcgibridge.core.cgi.CgiConfig;
 import org.fcgibridge.core.cgi.CgiRunnerFactory;
 import org.fcgibridge.core.runner.PrefixRouter;
@@ -35,15 +35,17 @@ interface Served extends AutoCloseable {
     void close();
 
     /**
-     * The standalone engine: the bridge's container in fcgi-core's server, CGI scripts of {@code cgiRoot} (or null)
-     * under {@code cgiPrefix}.
+     * The standalone engine: the bridge's container in fcgi-core's server, with the users of {@code realm} (or none),
+     * CGI scripts of {@code cgiRoot} (or null) under {@code cgiPrefix}.
      *
      * @throws DeploymentException if the application cannot be deployed
      * @throws IOException         if the address cannot be listened on
      */
     static Served standalone(Path war, String contextPath, ListenAddress address, ServerParams params, String mode,
-                             AccessLog log, Path cgiRoot, String cgiPrefix) throws DeploymentException, IOException {
-        WebAppDeployer.Deployment deployment = WebAppDeployer.deploy(war, contextPath, Served.class.getClassLoader());
+                             AccessLog log, Path cgiRoot, String cgiPrefix, RealmFile realm)
+            throws DeploymentException, IOException {
+        WebAppDeployer.Deployment deployment = WebAppDeployer.deploy(war, contextPath, Served.class.getClassLoader(),
+                context -> context.setRealm(realm));
         FcgiServer server;
         try {
             RunnerFactory runners = RunnerFactory.of(new ServletResponder(deployment.context(), log));
@@ -88,7 +90,7 @@ interface Served extends AutoCloseable {
      * @throws IllegalStateException if the application fails to deploy
      */
     static Served jetty(Path war, String contextPath, ListenAddress address, ServerParams params, String mode,
-                        AccessLog log, HashLoginService realm) throws IOException {
+                        AccessLog log, RealmFile realm) throws IOException {
         JettyWarServer jetty = JettyWarServer.start(war, contextPath, address, params, mode, params.gracePeriod(),
                 log, realm);
         return new Served() {

@@ -11,7 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
@@ -24,6 +23,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.servlet.AccessLog;
+import org.fcgibridge.servlet.security.RealmFile;
 
 /**
  * A WAR deployed in Jetty 12 ee10 ({@code WebAppContext}, annotations and initializers scanned by Jetty) and served
@@ -56,7 +56,7 @@ public final class JettyWarServer implements AutoCloseable {
      */
     public static JettyWarServer start(Path war, String contextPath, ListenAddress address, ServerParams limits,
                                        String socketMode, Duration grace, AccessLog accessLog,
-                                       HashLoginService realm) throws IOException {
+                                       RealmFile realm) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(64, limits.maxConns() / 4), 8);
         threads.setName("jetty-engine");
         Server server = new Server(threads);

@@ -4,6 +4,8 @@ import org.eclipse.jetty.ee10.servlet.security.ConstraintMapping;
 import org.eclipse.jetty.ee10.servlet.security.ConstraintSecurityHandler;
 import org.eclipse.jetty.security.Constraint;
 import org.eclipse.jetty.security.HashLoginService;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.fcgibridge.servlet.security.RealmFile;
 
 /**
  * The application's security handler, with the users of {@code --realm}; without them, it refuses to start an
@@ -12,10 +14,10 @@ import org.eclipse.jetty.security.HashLoginService;
  * annotations and the initializers' {@code setServletSecurity} have given it their constraints.
  */
 final class RealmSecurityHandler extends ConstraintSecurityHandler {
-    private final HashLoginService realm;
+    private final RealmFile realm;
 
     /** @param realm the users, or null when the launcher has none */
-    RealmSecurityHandler(HashLoginService realm) {
+    RealmSecurityHandler(RealmFile realm) {
         this.realm = realm;
     }
 
@@ -23,10 +25,8 @@ final class RealmSecurityHandler extends ConstraintSecurityHandler {
     protected void doStart() throws Exception {
         if (realm != null) {
             // the BASIC challenge names the login service's realm: the one the application's login-config names
-            if (getRealmName() != null) {
-                realm.setName(getRealmName());
-            }
-            setLoginService(realm);
+            String name = getRealmName() != null ? getRealmName() : RealmFile.DEFAULT_NAME;
+            setLoginService(new HashLoginService(name, ResourceFactory.root().newResource(realm.file())));
         } else {
             String needs = whatNeedsUsers();
             if (needs != null) {

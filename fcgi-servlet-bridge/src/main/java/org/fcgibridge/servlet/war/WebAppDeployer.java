@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.ServiceConfigurationError;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import java.util.stream.Stream;
@@ -79,7 +80,23 @@ public final class WebAppDeployer {
      * @throws DeploymentException naming the file and the cause, if anything fails (the application is stopped)
      */
     public static Deployment deploy(Path war, String contextPath, ClassLoader parent) throws DeploymentException {
+        return deploy(war, contextPath, parent, context -> { });
+    }
+
+    /**
+     * Deploys and starts the application, configured by {@code setup} before it starts (its users:
+     * {@link BridgeServletContext#setRealm}).
+     *
+     * @param war         a .war file or an exploded web application directory
+     * @param contextPath "" or "/name"
+     * @param parent      the class loader the servlet API and the bridge come from
+     * @param setup       what the deployer's caller configures
+     * @throws DeploymentException naming the file and the cause, if anything fails (the application is stopped)
+     */
+    public static Deployment deploy(Path war, String contextPath, ClassLoader parent,
+                                    Consumer<BridgeServletContext> setup) throws DeploymentException {
         Deployment deployment = prepare(war, contextPath, parent);
+        setup.accept(deployment.context());
         try {
             deployment.context().start();
         } catch (ServletException | RuntimeException e) {
