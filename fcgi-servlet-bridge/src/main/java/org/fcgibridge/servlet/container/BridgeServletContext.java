@@ -56,6 +56,7 @@ import org.fcgibridge.servlet.security.ConstraintMap;
 import org.fcgibridge.servlet.security.LoginConfig;
 import org.fcgibridge.servlet.security.Realm;
 import org.fcgibridge.servlet.security.SecurityConstraint;
+import org.fcgibridge.servlet.security.WebUser;
 import org.fcgibridge.servlet.http.FormDecoder;
 
 /**
@@ -133,6 +134,7 @@ public final class BridgeServletContext implements ServletContext {
     private volatile boolean denyUncoveredHttpMethods;
     private volatile ConstraintMap constraintMap;
     private volatile Realm realm;
+    private volatile Authenticator authenticator;
     private volatile Set<SessionTrackingMode> trackingModes = EnumSet.of(SessionTrackingMode.COOKIE,
             SessionTrackingMode.URL);
     private volatile String requestCharacterEncoding;
@@ -211,6 +213,7 @@ public final class BridgeServletContext implements ServletContext {
                     onStartup.add(servlet);
                 }
             }
+            authenticator = realm == null ? null : Authenticator.of(loginConfig, realm);
             onStartup.sort(Comparator.comparingInt(ServletHolder::getLoadOnStartup)
                     .thenComparingInt(ServletHolder::order));
             for (ServletHolder servlet : onStartup) {
@@ -313,6 +316,11 @@ public final class BridgeServletContext implements ServletContext {
 
     public Realm realm() {
         return realm;
+    }
+
+    /** How the application's users log in (its login-config, with the realm), or null when it has no realm. */
+    Authenticator authenticator() {
+        return authenticator;
     }
 
     /** The security-roles the application declares (web.xml, {@code @DeclareRoles}, declareRoles). */
@@ -755,19 +763,25 @@ public final class BridgeServletContext implements ServletContext {
         return asyncExecutor;
     }
 
-    /** Roles of a user the web server authenticated: the comma-separated REMOTE_USER_ROLES param, if it sends one. */
-    Set<String> rolesOf(String user, CgiRequest request) {
-        String roles = request.params().get("REMOTE_USER_ROLES");
-        if (roles == null || roles.isBlank()) {
-            return Set.of();
+    /**
+     * The user the web server authenticated (REMOTE_USER, AUTH_TYPE, and the roles of the comma-separated
+     * REMOTE_USER_ROLES param), or null.
+     */
+    WebUser webServerUser(CgiRequest request) {
+        String user = request.remoteUser();
+        if (user == null) {
+            return null;
         }
+        String roles = request.params().get("REMOTE_USER_ROLES");
         Set<String> set = new HashSet<>();
-        for (String role : roles.split(",")) {
-            if (!role.isBlank()) {
-                set.add(role.trim());
+        if (roles != null) {
+            for (String role : roles.split(",")) {
+                if (!role.isBlank()) {
+                    set.add(role.trim());
+                }
             }
         }
-        return set;
+        return new WebUser(user, request.authType(), set);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String prefix) {
