@@ -951,9 +951,10 @@ public final class BridgeRequest implements HttpServletRequest {
         }
         Authenticator authenticator = context.authenticator();
         if (authenticator == null) {
-            throw new ServletException("no login mechanism: the application has no users (--realm)");
+            res.setStatus(HttpServletResponse.SC_UNAUTHORIZED); // only the web server could have authenticated
+        } else {
+            authenticator.challenge(this, response);
         }
-        authenticator.challenge(this, response);
         return false;
     }
 
