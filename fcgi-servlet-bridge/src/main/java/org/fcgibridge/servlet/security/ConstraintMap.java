@@ -78,7 +78,6 @@ public final class ConstraintMap {
      * @param declaredRoles the application's security-roles; "*" stands for them and for the roles the constraints
      *                      name (as in Jetty and Tomcat, a role named in an auth-constraint counts as declared)
      * @param denyUncovered deny-uncovered-http-methods
-     * @throws IllegalArgumentException if a url-pattern is not one (servlet mapping syntax)
      */
     public static ConstraintMap of(List<SecurityConstraint> constraints, Set<String> declaredRoles,
                                    boolean denyUncovered) {
@@ -89,7 +88,6 @@ public final class ConstraintMap {
         Map<String, List<SecurityConstraint>> byPattern = new LinkedHashMap<>();
         for (SecurityConstraint constraint : constraints) {
             for (String pattern : constraint.urlPatterns()) {
-                validate(pattern);
                 byPattern.computeIfAbsent(pattern, k -> new ArrayList<>()).add(constraint);
             }
         }
@@ -229,21 +227,6 @@ public final class ConstraintMap {
             return constraint.methods().contains(method);
         }
         return !constraint.omittedMethods().contains(method);
-    }
-
-    /** Throws if {@code pattern} is not a url-pattern (servlet mapping syntax, Servlet 6.0 section 12.2). */
-    static void validate(String pattern) {
-        if (pattern == null) {
-            throw new IllegalArgumentException("null url-pattern in a security constraint");
-        }
-        boolean valid = pattern.isEmpty() || pattern.equals("/")
-                || pattern.startsWith("*.") && pattern.length() > 2 && pattern.indexOf('/') < 0
-                        && pattern.indexOf('*', 1) < 0
-                || pattern.startsWith("/") && (pattern.indexOf('*') < 0
-                        || pattern.endsWith("/*") && pattern.indexOf('*') == pattern.length() - 1);
-        if (!valid) {
-            throw new IllegalArgumentException("bad url-pattern in a security constraint: " + pattern);
-        }
     }
 
     /** The special role names: "*" (every declared role) and "**" (any authenticated user), unless declared. */
