@@ -371,7 +371,7 @@ public final class BridgeServletContext implements ServletContext {
     ConstraintMap constraints() {
         ConstraintMap map = constraintMap;
         if (map == null) {
-            map = ConstraintMap.of(List.copyOf(constraints), declaredRoles(), denyUncoveredHttpMethods);
+            map = ConstraintMap.of(constraintList(), declaredRoles(), denyUncoveredHttpMethods);
             constraintMap = map;
         }
         return map;
