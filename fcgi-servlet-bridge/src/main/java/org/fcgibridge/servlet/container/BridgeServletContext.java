@@ -216,6 +216,7 @@ public final class BridgeServletContext implements ServletContext {
             for (ServletHolder servlet : onStartup) {
                 servlet.servlet();
             }
+            constraints(); // compiled now that no one may change them: what they leave uncovered is logged at start
             state = State.STARTED;
         } catch (ServletException | RuntimeException | LinkageError e) {
             state = State.STARTED;

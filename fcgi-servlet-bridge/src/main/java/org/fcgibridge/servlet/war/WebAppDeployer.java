@@ -267,8 +267,8 @@ public final class WebAppDeployer {
                 }
             }
             if (!web.metadataComplete) {
-                // @ServletSecurity, @RunAs, @DeclareRoles of the servlets the descriptors and @WebServlet declare (those
-                // the initializers add as the application starts read theirs when added)
+                // @ServletSecurity, @RunAs, @DeclareRoles of the servlets the descriptors and @WebServlet declare
+                // (those the initializers add as the application starts read theirs when added)
                 for (ServletRegistration registration : context.getServletRegistrations().values()) {
                     ((ServletHolder) registration).readSecurityAnnotations();
                 }

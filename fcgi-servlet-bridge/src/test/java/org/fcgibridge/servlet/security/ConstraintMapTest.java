@@ -173,7 +173,8 @@ class ConstraintMapTest {
     @Test
     void starIsEveryDeclaredRoleAndEveryRoleNamedInAConstraint() {
         List<SecurityConstraint> constraints = List.of(all("/any/*", roles("*")), all("/named/*", roles("named")));
-        Requirement any = ConstraintMap.of(constraints, Set.of("declared", "other"), false).requirement("/any/x", "GET");
+        Requirement any = ConstraintMap.of(constraints, Set.of("declared", "other"), false)
+                .requirement("/any/x", "GET");
         assertEquals(Set.of("declared", "other", "named"), any.roles());
         assertTrue(any.allows(Set.of("declared")));
         assertFalse(any.allows(Set.of("stranger")));
@@ -224,6 +225,46 @@ class ConstraintMapTest {
     void aBadPatternIsRefused() {
         for (String bad : Arrays.asList("a/b", "/a/*/b", "*.", "/a*", "*.a/b")) {
             assertThrows(IllegalArgumentException.class, () -> all(bad, roles("r")), bad);
+        }
+    }
+
+    @Test
+    void uncoveredMethodsAreLoggedOnceUnlessDenied() {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ConstraintMap.class.getName());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(java.text.MessageFormat.format(record.getMessage(), record.getParameters()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            ConstraintMap map = ConstraintMap.of(EXAMPLE, Set.of(), false);
+            map.requirement("/x", "GET");
+            map.requirement("/x", "GET");
+            assertEquals(List.of("the security constraints on /* leave the HTTP methods GET, POST uncovered, open to "
+                    + "anyone (<deny-uncovered-http-methods/> would deny them)"), warnings);
+            warnings.clear();
+            ConstraintMap.of(List.of(constraint(List.of("/api"), Set.of("GET", "POST"), Set.of(), roles("r"), false)),
+                    Set.of(), false);
+            assertEquals(List.of("the security constraints on /api leave every HTTP method but GET, POST uncovered, "
+                    + "open to anyone (<deny-uncovered-http-methods/> would deny them)"), warnings);
+            warnings.clear();
+            ConstraintMap.of(EXAMPLE, Set.of(), true);
+            assertEquals(List.of(), warnings, "denied: nothing is open");
+        } finally {
+            logger.removeHandler(handler);
         }
     }
 

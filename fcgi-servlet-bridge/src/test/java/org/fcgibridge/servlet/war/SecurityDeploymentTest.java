@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecurityDeploymentTest {
     private static final String HEAD = "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\"";
-    private static final String PLAIN = "package app;\npublic class Plain extends jakarta.servlet.http.HttpServlet { }\n";
+    private static final String PLAIN = "package app;\n"
+            + "public class Plain extends jakarta.servlet.http.HttpServlet { }\n";
     private static final String ANNOTATED = "package app;\n"
             + "import jakarta.servlet.annotation.*;\n"
             + "@WebServlet(\"/annotated/*\")\n"
