@@ -83,6 +83,29 @@ class ConstraintMapTest {
         assertEquals(Set.of("CONTRACTOR"), denying.requirement("/acme/wholesale/a", "POST").roles());
     }
 
+    /** The descriptor and annotations of the TCK's spec.security.denyUncovered, with deny-uncovered-http-methods. */
+    @Test
+    void theTcksDenyUncoveredApplication() {
+        ConstraintMap map = ConstraintMap.of(List.of(
+                constraint(List.of("/TestServlet"), Set.of("GET", "POST"), Set.of(), roles("Administrator"), false),
+                constraint(List.of("/ExcludeAuthConstraint"), Set.of(), Set.of("GET", "POST"), DENY, false),
+                all("/AllMethodsAllowedAnno", roles("Administrator", "Manager", "Employee")),
+                constraint(List.of("/PartialDDServlet"), Set.of("GET"), Set.of(), roles("Administrator"), false),
+                constraint(List.of("/PartialDDServlet"), Set.of("POST"), Set.of(), roles("Administrator"), false)),
+                Set.of("Administrator", "Manager", "Employee"), true);
+        for (String method : List.of("GET", "POST")) {
+            assertEquals(Set.of("Administrator"), map.requirement("/TestServlet", method).roles());
+            assertTrue(map.requirement("/ExcludeAuthConstraint", method).denied(), method);
+            assertEquals(Set.of("Administrator"), map.requirement("/PartialDDServlet", method).roles());
+        }
+        for (String method : List.of("PUT", "DELETE")) {
+            assertTrue(map.requirement("/TestServlet", method).denied(), method);
+            assertTrue(map.requirement("/ExcludeAuthConstraint", method).denied(), method);
+            assertTrue(map.requirement("/PartialDDServlet", method).denied(), method);
+            assertTrue(map.requirement("/AllMethodsAllowedAnno", method).allows(Set.of("Employee")), method);
+        }
+    }
+
     @Test
     void theBestMatchingPatternAloneApplies() {
         List<SecurityConstraint> constraints = List.of(
