@@ -941,7 +941,8 @@ public final class BridgeRequest implements HttpServletRequest {
         if (role.equals("**") && !context.declaredRoles().contains("**")) {
             return true;
         }
-        return current.roles().contains(role);
+        PathMatch mapping = dispatch.mapping();
+        return current.roles().contains(mapping == null ? role : mapping.holder().roleLink(role));
     }
 
     @Override
