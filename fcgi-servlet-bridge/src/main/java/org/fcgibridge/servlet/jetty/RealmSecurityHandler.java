@@ -54,19 +54,23 @@ final class RealmSecurityHandler extends ConstraintSecurityHandler {
 
     /**
      * An application needs users and the launcher was given none: a matter of configuration, so without a stack
-     * trace (Jetty logs the failure of the context; a trace would bury the one line that says what to do).
+     * trace (Jetty logs the failure of the context; a trace would bury the one line that says what to do). The
+     * message is the launcher's advice; what Jetty logs ({@link #toString}) says only what failed, so that the
+     * advice is on one line of stderr, the launcher's.
      */
     static final class RealmRequiredException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final String what;
 
         RealmRequiredException(String what) {
             super("declares security constraints (" + what + "), which need users and roles: add --realm FILE",
                     null, false, false);
+            this.what = what;
         }
 
         @Override
         public String toString() {
-            return getMessage();
+            return "security constraints (" + what + ") and no users: the application is not started";
         }
     }
 }
