@@ -2,6 +2,7 @@ package org.fcgibridge.servlet.jetty;
 
 import org.eclipse.jetty.ee10.servlet.security.ConstraintMapping;
 import org.eclipse.jetty.ee10.servlet.security.ConstraintSecurityHandler;
+import org.eclipse.jetty.security.Authenticator;
 import org.eclipse.jetty.security.Constraint;
 import org.eclipse.jetty.security.HashLoginService;
 
@@ -27,6 +28,9 @@ final class RealmSecurityHandler extends ConstraintSecurityHandler {
                 realm.setName(getRealmName());
             }
             setLoginService(realm);
+            if (Authenticator.FORM_AUTH.equals(getAuthenticationType()) && getAuthenticator() == null) {
+                setAuthenticator(new SavedMethodFormAuthenticator());
+            }
         } else {
             String needs = whatNeedsUsers();
             if (needs != null) {
