@@ -110,7 +110,8 @@ class FormLoginIT {
               <servlet><servlet-name>echo</servlet-name><servlet-class>app.Echo</servlet-class>ROLE_REF</servlet>
               <servlet-mapping><servlet-name>echo</servlet-name><url-pattern>/app/*</url-pattern></servlet-mapping>
               <servlet><servlet-name>logout</servlet-name><servlet-class>app.Logout</servlet-class></servlet>
-              <servlet-mapping><servlet-name>logout</servlet-name><url-pattern>/app/logout</url-pattern></servlet-mapping>
+              <servlet-mapping><servlet-name>logout</servlet-name>
+                <url-pattern>/app/logout</url-pattern></servlet-mapping>
               <servlet><servlet-name>api</servlet-name><servlet-class>app.Api</servlet-class>ROLE_REF</servlet>
               <servlet-mapping><servlet-name>api</servlet-name><url-pattern>/api/*</url-pattern></servlet-mapping>
               <security-constraint>
