@@ -20,13 +20,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.fcgibridge.servlet.testing.WarBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * FORM login (issue 14) through the launcher on both engines, with the users of {@code --realm}: the login page for
@@ -141,10 +140,6 @@ class FormLoginIT {
     @TempDir
     Path dir;
 
-    static Stream<String> engines() {
-        return Stream.of(System.getProperty("security.engines", "standalone,jetty").split(","));
-    }
-
     private synchronized URI base(String engine) throws Exception {
         RunningBridge running = bridges.get(engine);
         if (running == null) {
@@ -169,7 +164,7 @@ class FormLoginIT {
     }
 
     @ParameterizedTest
-    @MethodSource("engines")
+    @ValueSource(strings = {"standalone", "jetty"})
     void aPostThatNeedsALoginIsReplayedAfterItInANewSession(String engine) throws Exception {
         Browser browser = new Browser(base(engine));
         HttpResponse<String> asked = browser.post("app/echo", "note=hello+world&n=2");
@@ -197,7 +192,7 @@ class FormLoginIT {
     }
 
     @ParameterizedTest
-    @MethodSource("engines")
+    @ValueSource(strings = {"standalone", "jetty"})
     void aWrongPasswordShowsTheErrorPage(String engine) throws Exception {
         Browser browser = new Browser(base(engine));
         browser.assertLoginPage(browser.get("app/echo?note=x"));
@@ -209,7 +204,7 @@ class FormLoginIT {
     }
 
     @ParameterizedTest
-    @MethodSource("engines")
+    @ValueSource(strings = {"standalone", "jetty"})
     void logoutEndsTheLogin(String engine) throws Exception {
         Browser browser = new Browser(base(engine));
         browser.logIn("alice", "wonderland");
@@ -224,7 +219,7 @@ class FormLoginIT {
     }
 
     @ParameterizedTest
-    @MethodSource("engines")
+    @ValueSource(strings = {"standalone", "jetty"})
     void loginFromAServletChecksTheRealm(String engine) throws Exception {
         Browser browser = new Browser(base(engine));
         HttpResponse<String> alice = browser.get("api/login?user=alice&password=wonderland");
@@ -241,7 +236,7 @@ class FormLoginIT {
     }
 
     @ParameterizedTest
-    @MethodSource("engines")
+    @ValueSource(strings = {"standalone", "jetty"})
     void authenticateFromAServletAsksForTheLoginAndReturnsToIt(String engine) throws Exception {
         Browser browser = new Browser(base(engine));
         HttpResponse<String> asked = browser.get("api/authenticate");

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Jolokia's published agent WAR, unmodified (issue 14): its web.xml asks for BASIC authentication in realm "jolokia"
@@ -52,13 +53,10 @@ class JolokiaWarIT {
     @TempDir
     Path dir;
 
-    static Stream<String> engines() {
-        return Stream.of(System.getProperty("security.engines", "standalone,jetty").split(","));
-    }
-
     /** Each engine, through the launcher's HTTP front and behind nginx. */
     static Stream<Arguments> fronts() {
-        return engines().flatMap(engine -> Stream.of(Arguments.of(engine, "launcher"), Arguments.of(engine, "nginx")));
+        return Stream.of("standalone", "jetty")
+                .flatMap(engine -> Stream.of(Arguments.of(engine, "launcher"), Arguments.of(engine, "nginx")));
     }
 
     static Path war() {
@@ -118,7 +116,7 @@ class JolokiaWarIT {
                 post(agent, null, "{\"type\":\"version\"}"))) {
             assertEquals(401, anonymous.statusCode(), anonymous.body());
             assertEquals(List.of("Basic realm=\"jolokia\""), anonymous.headers().allValues("WWW-Authenticate"));
-            assertFalse(anonymous.body().contains("agent"), "nothing of the agent: " + anonymous.body());
+            assertFalse(anonymous.body().contains("\"agent\""), "nothing of the agent: " + anonymous.body());
         }
     }
 
@@ -163,7 +161,7 @@ class JolokiaWarIT {
     }
 
     @ParameterizedTest
-    @MethodSource("engines")
+    @ValueSource(strings = {"standalone", "jetty"})
     void withoutARealmTheLauncherRefusesTheAgentInOneLine(String engine) throws Exception {
         LauncherRefusal refusal = LauncherRefusal.of(war(), "--engine", engine, "--http", "0");
         assertEquals(1, refusal.status, refusal.stderr);

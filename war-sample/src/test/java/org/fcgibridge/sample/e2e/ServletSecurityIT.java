@@ -15,7 +15,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.fcgibridge.core.testing.NginxProcess;
 import org.fcgibridge.core.testing.WebServer;
 import org.fcgibridge.servlet.testing.WarBuilder;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Constraints a WAR declares other than by a URL pattern of web.xml (issue 14), on both engines with the users of
@@ -102,10 +101,6 @@ class ServletSecurityIT {
     @TempDir
     Path dir;
 
-    static Stream<String> engines() {
-        return Stream.of(System.getProperty("security.engines", "standalone,jetty").split(","));
-    }
-
     private synchronized RunningBridge bridge(String engine) throws Exception {
         RunningBridge running = bridges.get(engine);
         if (running == null) {
@@ -149,7 +144,7 @@ class ServletSecurityIT {
     }
 
     @ParameterizedTest
-    @MethodSource("engines")
+    @ValueSource(strings = {"standalone", "jetty"})
     void servletSecurityLeavesGetOpenAndKeepsTheOtherMethodsForAdmins(String engine) throws Exception {
         URI guarded = plain(engine).resolve("guarded");
         assertAnswer(200, "GET user=null secure=false", send("GET", guarded, null));
@@ -163,7 +158,7 @@ class ServletSecurityIT {
     }
 
     @ParameterizedTest
-    @MethodSource("engines")
+    @ValueSource(strings = {"standalone", "jetty"})
     void setServletSecurityOfAnInitializerProtectsItsServlet(String engine) throws Exception {
         URI dynamic = plain(engine).resolve("dynamic");
         HttpResponse<String> anonymous = send("GET", dynamic, null);
@@ -175,7 +170,7 @@ class ServletSecurityIT {
     }
 
     @ParameterizedTest
-    @MethodSource("engines")
+    @ValueSource(strings = {"standalone", "jetty"})
     void aMethodNoConstraintCoversIsDeniedToEveryone(String engine) throws Exception {
         URI covered = plain(engine).resolve("covered/page");
         assertEquals(401, send("GET", covered, null).statusCode(), "GET is covered: for admins");
@@ -188,7 +183,7 @@ class ServletSecurityIT {
     }
 
     @ParameterizedTest
-    @MethodSource("engines")
+    @ValueSource(strings = {"standalone", "jetty"})
     void aConfidentialResourceIsRefusedOverPlainHttp(String engine) throws Exception {
         HttpResponse<String> plain = send("GET", plain(engine).resolve("confidential/page"), null);
         assertEquals(403, plain.statusCode(), "no HTTPS port is known to redirect to: " + plain.body());
@@ -196,7 +191,7 @@ class ServletSecurityIT {
     }
 
     @ParameterizedTest
-    @MethodSource("engines")
+    @ValueSource(strings = {"standalone", "jetty"})
     void aConfidentialResourceIsServedWhenTheWebServerSaysHttps(String engine) throws Exception {
         URI tls = behindTls(engine);
         assertAnswer(200, "GET user=null secure=true", send("GET", tls.resolve("confidential/page"), null));
