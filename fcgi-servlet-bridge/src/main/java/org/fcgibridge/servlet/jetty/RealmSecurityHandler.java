@@ -2,6 +2,7 @@ package org.fcgibridge.servlet.jetty;
 
 import org.eclipse.jetty.ee10.servlet.security.ConstraintMapping;
 import org.eclipse.jetty.ee10.servlet.security.ConstraintSecurityHandler;
+import org.eclipse.jetty.security.Authenticator;
 import org.eclipse.jetty.security.Constraint;
 import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.util.resource.ResourceFactory;
@@ -27,6 +28,9 @@ final class RealmSecurityHandler extends ConstraintSecurityHandler {
             // the BASIC challenge names the login service's realm: the one the application's login-config names
             String name = getRealmName() != null ? getRealmName() : RealmFile.DEFAULT_NAME;
             setLoginService(new HashLoginService(name, ResourceFactory.root().newResource(realm.file())));
+            if (Authenticator.FORM_AUTH.equals(getAuthenticationType()) && getAuthenticator() == null) {
+                setAuthenticator(new SavedMethodFormAuthenticator());
+            }
         } else {
             String needs = whatNeedsUsers();
             if (needs != null) {
@@ -54,19 +58,23 @@ final class RealmSecurityHandler extends ConstraintSecurityHandler {
 
     /**
      * An application needs users and the launcher was given none: a matter of configuration, so without a stack
-     * trace (Jetty logs the failure of the context; a trace would bury the one line that says what to do).
+     * trace (Jetty logs the failure of the context; a trace would bury the one line that says what to do). The
+     * message is the launcher's advice; what Jetty logs ({@link #toString}) says only what failed, so that the
+     * advice is on one line of stderr, the launcher's.
      */
     static final class RealmRequiredException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final String what;
 
         RealmRequiredException(String what) {
             super("declares security constraints (" + what + "), which need users and roles: add --realm FILE",
                     null, false, false);
+            this.what = what;
         }
 
         @Override
         public String toString() {
-            return getMessage();
+            return "security constraints (" + what + ") and no users: the application is not started";
         }
     }
 }
