@@ -13,7 +13,8 @@ import org.fcgibridge.core.server.FcgiServer;
 /**
  * {@code java -jar fcgi-core.jar <command> [options]}: the runnable responders of fcgi-core.
  *
- * <p>Exit status: 0 after a clean shutdown (SIGTERM, SIGINT), 1 if the server cannot start, 2 for a usage error.
+ * <p>Exit status: 0 after a clean shutdown (SIGTERM, SIGINT), 1 if the server cannot start, 2 for a usage error, 3
+ * after an error no thread caught ({@link FatalErrors}).
  */
 public final class Main {
     private static final String USAGE = String.join("\n",
@@ -40,6 +41,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        FatalErrors.install();
         System.exit(run(args, System.out, System.err));
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.eclipse.jetty.security.HashLoginService;
+import org.fcgibridge.core.cli.FatalErrors;
 import org.fcgibridge.core.cli.ShutdownSignals;
 import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@code java -jar fcgi-bridge.jar --war app.war --listen 127.0.0.1:9000}: puts a WAR behind any FastCGI web server.
  *
  * <p>Exit status: 0 after a clean stop (SIGTERM, SIGINT), 1 if the application cannot be deployed or the address
- * cannot be listened on, 2 for a usage error.
+ * cannot be listened on, 2 for a usage error, 3 after an error no thread caught (out of memory: {@link FatalErrors}).
  */
 @Command(name = "fcgi-bridge", mixinStandardHelpOptions = true, version = "fcgi-bridge 0.1.0",
         sortOptions = false, usageHelpWidth = 110,
@@ -120,6 +121,7 @@ public final class Launcher implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        FatalErrors.install();
         loggingDefaults();
         ServerLogHandler.install(); // this JVM is ours; not in run(), which tools call in theirs
         System.exit(run(args, System.out, System.err));
