@@ -9,6 +9,7 @@ import org.fcgibridge.core.echo.EchoHandler;
 import org.fcgibridge.core.echo.HelloHandler;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
+import org.fcgibridge.core.server.PortExposure;
 
 /**
  * {@code java -jar fcgi-core.jar <command> [options]}: the runnable responders of fcgi-core.
@@ -82,6 +83,10 @@ public final class Main {
         } catch (IOException | RuntimeException e) {
             err.println("cannot start: " + e.getMessage());
             return 1;
+        }
+        String exposure = PortExposure.warning(options.listen, options.params.webServerAddrs());
+        if (exposure != null) {
+            err.println("fcgi-core: " + exposure);
         }
         out.println("fcgi-core " + args[0] + " listening on " + server.describeAddress());
         out.flush();

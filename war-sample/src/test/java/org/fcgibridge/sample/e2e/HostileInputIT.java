@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -239,6 +240,28 @@ class HostileInputIT {
             assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the process ended");
             assertEquals(3, process.exitValue());
             assertTrue(bridge.process().stderrText().contains("fatal: java.lang.OutOfMemoryError: simulated"));
+        }
+    }
+
+    /** Issue 15 item 8: the FastCGI port is a trust boundary; the defaults and the warnings say so. */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void theFastCgiPortIsGuardedByDefault(String engine) throws Exception {
+        Path socket = dir.resolve("bridge.sock");
+        try (RunningBridge bridge = RunningBridge.startWar(dir, RunningBridge.sampleWar(), "--engine", engine,
+                "--listen", "unix:" + socket)) {
+            assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)),
+                    "php-fpm's listen.mode");
+            assertFalse(bridge.process().stderrText().contains("warning"), bridge.process().stderrText());
+        }
+        try (RunningBridge open = RunningBridge.startWar(Files.createDirectories(dir.resolve("open")), RunningBridge.sampleWar(), "--engine",
+                engine, "--listen", "0.0.0.0:0")) {
+            assertTrue(open.process().stderrText().contains("fcgi-bridge: warning: listening on 0.0.0.0:"),
+                    open.process().stderrText());
+        }
+        try (RunningBridge named = RunningBridge.startWar(Files.createDirectories(dir.resolve("named")), RunningBridge.sampleWar(),
+                "--engine", engine, "--listen", "0.0.0.0:0", "--web-server-addrs", "127.0.0.1")) {
+            assertFalse(named.process().stderrText().contains("warning"), named.process().stderrText());
         }
     }
 }
