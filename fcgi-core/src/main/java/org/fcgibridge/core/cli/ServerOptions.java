@@ -17,7 +17,7 @@ final class ServerOptions {
 
     static final String HELP = String.join("\n",
             "  --listen ADDR                 host:port, [ipv6]:port, unix:PATH or fd:0 (default 127.0.0.1:9000)",
-            "  --socket-mode MODE            mode of a Unix socket file: 666, 660 or rw-rw---- (default 666)",
+            "  --socket-mode MODE            mode of a Unix socket file: 660, 666 or rw-rw---- (default 660)",
             "  --max-conns N                 FCGI_MAX_CONNS (default 1024)",
             "  --max-reqs N                  FCGI_MAX_REQS (default 1024)",
             "  --mpxs-conns                  FCGI_MPXS_CONNS=1: accept concurrent requests on one connection",
@@ -41,7 +41,7 @@ final class ServerOptions {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.UsageException("--listen: " + e.getMessage());
         }
-        socketMode = parseMode(line.get("socket-mode", "666"));
+        socketMode = parseMode(line.get("socket-mode", "660"));
         ServerParams p = ServerParams.defaults();
         p = p.withMaxConns(line.positiveInt("max-conns", p.maxConns()))
                 .withMaxReqs(line.positiveInt("max-reqs", p.maxReqs()))

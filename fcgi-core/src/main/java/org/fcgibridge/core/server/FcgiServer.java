@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.fcgibridge.core.io.BufferPool;
+import org.fcgibridge.core.io.MemoryBudget;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordReader;
 import org.fcgibridge.core.runner.RunnerFactory;
@@ -57,6 +58,7 @@ public final class FcgiServer implements Closeable {
     private final ExecutorService workers;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final BufferPool inputBuffers;
+    private final MemoryBudget paramsBudget;
     private final BufferPool outputBuffers;
     private final AtomicInteger activeRequests = new AtomicInteger();
     private final AtomicInteger overloadConnections = new AtomicInteger();
@@ -78,6 +80,7 @@ public final class FcgiServer implements Closeable {
         this.connectionThreads = ThreadMaker.factory(params.threads(), "fcgi-conn-");
         this.workers = Executors.newCachedThreadPool(ThreadMaker.factory(params.threads(), "fcgi-worker-"));
         int pooled = Math.min(params.maxConns(), 256);
+        this.paramsBudget = new MemoryBudget(params.paramsBudgetBytes());
         this.inputBuffers = new BufferPool(pooled, () -> ByteBuffer.allocateDirect(RecordReader.DEFAULT_BUFFER_SIZE));
         this.outputBuffers = new BufferPool(pooled, () -> RecordOutputStream.allocate(params.outputRecordBytes()));
         this.watchdog = new Thread(this::watchLoop, "fcgi-watchdog");
@@ -160,6 +163,11 @@ public final class FcgiServer implements Closeable {
         return activeRequests.get();
     }
 
+    /** The bound on params still arriving, over all connections. */
+    MemoryBudget paramsBudget() {
+        return paramsBudget;
+    }
+
     BufferPool inputBuffers() {
         return inputBuffers;
     }
@@ -222,8 +230,22 @@ public final class FcgiServer implements Closeable {
                     LOG.log(System.Logger.Level.WARNING, "accept failed: {0}", e.getMessage());
                     pause();
                     continue;
+                } catch (RuntimeException | Error e) { // out of memory: accepting goes on once memory is back
+                    LOG.log(System.Logger.Level.ERROR, "accept failed: {0}", e.toString());
+                    pause();
+                    continue;
                 }
-                execute(this::acceptAndServe);
+                try {
+                    execute(this::acceptAndServe);
+                } catch (RuntimeException | Error e) {
+                    // no thread to hand accepting on to (out of memory, out of threads): this one keeps accepting,
+                    // so that the server never stays up without accepting; the new connection is refused
+                    LOG.log(System.Logger.Level.ERROR, "cannot start a thread ({0}); refusing a connection",
+                            e.toString());
+                    closeQuietly(channel);
+                    pause();
+                    continue;
+                }
                 try {
                     connection = admit(channel);
                 } catch (IOException | RuntimeException | OutOfMemoryError e) {
@@ -293,8 +315,8 @@ public final class FcgiServer implements Closeable {
             for (ServerConnection connection : connections) {
                 try {
                     connection.checkTimes(now);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "watchdog failed on " + connection, e);
+                } catch (RuntimeException | Error e) { // out of memory too: the time limits must outlive it
+                    LOG.log(System.Logger.Level.ERROR, "watchdog failed on " + connection + ": " + e);
                 }
             }
         }

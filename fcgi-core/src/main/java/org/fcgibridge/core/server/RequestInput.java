@@ -23,6 +23,7 @@ final class RequestInput extends InputStream {
     private final ReentrantLock lock = new ReentrantLock();
     private InputStream source;
     private Spool spool;
+    private volatile boolean closed;
 
     /**
      * @param wire            the stream as it arrives
@@ -36,11 +37,14 @@ final class RequestInput extends InputStream {
         this.source = wire;
     }
 
-    /** Reads whatever the web server has still to send into a spool, unless it has all arrived already. */
+    /**
+     * Reads whatever the web server has still to send into a spool, unless it has all arrived already or the runner
+     * closed the stream (it reads no more: the rest is skipped as it arrives, never stored).
+     */
     void settle() throws IOException {
         lock.lock();
         try {
-            if (spool != null || wireEnded.getAsBoolean()) {
+            if (spool != null || closed || wireEnded.getAsBoolean()) {
                 return;
             }
             spool = new Spool(memoryThreshold);
@@ -81,6 +85,7 @@ final class RequestInput extends InputStream {
     /** Ends reading; does not wait for a reader blocked on the connection (closing the wire wakes it). */
     @Override
     public void close() throws IOException {
+        closed = true;
         wire.close();
         lock.lock();
         try {

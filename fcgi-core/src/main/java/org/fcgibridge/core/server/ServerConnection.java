@@ -70,6 +70,11 @@ final class ServerConnection implements Runnable {
     /** A request without KEEP_CONN has ended (or is sending its END_REQUEST): the connection takes no new one. */
     private volatile boolean ending;
     private volatile long readingSince;
+    /**
+     * When the connection, with no request, began to wait for its next record (0: it is not): the record must
+     * arrive whole within the idle timeout, however its bytes trickle in.
+     */
+    private volatile long awaitingSince;
     private volatile long writingSince;
     private boolean broken;
 
@@ -119,12 +124,14 @@ final class ServerConnection implements Runnable {
 
     private void serve() throws IOException {
         while (!closed) {
+            awaitingSince = isIdle() ? System.nanoTime() | 1 : 0;
             RecordHeader header = reader.next();
             if (header == null) {
                 close("closed by the web server", System.Logger.Level.DEBUG);
                 return;
             }
             handle(header);
+            awaitingSince = 0;
         }
     }
 
@@ -284,7 +291,8 @@ final class ServerConnection implements Runnable {
             } else if (!server.acquireRequestSlot()) {
                 rejection = ProtocolStatus.OVERLOADED;
             } else {
-                requests.put(id, new ServerRequest(this, id, role, body.keepConn(), params.maxParamsBytes()));
+                requests.put(id, new ServerRequest(this, id, role, body.keepConn(), params.maxParamsBytes(),
+                        server.paramsBudget()));
                 return;
             }
         }
@@ -368,6 +376,7 @@ final class ServerConnection implements Runnable {
             removed = requests.remove(request.requestId(), request);
         }
         if (removed) {
+            request.releaseParams();
             server.releaseRequestSlot();
         }
     }
@@ -528,6 +537,7 @@ final class ServerConnection implements Runnable {
             LOG.log(System.Logger.Level.DEBUG, "{0}: close failed: {1}", name, e.getMessage());
         }
         for (ServerRequest request : lost) {
+            request.releaseParams();
             request.connectionLost("lost its connection: " + reason);
             if (!request.isRunning()) {
                 requestFinished(request, null);
@@ -577,6 +587,11 @@ final class ServerConnection implements Runnable {
                 && (active.isEmpty() || active.stream().anyMatch(ServerRequest::awaitsInput))) {
             close((active.isEmpty() ? "idle for " : "input stalled for ") + params.idleTimeout().toSeconds() + " s",
                     System.Logger.Level.INFO);
+            return;
+        }
+        long awaiting = awaitingSince;
+        if (idleNanos > 0 && awaiting != 0 && now - awaiting > idleNanos && isIdle()) {
+            close("no whole record for " + params.idleTimeout().toSeconds() + " s", System.Logger.Level.INFO);
             return;
         }
         long paramsNanos = params.paramsTimeout().toNanos();

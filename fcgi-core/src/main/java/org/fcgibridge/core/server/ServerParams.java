@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param mpxsConns                 FCGI_MPXS_CONNS: whether a connection may carry concurrent requests
  * @param maxRequestsPerConnection  concurrent request ids on one multiplexed connection; more closes it
  * @param maxParamsBytes            bytes of one request's PARAMS stream; more closes the connection
+ * @param paramsBudgetBytes         bytes of PARAMS streams still arriving, over all connections: past it, the
+ *                                  connection whose params would exceed it is closed (so that peers that never end
+ *                                  their params cannot exhaust the heap)
  * @param inputBufferBytes          input (STDIN, DATA) held per request for a runner that has not read it yet; when
  *                                  full, the connection waits for the runner
  * @param outputRecordBytes         content bytes per STDOUT record (1..65535)
@@ -34,6 +37,7 @@ public record ServerParams(
         boolean mpxsConns,
         int maxRequestsPerConnection,
         int maxParamsBytes,
+        long paramsBudgetBytes,
         int inputBufferBytes,
         int outputRecordBytes,
         Duration idleTimeout,
@@ -62,6 +66,10 @@ public record ServerParams(
         positive("maxReqs", maxReqs);
         positive("maxRequestsPerConnection", maxRequestsPerConnection);
         positive("maxParamsBytes", maxParamsBytes);
+        if (paramsBudgetBytes < maxParamsBytes) {
+            throw new IllegalArgumentException("paramsBudgetBytes must be at least maxParamsBytes: "
+                    + paramsBudgetBytes);
+        }
         positive("inputBufferBytes", inputBufferBytes);
         if (outputRecordBytes < 1 || outputRecordBytes > 0xFFFF) {
             throw new IllegalArgumentException("outputRecordBytes must be 1..65535: " + outputRecordBytes);
@@ -78,98 +86,106 @@ public record ServerParams(
     /**
      * Defaults fit for one web server on the same host: 1024 connections and requests, no multiplexing (no mainstream
      * web server multiplexes, and a connection that carries one request at a time runs it without a thread hand-off),
-     * 256 KiB of params, 256 KiB of buffered input per request, 16 KiB records, idle timeout 120 s (longer than
+     * 256 KiB of params (and a quarter of the maximum heap for all params still arriving), 256 KiB of buffered input
+     * per request, 16 KiB records, idle timeout 120 s (longer than
      * nginx's 60 s upstream keepalive, so nginx closes first), params within 30 s, requests within 300 s, 5 s to stop
      * a terminated runner, 30 s grace on close, and FCGI_WEB_SERVER_ADDRS from the environment.
      */
     public static ServerParams defaults() {
-        return new ServerParams(1024, 1024, false, 100, 256 * 1024, 256 * 1024, 16 * 1024,
+        return new ServerParams(1024, 1024, false, 100, 256 * 1024,
+                Math.max(256 * 1024, Runtime.getRuntime().maxMemory() / 4), 256 * 1024, 16 * 1024,
                 Duration.ofSeconds(120), Duration.ofSeconds(30), Duration.ofSeconds(300), Duration.ofSeconds(5),
                 Duration.ofSeconds(30), WebServerAddresses.fromEnvironment(), ThreadKind.AUTO);
     }
 
     public ServerParams withMaxConns(int value) {
         return new ServerParams(value, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout,
+                terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withMaxReqs(int value) {
         return new ServerParams(maxConns, value, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout,
+                terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withMpxsConns(boolean value) {
-        return new ServerParams(maxConns, maxReqs, value, maxRequestsPerConnection, maxParamsBytes,
+        return new ServerParams(maxConns, maxReqs, value, maxRequestsPerConnection, maxParamsBytes, paramsBudgetBytes,
                 inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
                 gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withMaxRequestsPerConnection(int value) {
-        return new ServerParams(maxConns, maxReqs, mpxsConns, value, maxParamsBytes,
+        return new ServerParams(maxConns, maxReqs, mpxsConns, value, maxParamsBytes, paramsBudgetBytes,
                 inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
                 gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withMaxParamsBytes(int value) {
-        return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, value,
+        return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, value, paramsBudgetBytes,
+                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
+                gracePeriod, webServerAddrs, threads);
+    }
+
+    public ServerParams withParamsBudgetBytes(long value) {
+        return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes, value,
                 inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
                 gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withInputBufferBytes(int value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                value, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, value, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout,
+                terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withOutputRecordBytes(int value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, value, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, inputBufferBytes, value, idleTimeout, paramsTimeout, requestTimeout,
+                terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withIdleTimeout(Duration value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, value, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, inputBufferBytes, outputRecordBytes, value, paramsTimeout, requestTimeout,
+                terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withParamsTimeout(Duration value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, value, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout, value, requestTimeout,
+                terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withRequestTimeout(Duration value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, value, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, value,
+                terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withTerminateGrace(Duration value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, value,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout,
+                value, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withGracePeriod(Duration value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                value, webServerAddrs, threads);
+                paramsBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout,
+                terminateGrace, value, webServerAddrs, threads);
     }
 
     public ServerParams withWebServerAddrs(WebServerAddresses value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, value, threads);
+                paramsBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout,
+                terminateGrace, gracePeriod, value, threads);
     }
 
     public ServerParams withThreads(ThreadKind value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, value);
+                paramsBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout,
+                terminateGrace, gracePeriod, webServerAddrs, value);
     }
 
     private static void positive(String name, int value) {

@@ -6,6 +6,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import org.fcgibridge.core.io.InputPipe;
+import org.fcgibridge.core.io.MemoryBudget;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
 import org.fcgibridge.core.protocol.Params;
@@ -75,12 +76,13 @@ final class ServerRequest implements FcgiExchange {
     /** The next write through the sink carries END_REQUEST. */
     private boolean finishing;
 
-    ServerRequest(ServerConnection connection, int id, Role role, boolean keepConn, int maxParamsBytes) {
+    ServerRequest(ServerConnection connection, int id, Role role, boolean keepConn, int maxParamsBytes,
+                  MemoryBudget paramsBudget) {
         this.connection = connection;
         this.id = id;
         this.role = role;
         this.keepConn = keepConn;
-        this.paramsStream = new ParamsStream(id, maxParamsBytes);
+        this.paramsStream = new ParamsStream(id, maxParamsBytes, paramsBudget);
         this.beganNanos = System.nanoTime();
     }
 
@@ -98,7 +100,11 @@ final class ServerRequest implements FcgiExchange {
     /** The PARAMS stream ended: decode it. */
     void completeParams() throws ProtocolException {
         params = paramsStream.decode();
-        paramsStream = null;
+    }
+
+    /** The request is forgotten: what its params still hold goes back to the server's budget. From any thread. */
+    void releaseParams() {
+        paramsStream.release();
     }
 
     // ---- starting

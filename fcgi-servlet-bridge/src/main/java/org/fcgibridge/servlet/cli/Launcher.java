@@ -6,8 +6,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.fcgibridge.core.cli.FatalErrors;
 import org.fcgibridge.core.cli.ShutdownSignals;
 import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.server.PortExposure;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.core.server.WebServerAddresses;
 import org.fcgibridge.servlet.AccessLog;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@code java -jar fcgi-bridge.jar --war app.war --listen 127.0.0.1:9000}: puts a WAR behind any FastCGI web server.
  *
  * <p>Exit status: 0 after a clean stop (SIGTERM, SIGINT), 1 if the application cannot be deployed or the address
- * cannot be listened on, 2 for a usage error.
+ * cannot be listened on, 2 for a usage error, 3 after an error no thread caught (out of memory: {@link FatalErrors}).
  */
 @Command(name = "fcgi-bridge", mixinStandardHelpOptions = true, version = "fcgi-bridge 0.1.0",
         sortOptions = false, usageHelpWidth = 110,
@@ -70,8 +72,9 @@ public final class Launcher implements Callable<Integer> {
     @Option(names = "--access-log", paramLabel = "FILE", description = "one line per request, to FILE or - (stdout)")
     String accessLog;
 
-    @Option(names = "--socket-mode", defaultValue = "666", paramLabel = "MODE",
-            description = "mode of a Unix socket file (default: ${DEFAULT-VALUE})")
+    @Option(names = "--socket-mode", defaultValue = "660", paramLabel = "MODE",
+            description = "mode of a Unix socket file: the web server's user must be the launcher's or in its group "
+                    + "(default: ${DEFAULT-VALUE})")
     String socketMode;
 
     @Option(names = "--max-conns", defaultValue = "1024", description = "FCGI_MAX_CONNS (default: ${DEFAULT-VALUE})")
@@ -119,6 +122,7 @@ public final class Launcher implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        FatalErrors.install();
         loggingDefaults();
         ServerLogHandler.install(); // this JVM is ours; not in run(), which tools call in theirs
         System.exit(run(args, System.out, System.err));
@@ -181,6 +185,10 @@ public final class Launcher implements Callable<Integer> {
             err.println("fcgi-bridge: " + e.getMessage());
             return 1;
         }
+        String exposure = PortExposure.warning(ListenAddress.parse(listen), webServers());
+        if (exposure != null) {
+            err.println("fcgi-bridge: " + exposure);
+        }
         out.println("fcgi-bridge: serving " + war + " (context path \"" + contextPath + "\", " + launch.servlets()
                 + " servlets, " + engine + " engine) on " + launch.describeAddress()
                 + (launch.httpPort() < 0 ? "" : ", HTTP front on http://127.0.0.1:" + launch.httpPort() + "/")
@@ -203,9 +211,7 @@ public final class Launcher implements Callable<Integer> {
                 .withMpxsConns(mpxsConns).withMaxParamsBytes(maxParamsBytes).withIdleTimeout(Duration.ofSeconds(idleTimeout))
                 .withRequestTimeout(Duration.ofSeconds(requestTimeout)).withGracePeriod(Duration.ofSeconds(grace))
                 .withThreads(threads);
-        if (webServerAddrs != null) {
-            params = params.withWebServerAddrs(WebServerAddresses.parse(webServerAddrs));
-        }
+        params = params.withWebServerAddrs(webServers());
         if (engine == Engine.jetty && cgiRoot != null) {
             throw new IllegalArgumentException("--cgi-root needs the standalone engine");
         }
@@ -228,6 +234,11 @@ public final class Launcher implements Callable<Integer> {
             throw new LaunchException("cannot start: " + e.getMessage(), e);
         }
         return new Launch(front, served, log, grace);
+    }
+
+    /** FCGI_WEB_SERVER_ADDRS: --web-server-addrs, else the environment's. */
+    private WebServerAddresses webServers() {
+        return webServerAddrs == null ? WebServerAddresses.fromEnvironment() : WebServerAddresses.parse(webServerAddrs);
     }
 
     private static String mode(String mode) {

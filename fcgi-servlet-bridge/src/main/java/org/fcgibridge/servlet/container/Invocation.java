@@ -100,6 +100,7 @@ final class Invocation {
             if (response.isErrorSent()) {
                 renderError(response.getStatus(), response.getErrorMessage(), null);
             }
+            request.endBody();
             response.complete();
         } finally {
             for (int i = listeners.size() - 1; i >= 0; i--) {
