@@ -79,7 +79,16 @@ public final class WebAppDeployer {
      * @throws DeploymentException naming the file and the cause, if anything fails (the application is stopped)
      */
     public static Deployment deploy(Path war, String contextPath, ClassLoader parent) throws DeploymentException {
-        Deployment deployment = prepare(war, contextPath, parent);
+        return deploy(war, contextPath, parent, null);
+    }
+
+    /**
+     * Like {@link #deploy(Path, String, ClassLoader)}, with the work directory (the unpacked WAR, the temporary
+     * files) made under {@code workRoot} (null: the JVM's temporary directory).
+     */
+    public static Deployment deploy(Path war, String contextPath, ClassLoader parent, Path workRoot)
+            throws DeploymentException {
+        Deployment deployment = prepare(war, contextPath, parent, workRoot);
         try {
             deployment.context().start();
         } catch (ServletException | RuntimeException e) {
@@ -94,6 +103,9 @@ public final class WebAppDeployer {
             deployment.undeploy();
             throw unenforcedSecurity(war, security);
         }
+        // once started: a failed start is one line, the launcher's
+        LOG.log(System.Logger.Level.INFO, "deployed {0} at context path \"{1}\" ({2} servlets)", war, contextPath,
+                deployment.context().getServletRegistrations().size());
         return deployment;
     }
 
@@ -103,12 +115,22 @@ public final class WebAppDeployer {
      * @throws DeploymentException naming the file and the cause
      */
     public static Deployment prepare(Path war, String contextPath, ClassLoader parent) throws DeploymentException {
+        return prepare(war, contextPath, parent, null);
+    }
+
+    /**
+     * Like {@link #prepare(Path, String, ClassLoader)}, with the work directory made under {@code workRoot} (null:
+     * the JVM's temporary directory).
+     */
+    public static Deployment prepare(Path war, String contextPath, ClassLoader parent, Path workRoot)
+            throws DeploymentException {
         if (!Files.exists(war)) {
             throw new DeploymentException(war + ": no such file or directory");
         }
         Path work;
         try {
-            work = Files.createTempDirectory("fcgi-bridge-");
+            work = workRoot == null ? Files.createTempDirectory("fcgi-bridge-")
+                    : Files.createTempDirectory(workRoot, "webapp-");
         } catch (IOException e) {
             throw new DeploymentException("cannot create a work directory: " + e.getMessage(), e);
         }
@@ -215,8 +237,6 @@ public final class WebAppDeployer {
         if (!security.isEmpty()) {
             throw unenforcedSecurity(war, security);
         }
-        LOG.log(System.Logger.Level.INFO, "deployed {0} at context path \"{1}\" ({2} servlets)", war, contextPath,
-                context.getServletRegistrations().size());
         return new Deployment(context, root, work, loader);
     }
 
