@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -21,8 +20,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.fcgibridge.core.client.ClientRequest;
+import org.fcgibridge.core.client.FcgiClient;
+import org.fcgibridge.core.protocol.Role;
+import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.servlet.testing.WarBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,27 +126,33 @@ class LifecycleIT {
     @ValueSource(strings = {"standalone", "jetty"})
     void aRequestStillRunningWhenTheGraceEndsIsEndedAndTheExitIsZero(String engine) throws Exception {
         long grace = 2;
-        try (RunningBridge bridge = RunningBridge.startWar(dir, blockingWar, "--engine", engine, "--http", "0",
-                "--grace", Long.toString(grace), "--work-dir", dir.resolve("work").toString())) {
-            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + bridge.httpPort() + "/block")).build(),
-                    BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-                assertEquals("running", lines.readLine(), "the servlet runs");
-
-                long sent = System.nanoTime();
-                bridge.process().process().destroy(); // SIGTERM
-                assertTrue(bridge.process().process().waitFor(grace + 10, TimeUnit.SECONDS), "it did not stop");
-                long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
-
-                assertEquals(0, bridge.process().process().exitValue(), bridge.process().stderrText());
-                assertTrue(tookMillis >= grace * 1000 - 100, "the request had its grace: " + tookMillis + " ms");
-                // the grace, a second to end what is left, and a little for the JVM to exit on a loaded machine
-                assertTrue(tookMillis < grace * 1000 + 1000 + 500, "stopped after " + tookMillis + " ms");
-                String log = bridge.process().stderrText();
-                assertFalse(log.contains("TimeoutException") || log.contains("\tat "), "a stack trace: " + log);
+        try (RunningBridge bridge = RunningBridge.startWar(dir, blockingWar, "--engine", engine,
+                "--grace", Long.toString(grace), "--work-dir", dir.resolve("work").toString());
+             FcgiClient client = FcgiClient.connect(ListenAddress.tcp("127.0.0.1", bridge.port()))) {
+            // as nginx sends it: the grace is the engine's alone
+            ClientRequest request = client.begin(Role.RESPONDER, Map.of("REQUEST_METHOD", "GET", "REQUEST_URI",
+                    "/block", "SCRIPT_NAME", "/block", "QUERY_STRING", "", "SERVER_NAME", "localhost",
+                    "SERVER_PORT", "80", "SERVER_PROTOCOL", "HTTP/1.1"), false);
+            request.stdin().close();
+            BufferedReader lines = new BufferedReader(new InputStreamReader(request.stdout(),
+                    StandardCharsets.ISO_8859_1));
+            String line;
+            while ((line = lines.readLine()) != null && !line.equals("running")) {
+                // the CGI header block
             }
+            assertEquals("running", line, "the servlet runs");
+
+            long sent = System.nanoTime();
+            bridge.process().process().destroy(); // SIGTERM
+            assertTrue(bridge.process().process().waitFor(grace + 10, TimeUnit.SECONDS), "it did not stop");
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+
+            assertEquals(0, bridge.process().process().exitValue(), bridge.process().stderrText());
+            assertTrue(tookMillis >= grace * 1000 - 100, "the request had its grace: " + tookMillis + " ms");
+            // the grace, a second to end what is left, and a little for the JVM to exit on a loaded machine
+            assertTrue(tookMillis < grace * 1000 + 1000 + 500, "stopped after " + tookMillis + " ms");
+            String log = bridge.process().stderrText();
+            assertFalse(log.contains("TimeoutException") || log.contains("\tat "), "a stack trace: " + log);
         }
     }
 
