@@ -1,12 +1,17 @@
 package org.fcgibridge.servlet.cli;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -21,8 +26,10 @@ import java.util.regex.Pattern;
  * (SIGKILL, a crash, a power cut) left behind is deleted by the next launcher that starts under the same directory.
  *
  * <p>A directory is left behind when the process of its PID is gone, or when that PID now belongs to a process that
- * started after the directory was last changed (the PID was reused). The directory of a live launcher is never
- * touched.
+ * started after the directory was last changed (the PID was reused), and no process holds the lock on its
+ * {@code .lock} file, which its launcher holds while it runs (the kernel drops it when the process dies, however it
+ * dies): the lock keeps a live launcher's directory whose PID this process cannot see (another PID namespace, a
+ * container sharing the directory). The directory of a live launcher is never touched.
  */
 final class WorkDirectory implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WorkDirectory.class.getName());
@@ -31,10 +38,14 @@ final class WorkDirectory implements AutoCloseable {
     /** A process's start time is known to about a second (the boot time's precision): room for that, and more. */
     private static final Duration CLOCK_SLACK = Duration.ofSeconds(10);
 
-    private final Path path;
+    private static final String LOCK = ".lock";
 
-    private WorkDirectory(Path path) {
+    private final Path path;
+    private final FileChannel lock;
+
+    private WorkDirectory(Path path, FileChannel lock) {
         this.path = path;
+        this.lock = lock;
     }
 
     /**
@@ -47,8 +58,18 @@ final class WorkDirectory implements AutoCloseable {
         try {
             Files.createDirectories(parent);
             removeLeftovers(parent);
-            return new WorkDirectory(Files.createTempDirectory(parent, PREFIX + ProcessHandle.current().pid() + "-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
+            Path dir = Files.createTempDirectory(parent, PREFIX + ProcessHandle.current().pid() + "-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            FileChannel lock = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+            try {
+                lock.lock(); // held until close(), or until this process ends
+            } catch (IOException | RuntimeException e) {
+                lock.close();
+                delete(dir);
+                throw e;
+            }
+            return new WorkDirectory(dir, lock);
         } catch (IOException e) {
             throw new IOException("cannot make a work directory under " + parent + ": " + Failures.reason(e), e);
         }
@@ -67,6 +88,11 @@ final class WorkDirectory implements AutoCloseable {
     /** Deletes the directory and all in it. Failures are logged. */
     @Override
     public void close() {
+        try {
+            lock.close(); // releases the lock
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing {0}: {1}", path.resolve(LOCK), e.getMessage());
+        }
         delete(path);
     }
 
@@ -95,13 +121,31 @@ final class WorkDirectory implements AutoCloseable {
             return false;
         }
         Optional<ProcessHandle> process = ProcessHandle.of(pid);
-        if (process.isEmpty() || !process.get().isAlive()) {
-            return true;
+        if (process.isPresent() && process.get().isAlive()) {
+            Instant changed = Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant();
+            Optional<Instant> started = process.get().info().startInstant();
+            // the process that made the directory started before it; a process started later has the PID by reuse
+            if (started.isEmpty() || !started.get().isAfter(changed.plus(CLOCK_SLACK))) {
+                return false;
+            }
         }
-        Instant changed = Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant();
-        Optional<Instant> started = process.get().info().startInstant();
-        // the process that made the directory started before it; a process started later has the PID by reuse
-        return started.isPresent() && started.get().isAfter(changed.plus(CLOCK_SLACK));
+        return unlocked(entry.resolve(LOCK));
+    }
+
+    /** Whether no process holds the lock (a directory with no lock file was left before its launcher made it). */
+    private static boolean unlocked(Path lockFile) {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock held = channel.tryLock();
+            if (held == null) {
+                return false;
+            }
+            held.release();
+            return true;
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException | OverlappingFileLockException e) { // this JVM holds it: a live launcher's
+            return false;
+        }
     }
 
     private static void delete(Path root) {
