@@ -75,9 +75,15 @@ final class ListeningSocketConnector extends AbstractNetworkConnector {
     @Override
     protected void accept(int acceptorId) throws IOException {
         SocketChannel channel = socket.channel().accept();
-        channel.configureBlocking(false);
-        if (channel.getRemoteAddress() instanceof InetSocketAddress) {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        try {
+            channel.configureBlocking(false);
+            if (channel.getRemoteAddress() instanceof InetSocketAddress) {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+        } catch (IOException gone) {
+            // the peer is gone already: not an accept failure (which would pause accepting for a second)
+            channel.close();
+            return;
         }
         selectors.accept(channel);
     }
