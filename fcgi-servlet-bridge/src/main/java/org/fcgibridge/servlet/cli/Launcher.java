@@ -155,6 +155,11 @@ public final class Launcher implements Callable<Integer> {
         line.setOut(new java.io.PrintWriter(out, true));
         line.setErr(new java.io.PrintWriter(err, true));
         line.setCaseInsensitiveEnumValuesAllowed(true);
+        // one line, as for every other failed start, not picocli's message followed by the whole usage
+        line.setParameterExceptionHandler((e, ignored) -> {
+            err.println("fcgi-bridge: " + Failures.oneLine(String.valueOf(e.getMessage())) + " (see --help)");
+            return 2;
+        });
         return line.execute(args);
     }
 

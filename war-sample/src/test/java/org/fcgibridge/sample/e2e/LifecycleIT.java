@@ -233,6 +233,10 @@ class LifecycleIT {
         Failed usage = fail(dir, "--war", war, "--engine", engine, "--listen", "127.0.0.1:0", "--http", "abc");
         assertEquals(2, usage.status, usage.stderr.toString());
         assertEquals(List.of("fcgi-bridge: --http wants [HOST:]PORT: abc"), usage.stderr);
+        Failed number = fail(dir, "--war", war, "--engine", engine, "--grace", "soon");
+        assertEquals(2, number.status, number.stderr.toString());
+        assertEquals(List.of("fcgi-bridge: Invalid value for option '--grace': 'soon' is not a long (see --help)"),
+                number.stderr);
 
         Failed deploy = fail(dir, "--war", failingWar.toString(), "--engine", engine, "--listen", "127.0.0.1:0",
                 "--work-dir", dir.resolve("work").toString());
