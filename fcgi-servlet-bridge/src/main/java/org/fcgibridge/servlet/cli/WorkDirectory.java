@@ -96,6 +96,7 @@ final class WorkDirectory implements AutoCloseable {
         delete(path);
     }
 
+    /** Deletes the directories under {@code parent} that launchers no longer running left behind. */
     static void removeLeftovers(Path parent) {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, PREFIX + "*")) {
             for (Path entry : entries) {
@@ -149,6 +150,9 @@ final class WorkDirectory implements AutoCloseable {
     }
 
     private static void delete(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() { // links are deleted, never followed
                 @Override
