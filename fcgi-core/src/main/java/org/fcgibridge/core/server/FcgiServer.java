@@ -9,8 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -47,13 +45,12 @@ import org.fcgibridge.core.runner.RunnerFactory;
  */
 public final class FcgiServer implements Closeable {
     private static final System.Logger LOG = System.getLogger(FcgiServer.class.getName());
-    private static final int BACKLOG = 1024;
 
+    private final ListeningSocket socket;
     private final ServerSocketChannel listener;
     private final ListenAddress address;
     private final ServerParams params;
     private final RunnerFactory runnerFactory;
-    private final Path socketFile;
     private final ThreadFactory connectionThreads;
     private final ExecutorService workers;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
@@ -70,13 +67,12 @@ public final class FcgiServer implements Closeable {
     private final Object closeLock = new Object();
     private boolean closed;
 
-    private FcgiServer(ServerSocketChannel listener, ListenAddress address, ServerParams params,
-                       RunnerFactory runnerFactory) {
-        this.listener = listener;
-        this.address = address;
+    private FcgiServer(ListeningSocket socket, ServerParams params, RunnerFactory runnerFactory) {
+        this.socket = socket;
+        this.listener = socket.channel();
+        this.address = socket.address();
         this.params = params;
         this.runnerFactory = runnerFactory;
-        this.socketFile = address.kind() == ListenAddress.Kind.UNIX ? address.path() : null;
         this.connectionThreads = ThreadMaker.factory(params.threads(), "fcgi-conn-");
         this.workers = Executors.newCachedThreadPool(ThreadMaker.factory(params.threads(), "fcgi-worker-"));
         int pooled = Math.min(params.maxConns(), 256);
@@ -112,8 +108,22 @@ public final class FcgiServer implements Closeable {
                                    String unixSocketMode) throws IOException {
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(runnerFactory, "runnerFactory");
-        ServerSocketChannel listener = Listeners.open(address, unixSocketMode, BACKLOG);
-        FcgiServer server = new FcgiServer(listener, address, params, runnerFactory);
+        return start(ListeningSocket.open(address, unixSocketMode), params, runnerFactory);
+    }
+
+    /**
+     * Starts serving a socket bound beforehand (so that an address clash failed before anything else started); the
+     * server owns it from now on and closes it in {@link #close()}.
+     *
+     * @param socket        bound and listening, not accepted on by anything else
+     * @param params        limits and timeouts
+     * @param runnerFactory makes the runner of each request
+     */
+    public static FcgiServer start(ListeningSocket socket, ServerParams params, RunnerFactory runnerFactory) {
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(params, "params");
+        Objects.requireNonNull(runnerFactory, "runnerFactory");
+        FcgiServer server = new FcgiServer(socket, params, runnerFactory);
         server.execute(server::acceptAndServe);
         server.watchdog.start();
         LOG.log(System.Logger.Level.INFO, "FastCGI server listening on {0}", server.describeAddress());
@@ -122,25 +132,17 @@ public final class FcgiServer implements Closeable {
 
     /** The address as bound: for TCP with port 0, the port that was chosen. */
     public SocketAddress localAddress() {
-        try {
-            return listener.getLocalAddress();
-        } catch (IOException e) {
-            return address.socketAddress();
-        }
+        return socket.localAddress();
     }
 
     /** The address as bound, in the text form {@link ListenAddress#parse} reads. */
     public String describeAddress() {
-        SocketAddress local = localAddress();
-        String bound = local instanceof InetSocketAddress ? ListenAddress.tcp((InetSocketAddress) local).toString()
-                : address.kind() == ListenAddress.Kind.UNIX ? address.toString() : "unix:" + local;
-        return address.kind() == ListenAddress.Kind.INHERITED ? "fd:0 (" + bound + ")" : bound;
+        return socket.describe();
     }
 
     /** The bound TCP port, or -1 when not listening on TCP. */
     public int port() {
-        SocketAddress local = localAddress();
-        return local instanceof InetSocketAddress ? ((InetSocketAddress) local).getPort() : -1;
+        return socket.port();
     }
 
     /** The server's limits and timeouts. */
@@ -352,7 +354,7 @@ public final class FcgiServer implements Closeable {
             }
             closed = true;
         }
-        closeQuietly(listener); // first: once isRunning() says false, a connect is refused
+        socket.close(); // first: once isRunning() says false, a connect is refused (and the socket file is gone)
         running = false;
         LOG.log(System.Logger.Level.INFO, "closing; {0} requests in flight", activeRequests.get());
         try {
@@ -373,7 +375,6 @@ public final class FcgiServer implements Closeable {
         } finally {
             workers.shutdown();
             watchdog.interrupt();
-            deleteSocketFile();
             LOG.log(System.Logger.Level.INFO, "closed");
         }
     }
@@ -382,16 +383,6 @@ public final class FcgiServer implements Closeable {
         long deadline = System.nanoTime() + nanos;
         while (!connections.isEmpty() && System.nanoTime() - deadline < 0) {
             TimeUnit.MILLISECONDS.sleep(10);
-        }
-    }
-
-    private void deleteSocketFile() {
-        if (socketFile != null) {
-            try {
-                Files.deleteIfExists(socketFile);
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "could not delete {0}: {1}", socketFile, e.getMessage());
-            }
         }
     }
 
