@@ -10,6 +10,8 @@ import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.session.DefaultSessionIdManager;
+import org.eclipse.jetty.session.HouseKeeper;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.fcgibridge.core.server.ListeningSocket;
 import org.fcgibridge.core.server.ServerParams;
@@ -22,6 +24,7 @@ import org.fcgibridge.servlet.security.RealmFile;
  * full container (JSP, security constraints with the users of {@code --realm}, Jetty's session stores).
  */
 public final class JettyWarServer implements AutoCloseable {
+    private static final long SESSION_SWEEP_SECONDS = 60;
     private static final System.Logger LOG = System.getLogger(JettyWarServer.class.getName());
 
     private final Server server;
@@ -53,6 +56,7 @@ public final class JettyWarServer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(64, limits.maxConns() / 4), 8);
         threads.setName("jetty-engine");
         Server server = new Server(threads);
+        server.addBean(sessionIds(server), true);
         FcgiConnectionFactory fastcgi = new FcgiConnectionFactory(FcgiConnectionFactory.quietConfiguration(), limits);
         ListeningSocketConnector connector = new ListeningSocketConnector(server, socket, fastcgi);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
@@ -84,6 +88,23 @@ public final class JettyWarServer implements AutoCloseable {
             throw new IllegalStateException(war + ": the web application failed to start in Jetty: " + rootCause(e), e);
         }
         return new JettyWarServer(server, connector, webapp, socket);
+    }
+
+    /**
+     * Expired sessions are swept once a minute, as on the standalone engine: Jetty's default of ten minutes let a
+     * site under load hold many times the sessions its timeout allows.
+     */
+    private static DefaultSessionIdManager sessionIds(Server server) {
+        DefaultSessionIdManager ids = new DefaultSessionIdManager(server);
+        HouseKeeper keeper = new HouseKeeper();
+        keeper.setSessionIdManager(ids);
+        try {
+            keeper.setIntervalSec(SESSION_SWEEP_SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set the session sweep: " + e, e);
+        }
+        ids.setSessionHouseKeeper(keeper);
+        return ids;
     }
 
     private static RealmSecurityHandler.RealmRequiredException realmRequired(Throwable failure) {
