@@ -2,18 +2,18 @@ package org.fcgibridge.core.protocol;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import org.fcgibridge.core.io.MemoryBudget;
+import org.fcgibridge.core.io.ByteBudget;
 
 /**
  * One request's PARAMS stream while its records arrive: their contents, gathered into one array that grows as needed,
  * up to a bound, and decoded once the stream has ended. Both engines collect params with it. The array is drawn from
- * a server-wide {@link MemoryBudget} until the stream is decoded or {@linkplain #release() released}, so that many
+ * a server-wide {@link ByteBudget} until the stream is decoded or {@linkplain #release() released}, so that many
  * connections sending params that never end cannot exhaust the heap.
  */
 public final class ParamsStream {
     private final int requestId;
     private final int maxBytes;
-    private final MemoryBudget budget;
+    private final ByteBudget budget;
     private byte[] bytes;
     private int length;
     /** Bytes of the budget this stream holds; guarded by this (a watchdog may release it from another thread). */
@@ -22,11 +22,11 @@ public final class ParamsStream {
 
     /** The stream of request {@code requestId}, which may carry at most {@code maxBytes}, with no budget. */
     public ParamsStream(int requestId, int maxBytes) {
-        this(requestId, maxBytes, MemoryBudget.unlimited());
+        this(requestId, maxBytes, ByteBudget.unlimited());
     }
 
     /** The stream of request {@code requestId}, which may carry at most {@code maxBytes}, drawn from {@code budget}. */
-    public ParamsStream(int requestId, int maxBytes, MemoryBudget budget) {
+    public ParamsStream(int requestId, int maxBytes, ByteBudget budget) {
         this.requestId = requestId;
         this.maxBytes = maxBytes;
         this.budget = budget;

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.fcgibridge.core.io.BufferPool;
-import org.fcgibridge.core.io.MemoryBudget;
+import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordReader;
 import org.fcgibridge.core.runner.RunnerFactory;
@@ -55,7 +55,8 @@ public final class FcgiServer implements Closeable {
     private final ExecutorService workers;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final BufferPool inputBuffers;
-    private final MemoryBudget paramsBudget;
+    private final ByteBudget paramsBudget;
+    private final ByteBudget spoolBudget;
     private final BufferPool outputBuffers;
     private final AtomicInteger activeRequests = new AtomicInteger();
     private final AtomicInteger overloadConnections = new AtomicInteger();
@@ -76,7 +77,8 @@ public final class FcgiServer implements Closeable {
         this.connectionThreads = ThreadMaker.factory(params.threads(), "fcgi-conn-");
         this.workers = Executors.newCachedThreadPool(ThreadMaker.factory(params.threads(), "fcgi-worker-"));
         int pooled = Math.min(params.maxConns(), 256);
-        this.paramsBudget = new MemoryBudget(params.paramsBudgetBytes());
+        this.paramsBudget = new ByteBudget(params.paramsBudgetBytes());
+        this.spoolBudget = new ByteBudget(params.spoolBudgetBytes());
         this.inputBuffers = new BufferPool(pooled, () -> ByteBuffer.allocateDirect(RecordReader.DEFAULT_BUFFER_SIZE));
         this.outputBuffers = new BufferPool(pooled, () -> RecordOutputStream.allocate(params.outputRecordBytes()));
         this.watchdog = new Thread(this::watchLoop, "fcgi-watchdog");
@@ -165,8 +167,13 @@ public final class FcgiServer implements Closeable {
         return activeRequests.get();
     }
 
+    /** The bound on request bodies in temporary files, over all requests. */
+    ByteBudget spoolBudget() {
+        return spoolBudget;
+    }
+
     /** The bound on params still arriving, over all connections. */
-    MemoryBudget paramsBudget() {
+    ByteBudget paramsBudget() {
         return paramsBudget;
     }
 

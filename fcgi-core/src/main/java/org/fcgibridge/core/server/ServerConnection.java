@@ -315,19 +315,38 @@ final class ServerConnection implements Runnable {
     private void start(ServerRequest request) throws IOException {
         request.completeParams();
         Runner runner;
-        try {
-            runner = server.runnerFactory().create(request);
-        } catch (Exception | LinkageError e) {
-            LOG.log(System.Logger.Level.ERROR, name + ": no runner for " + request, e);
-            runner = new FailedRunner(request);
+        if (declaresTooLargeABody(request)) {
+            runner = new CannedRunner(request, CgiResponses.response(413, "The request body is larger than "
+                    + params.maxBodyBytes() + " bytes."));
+        } else {
+            try {
+                runner = server.runnerFactory().create(request);
+            } catch (Exception | LinkageError e) {
+                LOG.log(System.Logger.Level.ERROR, name + ": no runner for " + request, e);
+                runner = new CannedRunner(request, CgiResponses.internalServerError());
+            }
         }
         boolean direct = runner.mayRunOnConnectionThread() && !params.mpxsConns() && request.role() != Role.FILTER;
-        request.prepare(direct, reader, takeOutputBuffer(), params.inputBufferBytes());
+        request.prepare(direct, reader, takeOutputBuffer(), params.inputBufferBytes(), params.maxBodyBytes(),
+                server.spoolBudget());
         if (direct) {
             request.run(runner);
         } else {
             Runner chosen = runner;
             server.execute(() -> request.run(chosen));
+        }
+    }
+
+    /** A CONTENT_LENGTH over --max-body-bytes: answered 413 at once, the body skipped as it arrives. */
+    private boolean declaresTooLargeABody(ServerRequest request) {
+        if (params.maxBodyBytes() == 0) {
+            return false;
+        }
+        String length = request.params().get("CONTENT_LENGTH");
+        try {
+            return length != null && Long.parseLong(length.trim()) > params.maxBodyBytes();
+        } catch (NumberFormatException e) {
+            return false; // the runner judges a malformed length
         }
     }
 
@@ -649,17 +668,20 @@ final class ServerConnection implements Runnable {
         }
     }
 
-    /** Answers a request for which no runner could be made with a 500. */
-    private static final class FailedRunner implements Runner {
+    /** Answers a request with a response the server wrote (no runner could be made: 500; a body too large: 413). */
+    private static final class CannedRunner implements Runner {
         private final ServerRequest request;
+        private final byte[] response;
 
-        FailedRunner(ServerRequest request) {
+        CannedRunner(ServerRequest request, byte[] response) {
             this.request = request;
+            this.response = response;
         }
 
         @Override
         public int run() throws IOException {
-            request.stdout().write(CgiResponses.internalServerError());
+            request.stdin().close(); // the body is skipped as it arrives, never stored
+            request.stdout().write(response);
             return 1;
         }
 

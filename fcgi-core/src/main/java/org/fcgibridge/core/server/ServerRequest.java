@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.io.InputPipe;
-import org.fcgibridge.core.io.MemoryBudget;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
 import org.fcgibridge.core.protocol.Params;
@@ -77,7 +77,7 @@ final class ServerRequest implements FcgiExchange {
     private boolean finishing;
 
     ServerRequest(ServerConnection connection, int id, Role role, boolean keepConn, int maxParamsBytes,
-                  MemoryBudget paramsBudget) {
+                  ByteBudget paramsBudget) {
         this.connection = connection;
         this.id = id;
         this.role = role;
@@ -115,7 +115,8 @@ final class ServerRequest implements FcgiExchange {
      * @param reader       the connection's reader, for direct input
      * @param outputBuffer a buffer from {@link RecordOutputStream#allocate(int)} for STDOUT
      */
-    void prepare(boolean direct, RecordReader reader, ByteBuffer outputBuffer, int inputBufferBytes) {
+    void prepare(boolean direct, RecordReader reader, ByteBuffer outputBuffer, int inputBufferBytes, long maxBody,
+                 ByteBudget spoolBudget) {
         this.direct = direct;
         stdoutBuffer = outputBuffer;
         stdout = new RecordOutputStream(RecordType.STDOUT, id, this::writeStdout, outputBuffer);
@@ -123,11 +124,12 @@ final class ServerRequest implements FcgiExchange {
             stdin = InputStream.nullInputStream();
         } else if (direct) {
             directStdin = new DirectInput(connection, this, reader);
-            settlingStdin = new RequestInput(directStdin, directStdin::isEnded, inputBufferBytes);
+            settlingStdin = new RequestInput(directStdin, directStdin::isEnded, inputBufferBytes, maxBody,
+                    spoolBudget);
             stdin = settlingStdin;
         } else {
             stdinPipe = new InputPipe(inputBufferBytes);
-            settlingStdin = new RequestInput(stdinPipe, stdinPipe::isEnded, inputBufferBytes);
+            settlingStdin = new RequestInput(stdinPipe, stdinPipe::isEnded, inputBufferBytes, maxBody, spoolBudget);
             stdin = settlingStdin;
         }
         if (role == Role.FILTER) {

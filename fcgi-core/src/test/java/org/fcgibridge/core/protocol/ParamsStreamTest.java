@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import org.fcgibridge.core.io.MemoryBudget;
+import org.fcgibridge.core.io.ByteBudget;
 import org.junit.jupiter.api.Test;
 
 class ParamsStreamTest {
@@ -39,7 +39,7 @@ class ParamsStreamTest {
 
     @Test
     void streamsDrawFromTheServersBudgetUntilDecodedOrReleased() throws ProtocolException {
-        MemoryBudget budget = new MemoryBudget(100);
+        ByteBudget budget = new ByteBudget(100);
         ParamsStream first = new ParamsStream(1, 1000, budget);
         first.append(ByteBuffer.wrap(new byte[60]));
         ParamsStream second = new ParamsStream(2, 1000, budget);

@@ -100,6 +100,11 @@ public final class Launcher implements Callable<Integer> {
             description = "PARAMS of one request (default: ${DEFAULT-VALUE})")
     int maxParamsBytes;
 
+    @Option(names = "--max-body-bytes", defaultValue = "0", paramLabel = "N",
+            description = "a request body larger than this answers 413 (nginx's client_max_body_size); 0 = no limit "
+                    + "(default: ${DEFAULT-VALUE})")
+    long maxBodyBytes;
+
     @Option(names = "--idle-timeout", defaultValue = "120", paramLabel = "SECONDS",
             description = "close a connection that waits this long (default: ${DEFAULT-VALUE})")
     long idleTimeout;
@@ -235,7 +240,8 @@ public final class Launcher implements Callable<Integer> {
         String mode = mode(socketMode);
         InetSocketAddress httpAt = http == null ? null : httpAddress(http);
         ServerParams params = ServerParams.defaults().withMaxConns(maxConns).withMaxReqs(maxReqs)
-                .withMpxsConns(mpxsConns).withMaxParamsBytes(maxParamsBytes).withIdleTimeout(Duration.ofSeconds(idleTimeout))
+                .withMpxsConns(mpxsConns).withMaxParamsBytes(maxParamsBytes).withMaxBodyBytes(maxBodyBytes)
+                .withIdleTimeout(Duration.ofSeconds(idleTimeout))
                 .withRequestTimeout(Duration.ofSeconds(requestTimeout)).withGracePeriod(Duration.ofSeconds(grace))
                 .withThreads(threads);
         params = params.withWebServerAddrs(webServers());

@@ -29,7 +29,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Blocker;
 import org.fcgibridge.core.io.BufferPool;
-import org.fcgibridge.core.io.MemoryBudget;
+import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.protocol.BeginRequestBody;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
@@ -66,7 +66,7 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
     private final HttpConfiguration configuration;
     private final ServerParams limits;
     /** The server's bound on params still arriving, over all connections. */
-    private final MemoryBudget paramsBudget;
+    private final ByteBudget paramsBudget;
     private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final String id = "fcgi-" + IDS.incrementAndGet();
@@ -101,7 +101,7 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
     private final AtomicInteger writing = new AtomicInteger();
 
     FcgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration configuration, ServerParams limits,
-                   MemoryBudget paramsBudget, BufferPool inputBuffers, BufferPool outputBuffers) {
+                   ByteBudget paramsBudget, BufferPool inputBuffers, BufferPool outputBuffers) {
         super(endPoint, connector.getExecutor());
         this.connector = connector;
         this.configuration = configuration;
@@ -113,6 +113,11 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
 
     String id() {
         return id;
+    }
+
+    /** The most bytes of a body a request may have, 0 for no limit. */
+    long maxBodyBytes() {
+        return limits.maxBodyBytes();
     }
 
     Connector connector() {
@@ -468,6 +473,12 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         } catch (BadRequestException e) {
             LOG.log(System.Logger.Level.INFO, "{0}: 400 for request {1}: {2}", id, requestId, e.getMessage());
             badRequest(requestId, keepConn, e.getMessage());
+            return;
+        }
+        if (limits.maxBodyBytes() > 0 && cgi.contentLength() > limits.maxBodyBytes()) {
+            // as the standalone engine: answered at once, the body skipped as it arrives (an unknown request's)
+            new FcgiHttpStream(this, requestId, role, keepConn).sendPlain(413, "The request body is larger than "
+                    + limits.maxBodyBytes() + " bytes.");
             return;
         }
         synchronized (this) {

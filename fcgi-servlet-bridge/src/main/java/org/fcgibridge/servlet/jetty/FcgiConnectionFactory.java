@@ -8,7 +8,7 @@ import org.eclipse.jetty.server.AbstractConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.fcgibridge.core.io.BufferPool;
-import org.fcgibridge.core.io.MemoryBudget;
+import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.Fcgi;
 import org.fcgibridge.core.server.ServerParams;
@@ -44,7 +44,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
 
     private final HttpConfiguration configuration;
     private final ServerParams limits;
-    private final MemoryBudget paramsBudget;
+    private final ByteBudget paramsBudget;
     /** Record buffers shared by the connections: a connection per request (nginx's default) allocates none. */
     private final BufferPool inputBuffers = new BufferPool(POOLED_BUFFERS,
             () -> ByteBuffer.allocateDirect(MAX_RECORD));
@@ -63,7 +63,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
         super(PROTOCOL);
         this.configuration = Objects.requireNonNull(configuration, "configuration");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.paramsBudget = new MemoryBudget(limits.paramsBudgetBytes());
+        this.paramsBudget = new ByteBudget(limits.paramsBudgetBytes());
         this.outputBuffers = new BufferPool(POOLED_BUFFERS, () -> RecordOutputStream.allocate(limits.outputRecordBytes()));
         addBean(configuration);
     }

@@ -264,4 +264,37 @@ class HostileInputIT {
             assertFalse(named.process().stderrText().contains("warning"), named.process().stderrText());
         }
     }
+
+    /** Issue 15 item 2: --max-body-bytes, nginx's client_max_body_size, answered 413 on both engines. */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aBodyOverMaxBodyBytesIs413(String engine) throws Exception {
+        Path war = new WarBuilder(dir.resolve("sink")).source("app.Sink", "package app;\n"
+                + "import jakarta.servlet.annotation.WebServlet; import jakarta.servlet.http.*;\n"
+                + "import java.io.IOException;\n"
+                + "@WebServlet(\"/sink\") public class Sink extends HttpServlet {\n"
+                + "  protected void doPost(HttpServletRequest q, HttpServletResponse r) throws IOException {\n"
+                + "    r.getWriter().print(q.getInputStream().readAllBytes().length);\n"
+                + "  }\n"
+                + "}\n").packed("sink.war");
+        try (RunningBridge bridge = RunningBridge.startWar(dir, war, "--engine", engine, "--http", "0",
+                "--max-body-bytes", "1048576")) {
+            HttpClient client = HttpClient.newHttpClient();
+            URI sink = URI.create("http://127.0.0.1:" + bridge.httpPort() + "/sink");
+            HttpResponse<String> small = client.send(HttpRequest.newBuilder(sink)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1048576])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, small.statusCode());
+            assertEquals("1048576", small.body(), "a body of the limit is read whole");
+            HttpResponse<String> declared = client.send(HttpRequest.newBuilder(sink)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1048577])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, declared.statusCode(), "a Content-Length over the limit");
+            HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(sink)
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                            new byte[3 * 1048576]))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, chunked.statusCode(), "a body of unknown length that grows past the limit");
+            assertTrue(bridge.process().process().isAlive());
+        }
+    }
 }

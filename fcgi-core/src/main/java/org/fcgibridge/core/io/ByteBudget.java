@@ -3,10 +3,10 @@ package org.fcgibridge.core.io;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A server-wide ceiling on bytes that many holders draw from: the memory that peers' unfinished input (params still
- * arriving) may pin at once, whatever the number of connections. Thread-safe.
+ * A server-wide ceiling on bytes that many holders draw from: the memory that peers' unfinished params may pin at
+ * once, the disk that request bodies in temporary files may fill, whatever the number of connections. Thread-safe.
  */
-public final class MemoryBudget {
+public final class ByteBudget {
     private final long limit;
     private final AtomicLong used = new AtomicLong();
 
@@ -14,7 +14,7 @@ public final class MemoryBudget {
      * @param limit the bytes that may be taken at once
      * @throws IllegalArgumentException if {@code limit} is negative
      */
-    public MemoryBudget(long limit) {
+    public ByteBudget(long limit) {
         if (limit < 0) {
             throw new IllegalArgumentException("a budget of " + limit + " bytes");
         }
@@ -22,13 +22,13 @@ public final class MemoryBudget {
     }
 
     /** A budget that never runs out (tests, tools). */
-    public static MemoryBudget unlimited() {
-        return new MemoryBudget(Long.MAX_VALUE);
+    public static ByteBudget unlimited() {
+        return new ByteBudget(Long.MAX_VALUE);
     }
 
     /** What a server gets by default: a quarter of the heap the JVM may use. */
-    public static MemoryBudget quarterOfHeap() {
-        return new MemoryBudget(Runtime.getRuntime().maxMemory() / 4);
+    public static ByteBudget quarterOfHeap() {
+        return new ByteBudget(Runtime.getRuntime().maxMemory() / 4);
     }
 
     /**
