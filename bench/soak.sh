@@ -2,7 +2,7 @@
 # The soak, in one command: bash bench/soak.sh
 #
 # Both engines serve the war-sample through the launcher behind one nginx, side by side, under the same mixed load
-# (wrk, one Lua script: pages, a session per request, a 64 KiB download, a form POST, a 500, a 404) for DURATION
+# (wrk, one Lua script: pages, a session kept by its cookie, a 64 KiB download, a form POST, a 500, a 404) for DURATION
 # seconds. For each JVM it records, at the start (after a warm-up) and at the end: the heap after a full GC
 # (jcmd GC.run, then GC.heap_info), threads, open file descriptors and RSS, plus the requests and errors wrk saw.
 # Flat is the goal: what one request leaves behind, a million of them must not add up.
@@ -106,13 +106,21 @@ local paths = {
   {"GET", "/hello?name=soak"}, {"GET", "/counter"}, {"GET", "/download?size=65536"}, {"GET", "/info/a/b?c=d"},
   {"POST", "/form", "name=soak&colour=blue"}, {"GET", "/boom"}, {"GET", "/missing"}, {"GET", "/api/items"},
 }
+-- a client keeps its cookie, as browsers do: the session /counter made first is the one every request uses (a
+-- session per request would measure the session timeout, not what the server leaves behind)
 local i = 0
+local cookie = nil
 request = function()
   i = i % #paths + 1
   local p = paths[i]
   local headers = {}
   if p[3] then headers["Content-Type"] = "application/x-www-form-urlencoded" end
+  if cookie then headers["Cookie"] = cookie end
   return wrk.format(p[1], p[2], headers, p[3])
+end
+response = function(status, headers, body)
+  local set = headers["Set-Cookie"]
+  if cookie == nil and set then cookie = set:match("^([^;]+)") end
 end
 LUA
 
