@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import org.fcgibridge.servlet.security.RealmFile;
+import org.fcgibridge.servlet.security.WebServerLogin;
 import org.fcgibridge.core.cgi.CgiConfig;
 import org.fcgibridge.core.cgi.CgiRunnerFactory;
 import org.fcgibridge.core.runner.PrefixRouter;
@@ -35,17 +36,21 @@ interface Served extends AutoCloseable {
     void close();
 
     /**
-     * The standalone engine: the bridge's container in fcgi-core's server, with the users of {@code realm} (or none),
-     * CGI scripts of {@code cgiRoot} (or null) under {@code cgiPrefix}.
+     * The standalone engine: the bridge's container in fcgi-core's server, with the users of {@code realm} (or none)
+     * and those the web server authenticates ({@code webServer}, or null: REMOTE_USER ignored), CGI scripts of
+     * {@code cgiRoot} (or null) under {@code cgiPrefix}.
      *
      * @throws DeploymentException if the application cannot be deployed
      * @throws IOException         if the address cannot be listened on
      */
     static Served standalone(Path war, String contextPath, ListenAddress address, ServerParams params, String mode,
-                             AccessLog log, Path cgiRoot, String cgiPrefix, RealmFile realm)
-            throws DeploymentException, IOException {
+                             AccessLog log, Path cgiRoot, String cgiPrefix, RealmFile realm,
+                             WebServerLogin webServer) throws DeploymentException, IOException {
         WebAppDeployer.Deployment deployment = WebAppDeployer.deploy(war, contextPath, Served.class.getClassLoader(),
-                context -> context.setRealm(realm));
+                context -> {
+                    context.setRealm(realm);
+                    context.setWebServerLogin(webServer);
+                });
         FcgiServer server;
         try {
             RunnerFactory runners = RunnerFactory.of(new ServletResponder(deployment.context(), log));
@@ -84,15 +89,15 @@ interface Served extends AutoCloseable {
 
     /**
      * The Jetty engine: the WAR in Jetty 12 ee10, fed by fcgi-core's protocol, with the users of {@code realm}
-     * (or none).
+     * (or none) and those the web server authenticates ({@code webServer}, or null: REMOTE_USER ignored).
      *
      * @throws IOException           if the address cannot be listened on
      * @throws IllegalStateException if the application fails to deploy
      */
     static Served jetty(Path war, String contextPath, ListenAddress address, ServerParams params, String mode,
-                        AccessLog log, RealmFile realm) throws IOException {
+                        AccessLog log, RealmFile realm, WebServerLogin webServer) throws IOException {
         JettyWarServer jetty = JettyWarServer.start(war, contextPath, address, params, mode, params.gracePeriod(),
-                log, realm);
+                log, realm, webServer);
         return new Served() {
             @Override
             public String describeAddress() {

@@ -109,7 +109,7 @@ public final class BridgeRequest implements HttpServletRequest {
         this.cgi = cgi;
         this.body = body;
         this.response = response;
-        this.remoteUser = cgi.remoteUser();
+        this.remoteUser = context.webServerUser(cgi) == null ? null : cgi.remoteUser(); // TODO(lead): a WebUser
         this.dispatch = new Dispatch(DispatcherType.REQUEST, cgi.rawPath(),
                 match == null ? "" : match.servletPath(), match == null ? null : match.pathInfo(),
                 cgi.queryString(), match);

@@ -39,7 +39,6 @@ import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.EnumSet;
 import java.util.EventListener;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +55,8 @@ import org.fcgibridge.servlet.security.ConstraintMap;
 import org.fcgibridge.servlet.security.LoginConfig;
 import org.fcgibridge.servlet.security.Realm;
 import org.fcgibridge.servlet.security.SecurityConstraint;
+import org.fcgibridge.servlet.security.WebServerLogin;
+import org.fcgibridge.servlet.security.WebUser;
 import org.fcgibridge.servlet.http.FormDecoder;
 
 /**
@@ -133,6 +134,8 @@ public final class BridgeServletContext implements ServletContext {
     private volatile boolean denyUncoveredHttpMethods;
     private volatile ConstraintMap constraintMap;
     private volatile Realm realm;
+    /** Null: REMOTE_USER is ignored (the web server's word is not trusted). */
+    private volatile WebServerLogin webServerLogin;
     private volatile Set<SessionTrackingMode> trackingModes = EnumSet.of(SessionTrackingMode.COOKIE,
             SessionTrackingMode.URL);
     private volatile String requestCharacterEncoding;
@@ -755,19 +758,61 @@ public final class BridgeServletContext implements ServletContext {
         return asyncExecutor;
     }
 
-    /** Roles of a user the web server authenticated: the comma-separated REMOTE_USER_ROLES param, if it sends one. */
+    // ---- the web server authenticates (--trust-web-server-auth)
+
+    /**
+     * Trusts the web server's REMOTE_USER as the request's authenticated user, with the roles {@code login} finds;
+     * null (the default) to ignore REMOTE_USER and AUTH_TYPE. Only for a web server that authenticates every request
+     * it forwards: nginx's stock fastcgi_params pass the client's own, unverified, Basic user name otherwise.
+     */
+    public void setWebServerLogin(WebServerLogin login) {
+        webServerLogin = login;
+    }
+
+    /** How the web server's users are taken, or null when REMOTE_USER is ignored. */
+    public WebServerLogin webServerLogin() {
+        return webServerLogin;
+    }
+
+    /**
+     * Trusts the web server's REMOTE_USER, with the role lines of this context's realm (whenever it is set) as the
+     * roles, or not (the default). {@link #setWebServerLogin} says where else roles may come from.
+     */
+    public void setTrustsWebServer(boolean trust) {
+        webServerLogin = !trust ? null : webServerLogin != null ? webServerLogin : WebServerLogin.of(null,
+                new Realm() {
+                    @Override
+                    public Set<String> authenticate(String user, String password) {
+                        Realm users = realm;
+                        return users == null ? null : users.authenticate(user, password);
+                    }
+
+                    @Override
+                    public Set<String> roles(String user) {
+                        Realm users = realm;
+                        return users == null ? Set.of() : users.roles(user);
+                    }
+                });
+    }
+
+    /** Whether the web server's REMOTE_USER is the request's user: then the web server provides the users. */
+    public boolean trustsWebServer() {
+        return webServerLogin != null;
+    }
+
+    /**
+     * The user the web server authenticated for {@code cgi}: null unless the context trusts the web server and the
+     * request has a REMOTE_USER.
+     */
+    public WebUser webServerUser(CgiRequest cgi) {
+        WebServerLogin login = webServerLogin;
+        return login == null ? null : login.user(cgi.remoteUser(), cgi.authType(), cgi.params()::get);
+    }
+
+    /** Roles of the user the web server authenticated. TODO(lead): gone once BridgeRequest keeps a WebUser. */
     Set<String> rolesOf(String user, CgiRequest request) {
-        String roles = request.params().get("REMOTE_USER_ROLES");
-        if (roles == null || roles.isBlank()) {
-            return Set.of();
-        }
-        Set<String> set = new HashSet<>();
-        for (String role : roles.split(",")) {
-            if (!role.isBlank()) {
-                set.add(role.trim());
-            }
-        }
-        return set;
+        WebUser webUser = webServerUser(request);
+        return webUser == null ? Set.of() : webUser.roles();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String prefix) {

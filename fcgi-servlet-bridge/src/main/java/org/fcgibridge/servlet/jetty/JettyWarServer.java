@@ -24,6 +24,7 @@ import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.servlet.AccessLog;
 import org.fcgibridge.servlet.security.RealmFile;
+import org.fcgibridge.servlet.security.WebServerLogin;
 
 /**
  * A WAR deployed in Jetty 12 ee10 ({@code WebAppContext}, annotations and initializers scanned by Jetty) and served
@@ -51,12 +52,14 @@ public final class JettyWarServer implements AutoCloseable {
      * @param accessLog  where each request is logged, or null
      * @param realm      the users of the application's security constraints ({@link RealmFile}), or null: then an
      *                   application whose constraints need users is refused
+     * @param webServer  how to take the user the web server authenticated (REMOTE_USER), or null to ignore it
+     *                   (the web server's users make --realm unnecessary)
      * @throws IOException if the address cannot be listened on
      * @throws IllegalStateException naming the WAR and the cause, if the application fails to deploy
      */
     public static JettyWarServer start(Path war, String contextPath, ListenAddress address, ServerParams limits,
                                        String socketMode, Duration grace, AccessLog accessLog,
-                                       RealmFile realm) throws IOException {
+                                       RealmFile realm, WebServerLogin webServer) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(64, limits.maxConns() / 4), 8);
         threads.setName("jetty-engine");
         Server server = new Server(threads);
@@ -72,7 +75,7 @@ public final class JettyWarServer implements AutoCloseable {
         webapp.setInitParameter(DefaultServlet.CONTEXT_INIT + "welcomeServlets", "exact");
         webapp.setSessionHandler(new ApplicationSessionHandler());
         webapp.setServletHandler(new MappingConflictsServletHandler());
-        webapp.setSecurityHandler(new RealmSecurityHandler(realm));
+        webapp.setSecurityHandler(new RealmSecurityHandler(realm, webServer));
         server.setHandler(new GracefulHandler(webapp));
         server.setStopTimeout(grace.toMillis());
         if (accessLog != null) {

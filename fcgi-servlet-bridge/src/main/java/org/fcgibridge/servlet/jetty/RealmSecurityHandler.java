@@ -3,9 +3,11 @@ package org.fcgibridge.servlet.jetty;
 import org.eclipse.jetty.ee10.servlet.security.ConstraintMapping;
 import org.eclipse.jetty.ee10.servlet.security.ConstraintSecurityHandler;
 import org.eclipse.jetty.security.Constraint;
+import org.eclipse.jetty.security.EmptyLoginService;
 import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.fcgibridge.servlet.security.RealmFile;
+import org.fcgibridge.servlet.security.WebServerLogin;
 
 /**
  * The application's security handler, with the users of {@code --realm}; without them, it refuses to start an
@@ -15,10 +17,15 @@ import org.fcgibridge.servlet.security.RealmFile;
  */
 final class RealmSecurityHandler extends ConstraintSecurityHandler {
     private final RealmFile realm;
+    private final WebServerLogin webServer;
 
-    /** @param realm the users, or null when the launcher has none */
-    RealmSecurityHandler(RealmFile realm) {
+    /**
+     * @param realm     the users, or null when the launcher has none
+     * @param webServer how to take the user the web server authenticated (REMOTE_USER), or null to ignore it
+     */
+    RealmSecurityHandler(RealmFile realm, WebServerLogin webServer) {
         this.realm = realm;
+        this.webServer = webServer;
     }
 
     @Override
@@ -27,11 +34,17 @@ final class RealmSecurityHandler extends ConstraintSecurityHandler {
             // the BASIC challenge names the login service's realm: the one the application's login-config names
             String name = getRealmName() != null ? getRealmName() : RealmFile.DEFAULT_NAME;
             setLoginService(new HashLoginService(name, ResourceFactory.root().newResource(realm.file())));
+        } else if (webServer != null) {
+            setLoginService(new EmptyLoginService()); // the web server's users are the only ones
         } else {
             String needs = whatNeedsUsers();
             if (needs != null) {
                 throw new RealmRequiredException(needs);
             }
+        }
+        if (webServer != null && getAuthenticator() == null) {
+            setAuthenticatorFactory(WebServerAuthenticator.factory(webServer, getKnownAuthenticatorFactories(),
+                    realm != null));
         }
         super.doStart();
     }
