@@ -26,6 +26,11 @@ final class RealmSecurityHandler extends ConstraintSecurityHandler {
     RealmSecurityHandler(RealmFile realm, WebServerLogin webServer) {
         this.realm = realm;
         this.webServer = webServer;
+        if (webServer != null) {
+            // the application's own authenticator (its login-config) only with users to log in
+            setAuthenticatorFactory(WebServerAuthenticator.factory(webServer, getKnownAuthenticatorFactories(),
+                    realm != null));
+        }
     }
 
     @Override
@@ -41,10 +46,6 @@ final class RealmSecurityHandler extends ConstraintSecurityHandler {
             if (needs != null) {
                 throw new RealmRequiredException(needs);
             }
-        }
-        if (webServer != null && getAuthenticator() == null) {
-            setAuthenticatorFactory(WebServerAuthenticator.factory(webServer, getKnownAuthenticatorFactories(),
-                    realm != null));
         }
         super.doStart();
     }
