@@ -14,6 +14,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.client.FcgiResponse;
+import org.fcgibridge.core.testing.ApacheProcess;
 import org.fcgibridge.core.testing.NginxProcess;
 import org.fcgibridge.core.testing.WebServer;
 import org.fcgibridge.servlet.testing.WarBuilder;
@@ -35,7 +37,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code --trust-web-server-auth} (issue 14): behind a real nginx that checks passwords (auth_basic, an htpasswd file,
  * docs/examples/nginx-web-server-auth.conf), the user nginx authenticated is the application's user on both engines,
  * with the roles nginx sends; without the option, the user name a client merely claims (nginx's stock
- * fastcgi_params pass {@code REMOTE_USER $remote_user} whether or not nginx checked it) is nobody.
+ * fastcgi_params pass {@code REMOTE_USER $remote_user} whether or not nginx checked it) is nobody. Apache httpd
+ * (AuthType Basic, mod_proxy_fcgi: docs/examples/apache-web-server-auth.conf) does the same.
  */
 class WebServerAuthIT {
     private static final String WEB_APP = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -63,6 +66,7 @@ class WebServerAuthIT {
             + "</security-constraint>\n<security-role><role-name>admin</role-name></security-role>\n";
     /** The refusal of a WAR with constraints by a standalone engine that does not enforce them yet. */
     private static final String NOT_ENFORCED = "which the standalone engine does not enforce yet";
+    private static final String APACHE_MODULES = "/usr/lib/apache2/modules/";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -142,6 +146,36 @@ class WebServerAuthIT {
                     "bob:secret")).header("X-Roles", "admin").build(), BodyHandlers.ofString());
             assertEquals("user=bob principal=bob type=BASIC admin=false REMOTE_USER=bob", body(claiming),
                     "nginx's fastcgi_param HTTP_X_ROLES replaces the client's X-Roles");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void apacheAuthenticatesAndSetsTheRolesHeader(String engine) throws Exception {
+        ApacheProcess.binary();
+        Path files = Configs.socketDirectory(dir); // Apache runs as www-data: the test's own directory is private
+        Path users = Files.writeString(files.resolve("htpasswd"), "alice:" + apr1("wonderland") + "\nbob:"
+                + apr1("secret") + "\n");
+        Files.setPosixFilePermissions(users, PosixFilePermissions.fromString("rw-r--r--"));
+        try (RunningBridge bridge = RunningBridge.startWar(dir, whoWar(), "--engine", engine,
+                "--trust-web-server-auth", "--web-server-roles", "X-Roles");
+             WebServer apache = ApacheProcess.start(dir.resolve("apache"), "LoadModule auth_basic_module "
+                     + APACHE_MODULES + "mod_auth_basic.so\nLoadModule authn_core_module " + APACHE_MODULES
+                     + "mod_authn_core.so\nLoadModule authn_file_module " + APACHE_MODULES + "mod_authn_file.so\n"
+                     + "LoadModule authz_user_module " + APACHE_MODULES + "mod_authz_user.so\n"
+                     + Examples.pointedAt("apache-web-server-auth.conf", bridge.port())
+                     .replace("<VirtualHost 127.0.0.1:8080>", "<VirtualHost 127.0.0.1:PORT>")
+                     .replace("/etc/apache2/fcgi-bridge.htpasswd", users.toString()))) {
+            URI who = URI.create("http://127.0.0.1:" + apache.port() + "/who/x");
+            HttpResponse<String> anonymous = get(who, null);
+            assertEquals(401, anonymous.statusCode(), "Apache asks for credentials: " + anonymous.body());
+            assertEquals(401, get(who, "alice:wrong").statusCode(), "Apache checks the password");
+            assertEquals("user=alice principal=alice type=BASIC admin=true REMOTE_USER=alice",
+                    body(get(who, "alice:wonderland")));
+            HttpResponse<String> claiming = http.send(HttpRequest.newBuilder(who).header("Authorization", basic(
+                    "bob:secret")).header("X-Roles", "admin").build(), BodyHandlers.ofString());
+            assertEquals("user=bob principal=bob type=BASIC admin=false REMOTE_USER=bob", body(claiming),
+                    "Apache replaces the client's X-Roles");
         }
     }
 
