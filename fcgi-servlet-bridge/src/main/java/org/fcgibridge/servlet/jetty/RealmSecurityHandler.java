@@ -10,7 +10,8 @@ import org.fcgibridge.servlet.security.RealmFile;
 import org.fcgibridge.servlet.security.WebServerLogin;
 
 /**
- * The application's security handler, with the users of {@code --realm}; without them, it refuses to start an
+ * The application's security handler, with the users of {@code --realm} and, with {@code --trust-web-server-auth},
+ * those the web server authenticated ({@link WebServerAuthenticator}); without either, it refuses to start an
  * application that needs users (a login-config, a constraint that only some users pass) rather than let Jetty fail
  * with a stack trace or answer 403 to everyone. It starts after the descriptors, the {@code @ServletSecurity}
  * annotations and the initializers' {@code setServletSecurity} have given it their constraints.
