@@ -43,11 +43,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.fcgibridge.servlet.http.AcceptLanguage;
 import org.fcgibridge.servlet.http.BridgeResponse;
 import org.fcgibridge.servlet.http.CgiRequest;
+import org.fcgibridge.servlet.security.WebUser;
 import org.fcgibridge.servlet.http.ContentTypes;
 import org.fcgibridge.servlet.http.Cookies;
 import org.fcgibridge.servlet.http.FormDecoder;
@@ -90,7 +92,9 @@ public final class BridgeRequest implements HttpServletRequest {
     private boolean sessionIdFromUrl;
     private BridgeSession session;
     private boolean sessionAccessed;
-    private String remoteUser;
+    private WebUser user;
+    /** The method of the request a FORM login interrupted, replayed; null otherwise. */
+    private String replayedMethod;
 
     private BridgeAsyncContext asyncContext;
     /** Set on the request's thread, read by AsyncContext.dispatch() on any. */
@@ -109,7 +113,7 @@ public final class BridgeRequest implements HttpServletRequest {
         this.cgi = cgi;
         this.body = body;
         this.response = response;
-        this.remoteUser = context.webServerUser(cgi) == null ? null : cgi.remoteUser(); // TODO(lead): a WebUser
+        this.user = context.webServerUser(cgi);
         this.dispatch = new Dispatch(DispatcherType.REQUEST, cgi.rawPath(),
                 match == null ? "" : match.servletPath(), match == null ? null : match.pathInfo(),
                 cgi.queryString(), match);
@@ -486,7 +490,7 @@ public final class BridgeRequest implements HttpServletRequest {
 
     @Override
     public String getMethod() {
-        return cgi.method();
+        return replayedMethod != null ? replayedMethod : cgi.method();
     }
 
     @Override
@@ -868,60 +872,117 @@ public final class BridgeRequest implements HttpServletRequest {
         return sessionIdFromUrl;
     }
 
-    // ---- security: the web server authenticates
+    // ---- security: who the user is, as the web server or the application's login-config established it
+
+    /** The authenticated user, or null. */
+    WebUser user() {
+        return user;
+    }
+
+    /** The user the container authenticated for this request (null: none). */
+    void authenticated(WebUser authenticated) {
+        this.user = authenticated;
+    }
+
+    /**
+     * Makes this request the one a FORM login interrupted: its method and form parameters come back (the body was
+     * read before the login page was shown), over the query string of this request.
+     */
+    void replay(String method, Map<String, List<String>> form) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        FormDecoder.decode(cgi.queryString(), context.queryCharset(), params);
+        form.forEach((name, values) -> params.computeIfAbsent(name, k -> new ArrayList<>()).addAll(values));
+        baseParameters = params;
+        replayedMethod = method;
+    }
+
+    /** The form parameters of the body alone (those of the query string left out), read if not yet. */
+    Map<String, List<String>> bodyParameters() {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        FormDecoder.decode(cgi.queryString(), context.queryCharset(), query);
+        Map<String, List<String>> body = new LinkedHashMap<>();
+        baseParameters().forEach((name, values) -> {
+            int fromQuery = query.getOrDefault(name, List.of()).size();
+            if (values.size() > fromQuery) {
+                body.put(name, List.copyOf(values.subList(fromQuery, values.size())));
+            }
+        });
+        return body;
+    }
 
     @Override
     public String getAuthType() {
-        return remoteUser == null ? null : cgi.authType();
+        WebUser current = user;
+        return current == null ? null : current.authType();
     }
 
     @Override
     public String getRemoteUser() {
-        return remoteUser;
+        WebUser current = user;
+        return current == null ? null : current.getName();
     }
 
     @Override
     public Principal getUserPrincipal() {
-        String user = remoteUser;
-        return user == null ? null : new UserPrincipal(user);
+        return user;
     }
 
+    /**
+     * Servlet 6.0 section 13.3 and the method's contract: "*" is never a role; "**" is any authenticated user unless
+     * the application declares such a role; otherwise the role, through the servlet's security-role-ref, among the
+     * user's roles.
+     */
     @Override
     public boolean isUserInRole(String role) {
-        if (remoteUser == null || role == null) {
+        WebUser current = user;
+        if (current == null || role == null || role.equals("*")) {
             return false;
         }
-        if (role.equals("**")) {
+        if (role.equals("**") && !context.declaredRoles().contains("**")) {
             return true;
         }
-        return context.rolesOf(remoteUser, cgi).contains(role);
+        PathMatch mapping = dispatch.mapping();
+        return current.roles().contains(mapping == null ? role : mapping.holder().roleLink(role));
     }
 
     @Override
-    public boolean authenticate(HttpServletResponse res) throws IOException {
-        if (remoteUser != null) {
+    public boolean authenticate(HttpServletResponse res) throws IOException, ServletException {
+        if (user != null) {
             return true;
         }
-        res.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        Authenticator authenticator = context.authenticator();
+        if (authenticator == null) {
+            res.setStatus(HttpServletResponse.SC_UNAUTHORIZED); // only the web server could have authenticated
+        } else {
+            authenticator.challenge(this, response);
+        }
         return false;
     }
 
     @Override
     public void login(String username, String password) throws ServletException {
-        throw new ServletException("login is the web server's job behind FastCGI (REMOTE_USER)");
+        Authenticator authenticator = context.authenticator();
+        if (authenticator == null) {
+            throw new ServletException("no login mechanism: the application has no users (--realm)");
+        }
+        if (user != null) {
+            throw new ServletException("a user is already authenticated: " + user.getName());
+        }
+        Set<String> roles = context.realm().authenticate(username, password);
+        if (roles == null) {
+            throw new ServletException("login failed");
+        }
+        user = new WebUser(username, authenticator.authType(), roles);
+        authenticator.remember(this, user);
     }
 
     @Override
     public void logout() {
-        remoteUser = null;
-    }
-
-    /** The user the web server authenticated. */
-    private record UserPrincipal(String name) implements Principal {
-        @Override
-        public String getName() {
-            return name;
+        Authenticator authenticator = context.authenticator();
+        if (authenticator != null) {
+            authenticator.forget(this);
         }
+        user = null;
     }
 
     // ---- the rest

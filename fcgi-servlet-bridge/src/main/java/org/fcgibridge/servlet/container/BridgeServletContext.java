@@ -34,11 +34,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.EnumSet;
 import java.util.EventListener;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,13 +129,12 @@ public final class BridgeServletContext implements ServletContext {
     private final List<String> welcomeFiles = new CopyOnWriteArrayList<>(List.of("index.html", "index.htm",
             "index.jsp"));
     private final Set<String> declaredRoles = ConcurrentHashMap.newKeySet();
-    /** What declared security constraints programmatically (ServletRegistration.Dynamic.setServletSecurity). */
-    private final List<String> securityDeclarations = new CopyOnWriteArrayList<>();
     private final List<SecurityConstraint> constraints = new CopyOnWriteArrayList<>();
     private volatile LoginConfig loginConfig = LoginConfig.NONE;
     private volatile boolean denyUncoveredHttpMethods;
     private volatile ConstraintMap constraintMap;
     private volatile Realm realm;
+    private volatile Authenticator authenticator;
     /** Null: REMOTE_USER is ignored (the web server's word is not trusted). */
     private volatile WebServerLogin webServerLogin;
     private volatile Set<SessionTrackingMode> trackingModes = EnumSet.of(SessionTrackingMode.COOKIE,
@@ -214,11 +215,13 @@ public final class BridgeServletContext implements ServletContext {
                     onStartup.add(servlet);
                 }
             }
+            authenticator = realm == null ? null : Authenticator.of(loginConfig, realm);
             onStartup.sort(Comparator.comparingInt(ServletHolder::getLoadOnStartup)
                     .thenComparingInt(ServletHolder::order));
             for (ServletHolder servlet : onStartup) {
                 servlet.servlet();
             }
+            constraints(); // compiled now that no one may change them: what they leave uncovered is logged at start
             state = State.STARTED;
         } catch (ServletException | RuntimeException | LinkageError e) {
             state = State.STARTED;
@@ -283,15 +286,50 @@ public final class BridgeServletContext implements ServletContext {
 
     // ---- security: what the application declares, and the users who may pass it
 
-    /** Adds constraints (from the descriptors, {@code @ServletSecurity}, setServletSecurity), in order. */
+    /**
+     * Adds constraints of the deployment descriptors (web.xml, web-fragment.xml), in order: their url-patterns are
+     * left alone by {@code @ServletSecurity} and setServletSecurity (Servlet 6.0 section 13.4.1).
+     */
     public void addConstraints(List<SecurityConstraint> more) {
         constraints.addAll(more);
         constraintMap = null;
     }
 
-    /** The constraints declared so far, in order. */
+    /**
+     * Every constraint: the descriptors', then those of the servlets' {@code @ServletSecurity} or setServletSecurity
+     * for their url-patterns (as they are now) that no descriptor constraint names.
+     */
     public List<SecurityConstraint> constraintList() {
-        return List.copyOf(constraints);
+        List<SecurityConstraint> all = new ArrayList<>(constraints);
+        Set<String> declared = descriptorTargets();
+        List<ServletHolder> holders;
+        synchronized (servlets) {
+            holders = new ArrayList<>(servlets.values());
+        }
+        for (ServletHolder servlet : holders) {
+            all.addAll(servlet.securityConstraints(declared));
+        }
+        return List.copyOf(all);
+    }
+
+    /** The url-patterns that are the exact target of a descriptor's constraint. */
+    Set<String> descriptorTargets() {
+        Set<String> patterns = new HashSet<>();
+        for (SecurityConstraint constraint : constraints) {
+            patterns.addAll(constraint.urlPatterns());
+        }
+        return patterns;
+    }
+
+    /** A servlet's security element or mappings changed: the constraints are compiled again. */
+    void securityChanged() {
+        constraintMap = null;
+    }
+
+    /** Roles declared by the container for the application ({@code @DeclareRoles} of its servlets). */
+    void addDeclaredRoles(Collection<String> roles) {
+        declaredRoles.addAll(roles);
+        constraintMap = null;
     }
 
     /** The application's login-config. */
@@ -318,6 +356,11 @@ public final class BridgeServletContext implements ServletContext {
         return realm;
     }
 
+    /** How the application's users log in (its login-config, with the realm), or null when it has no realm. */
+    Authenticator authenticator() {
+        return authenticator;
+    }
+
     /** The security-roles the application declares (web.xml, {@code @DeclareRoles}, declareRoles). */
     public Set<String> declaredRoles() {
         return Set.copyOf(declaredRoles);
@@ -327,23 +370,10 @@ public final class BridgeServletContext implements ServletContext {
     ConstraintMap constraints() {
         ConstraintMap map = constraintMap;
         if (map == null) {
-            map = ConstraintMap.of(List.copyOf(constraints), declaredRoles(), denyUncoveredHttpMethods);
+            map = ConstraintMap.of(constraintList(), declaredRoles(), denyUncoveredHttpMethods);
             constraintMap = map;
         }
         return map;
-    }
-
-    /** Records that the application declares security constraints, which this container does not enforce. */
-    void declareSecurity(String what) {
-        securityDeclarations.add(what);
-    }
-
-    /**
-     * What declared security constraints through the API (setServletSecurity), in order: this container does not
-     * enforce them, so whoever deploys the application refuses it when this is not empty.
-     */
-    public List<String> securityDeclarations() {
-        return List.copyOf(securityDeclarations);
     }
 
     void checkNotInitialized() {
@@ -442,6 +472,11 @@ public final class BridgeServletContext implements ServletContext {
             }
             ServletHolder holder = new ServletHolder(this, name, type, instance, servletOrder++);
             servlets.put(name, holder);
+            if (state == State.INITIALIZING) {
+                // added by an initializer or a listener: its class's security annotations apply (the deployer reads
+                // those of the servlets it declares, unless the descriptor is metadata-complete)
+                holder.readSecurityAnnotations();
+            }
             return holder;
         }
     }
@@ -809,12 +844,6 @@ public final class BridgeServletContext implements ServletContext {
         return login == null ? null : login.user(cgi.remoteUser(), cgi.authType(), cgi.params()::get);
     }
 
-    /** Roles of the user the web server authenticated. TODO(lead): gone once BridgeRequest keeps a WebUser. */
-    Set<String> rolesOf(String user, CgiRequest request) {
-        WebUser webUser = webServerUser(request);
-        return webUser == null ? Set.of() : webUser.roles();
-    }
-
     private static java.util.concurrent.ThreadFactory daemon(String prefix) {
         java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
         return task -> {
@@ -1040,7 +1069,13 @@ public final class BridgeServletContext implements ServletContext {
     @Override
     public void declareRoles(String... roleNames) {
         checkConfigurable();
+        for (String role : roleNames) {
+            if (role == null || role.isEmpty()) {
+                throw new IllegalArgumentException("a role name is neither null nor empty");
+            }
+        }
         declaredRoles.addAll(Arrays.asList(roleNames));
+        constraintMap = null;
     }
 
     @Override

@@ -88,9 +88,10 @@ final class Invocation {
             for (ServletRequestListener listener : listeners) {
                 listener.requestInitialized(event);
             }
-            if (match == null) {
+            boolean admitted = SecurityGate.admit(context, request, response); // false: answered
+            if (admitted && match == null) {
                 response.sendError(HttpServletResponse.SC_NOT_FOUND);
-            } else {
+            } else if (admitted) {
                 guarded(() -> new FilterChainImpl(context.filterMappings().chain(DispatcherType.REQUEST,
                         request.pathInContext(), match.holder().getName()), match.holder(), request)
                         .doFilter(request, response));

@@ -11,12 +11,19 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletSecurityElement;
 import jakarta.servlet.UnavailableException;
 import jakarta.servlet.annotation.MultipartConfig;
+import jakarta.servlet.annotation.ServletSecurity;
 import java.io.IOException;
+import java.lang.annotation.Annotation;
 import java.util.Collection;
 import java.util.Enumeration;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.fcgibridge.servlet.security.SecurityConstraint;
+import org.fcgibridge.servlet.security.ServletSecurityConstraints;
 
 /**
  * One servlet of the context: its registration, its mappings, and its single instance, created and initialised on
@@ -37,7 +44,11 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
     private volatile boolean destroyWhenIdle;
     private int loadOnStartup = -1;
     private MultipartConfigElement multipartConfig;
-    private String runAsRole;
+    private volatile String runAsRole;
+    /** The servlet's {@code @ServletSecurity} or the last setServletSecurity, or null. */
+    private volatile ServletSecurityElement security;
+    /** security-role-ref: the role names of the servlet's code to the application's roles. */
+    private final Map<String, String> roleLinks = new ConcurrentHashMap<>();
     private final int order;
 
     ServletHolder(BridgeServletContext context, String name, Class<? extends Servlet> servletClass,
@@ -162,6 +173,7 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
 
     // ---- ServletRegistration
 
+    /** Maps the patterns; a {@code @ServletSecurity} or setServletSecurity of the servlet applies to them too. */
     @Override
     public Set<String> addMapping(String... urlPatterns) {
         if (urlPatterns == null || urlPatterns.length == 0) {
@@ -180,6 +192,9 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
         }
         for (String pattern : urlPatterns) {
             context.mappings().add(pattern, this);
+        }
+        if (security != null) {
+            context.securityChanged();
         }
         return conflicts;
     }
@@ -204,15 +219,106 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
         return loadOnStartup;
     }
 
+    /**
+     * Sets the constraints of the servlet's url-patterns, those it has and those it is given until the context is
+     * initialized, replacing those of its {@code @ServletSecurity} or of a previous call; a pattern that a descriptor's
+     * security-constraint names is left alone.
+     *
+     * @return the servlet's url-patterns that a descriptor's security-constraint names, which this leaves alone
+     */
     @Override
     public Set<String> setServletSecurity(ServletSecurityElement constraint) {
         if (constraint == null) {
             throw new IllegalArgumentException("null ServletSecurityElement");
         }
         context.checkNotInitialized();
-        // not enforced here: recorded, so that the deployer refuses the application rather than serve it unprotected
-        context.declareSecurity("setServletSecurity() of servlet " + getName());
-        return Set.of();
+        Set<String> declared = context.descriptorTargets();
+        Set<String> leftAlone = new LinkedHashSet<>();
+        for (String pattern : getMappings()) {
+            if (declared.contains(pattern)) {
+                leftAlone.add(pattern);
+            }
+        }
+        security = constraint;
+        context.securityChanged();
+        return leftAlone;
+    }
+
+    /**
+     * Reads the security annotations of the servlet's class: {@code @ServletSecurity} (unless setServletSecurity
+     * gave the servlet its constraints), {@code @RunAs} (unless the descriptor's run-as) and {@code @DeclareRoles}
+     * (roles of the application). The deployer calls it for the servlets of an application whose descriptor is not
+     * metadata-complete; a servlet added while the context initializes reads them when added.
+     */
+    public void readSecurityAnnotations() {
+        ServletSecurity annotation = servletClass.getAnnotation(ServletSecurity.class);
+        if (annotation != null && security == null) {
+            security = new ServletSecurityElement(annotation);
+            context.securityChanged();
+        }
+        // Jakarta Annotations by name: the application may bring its own copy of them (WEB-INF/lib)
+        Object runAs = annotationValue(servletClass, "jakarta.annotation.security.RunAs");
+        if (runAs instanceof String && runAsRole == null) {
+            runAsRole = (String) runAs;
+        }
+        Object roles = annotationValue(servletClass, "jakarta.annotation.security.DeclareRoles");
+        if (roles instanceof String[]) {
+            context.addDeclaredRoles(List.of((String[]) roles));
+        }
+    }
+
+    /** The value() of the class's annotation named {@code annotationName}, whichever loader defined it, or null. */
+    private static Object annotationValue(Class<?> type, String annotationName) {
+        for (Annotation annotation : type.getAnnotations()) {
+            if (annotation.annotationType().getName().equals(annotationName)) {
+                try {
+                    return annotation.annotationType().getMethod("value").invoke(annotation);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot read @" + annotationName + " of " + type.getName(),
+                            e);
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The constraints of the servlet's {@code @ServletSecurity} or setServletSecurity for its url-patterns but
+     * {@code leftAlone}; none without either.
+     */
+    List<SecurityConstraint> securityConstraints(Set<String> leftAlone) {
+        ServletSecurityElement element = security;
+        if (element == null) {
+            return List.of();
+        }
+        List<String> patterns = new java.util.ArrayList<>();
+        for (String pattern : getMappings()) {
+            if (!leftAlone.contains(pattern)) {
+                patterns.add(pattern);
+            }
+        }
+        return ServletSecurityConstraints.of(element, patterns);
+    }
+
+    /**
+     * Maps a role name the servlet's code uses (isUserInRole) to the application's role: its security-role-ref's
+     * role-link, or the name itself when it has none.
+     */
+    public String roleLink(String roleName) {
+        String link = roleName == null ? null : roleLinks.get(roleName);
+        return link != null ? link : roleName;
+    }
+
+    /** Adds a security-role-ref: {@code roleName} in the servlet's code stands for the role {@code roleLink}. */
+    public void addRoleRef(String roleName, String roleLink) {
+        context.checkNotInitialized();
+        roleLinks.put(roleName, roleLink);
+    }
+
+    /** The role the servlet runs as (run-as, {@code @RunAs}, setRunAsRole), or null. */
+    public String runAsRole() {
+        return runAsRole;
     }
 
     @Override

@@ -7,15 +7,26 @@ import java.util.Set;
  *
  * @param denied       no one may have it (an empty auth-constraint, or an uncovered method denied)
  * @param confidential it must come over a secure connection (HTTPS, as the web server reports it)
- * @param roles        null: no user needed; else the user must be authenticated and have one of these roles,
- *                     "**" standing for any authenticated user ("*" is already replaced by the declared roles)
+ * @param roles        null: no user needed; else the user must be authenticated and have one of these roles (or be
+ *                     any authenticated user with {@code anyUser}); "*" is already replaced by the declared roles
+ * @param anyUser      any authenticated user passes (the role "**", unless the application declares "**" as a role)
  */
-public record Requirement(boolean denied, boolean confidential, Set<String> roles) {
+public record Requirement(boolean denied, boolean confidential, Set<String> roles, boolean anyUser) {
     /** No constraint applies. */
-    public static final Requirement NONE = new Requirement(false, false, null);
+    public static final Requirement NONE = new Requirement(false, false, null, false);
+    /** No one may have it. */
+    public static final Requirement DENIED = new Requirement(true, false, Set.of(), false);
 
     public Requirement {
         roles = roles == null ? null : Set.copyOf(roles);
+        if (anyUser && roles == null) {
+            roles = Set.of();
+        }
+    }
+
+    /** A requirement where "**" among {@code roles} stands for any authenticated user. */
+    public Requirement(boolean denied, boolean confidential, Set<String> roles) {
+        this(denied, confidential, roles, roles != null && roles.contains("**"));
     }
 
     /** Whether a user must be authenticated before the request is served. */
@@ -28,7 +39,7 @@ public record Requirement(boolean denied, boolean confidential, Set<String> role
         if (denied) {
             return false;
         }
-        if (roles == null || roles.contains("**")) {
+        if (roles == null || anyUser) {
             return true;
         }
         for (String role : userRoles) {

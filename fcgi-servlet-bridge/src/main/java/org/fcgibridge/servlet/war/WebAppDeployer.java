@@ -15,7 +15,6 @@ import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.SessionCookieConfig;
 import jakarta.servlet.SessionTrackingMode;
 import jakarta.servlet.annotation.HandlesTypes;
-import jakarta.servlet.annotation.ServletSecurity;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.annotation.WebInitParam;
 import jakarta.servlet.annotation.WebListener;
@@ -42,7 +41,9 @@ import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import java.util.stream.Stream;
 import org.fcgibridge.servlet.container.BridgeServletContext;
+import org.fcgibridge.servlet.container.ServletHolder;
 import org.fcgibridge.servlet.container.WebResources;
+import org.fcgibridge.servlet.security.SecurityConstraint;
 
 /**
  * Deploys a web application from a packed WAR or an exploded directory into a {@link BridgeServletContext}:
@@ -84,19 +85,24 @@ public final class WebAppDeployer {
     }
 
     /**
-     * Deploys and starts the application, configured by {@code setup} before it starts (its users:
-     * {@link BridgeServletContext#setRealm}).
+     * Deploys and starts the application, {@code configure} setting up its context before it starts (its realm,
+     * whether the web server authenticates the users). An application that needs users (a login-config with an
+     * auth-method, or a constraint that only some users pass) is refused without a realm, unless the web server
+     * authenticates: before it starts as far as its descriptors and annotations tell, and after it started, its
+     * initializers having declared theirs (setServletSecurity).
      *
-     * @param war         a .war file or an exploded web application directory
-     * @param contextPath "" or "/name"
-     * @param parent      the class loader the servlet API and the bridge come from
-     * @param setup       what the deployer's caller configures
      * @throws DeploymentException naming the file and the cause, if anything fails (the application is stopped)
      */
     public static Deployment deploy(Path war, String contextPath, ClassLoader parent,
-                                    Consumer<BridgeServletContext> setup) throws DeploymentException {
+                                    Consumer<BridgeServletContext> configure) throws DeploymentException {
         Deployment deployment = prepare(war, contextPath, parent);
-        setup.accept(deployment.context());
+        try {
+            configure.accept(deployment.context());
+            checkUsers(war, deployment.context());
+        } catch (DeploymentException | RuntimeException | Error e) {
+            deployment.undeploy();
+            throw e;
+        }
         try {
             deployment.context().start();
         } catch (ServletException | RuntimeException e) {
@@ -105,13 +111,44 @@ public final class WebAppDeployer {
                     ? ((ServletException) e).getRootCause() : e;
             throw new DeploymentException(war + ": the web application failed to start: " + cause, e);
         }
-        // initializers and listeners may have declared constraints as the application started
-        List<String> security = deployment.context().securityDeclarations();
-        if (!security.isEmpty()) {
+        try {
+            checkUsers(war, deployment.context());
+        } catch (DeploymentException e) {
             deployment.undeploy();
-            throw unenforcedSecurity(war, security);
+            throw e;
         }
         return deployment;
+    }
+
+    /**
+     * Refuses an application that needs users when no one can authenticate them: serving it would answer 401 or 403
+     * to everyone, or, worse, tempt its operator to drop its constraints. The message matches the Jetty engine's.
+     */
+    private static void checkUsers(Path war, BridgeServletContext context) throws DeploymentException {
+        if (context.realm() != null || context.trustsWebServer()) {
+            return;
+        }
+        String needs = whatNeedsUsers(context);
+        if (needs != null) {
+            throw new DeploymentException(war + " declares security constraints (" + needs
+                    + "), which need users and roles: add --realm FILE");
+        }
+    }
+
+    /**
+     * What needs users to authenticate, or null: a login-config naming an auth-method, or a constraint that names
+     * roles ("**" and "*" too). A constraint that only requires a secure connection, or denies everyone, does not.
+     */
+    static String whatNeedsUsers(BridgeServletContext context) {
+        if (context.loginConfig().authMethod() != null) {
+            return "<login-config> " + context.loginConfig().authMethod();
+        }
+        for (SecurityConstraint constraint : context.constraintList()) {
+            if (constraint.roles() != null && !constraint.roles().isEmpty()) {
+                return "a constraint on " + String.join(" ", constraint.urlPatterns());
+            }
+        }
+        return null;
     }
 
     /**
@@ -165,10 +202,14 @@ public final class WebAppDeployer {
             throw new DeploymentException(war + ": " + e.getMessage(), e);
         }
         if (!web.metadataComplete) {
-            for (FragmentOrdering.Fragment fragment : fragments) {
-                if (fragment.descriptor() != null) {
-                    web.merge(fragment.descriptor());
+            try {
+                for (FragmentOrdering.Fragment fragment : fragments) {
+                    if (fragment.descriptor() != null) {
+                        web.merge(fragment.descriptor());
+                    }
                 }
+            } catch (IllegalArgumentException e) {
+                throw new DeploymentException(war + ": " + e.getMessage(), e);
             }
         }
         WebResources resources;
@@ -225,46 +266,19 @@ public final class WebAppDeployer {
                     initializers(scan, context, loader, scanned);
                 }
             }
+            if (!web.metadataComplete) {
+                // @ServletSecurity, @RunAs, @DeclareRoles of the servlets the descriptors and @WebServlet declare
+                // (those the initializers add as the application starts read theirs when added)
+                for (ServletRegistration registration : context.getServletRegistrations().values()) {
+                    ((ServletHolder) registration).readSecurityAnnotations();
+                }
+            }
         } catch (RuntimeException e) {
             throw new DeploymentException(war + ": " + e.getMessage(), e);
-        }
-        List<String> security = security(web, context, loader);
-        if (!security.isEmpty()) {
-            throw unenforcedSecurity(war, security);
         }
         LOG.log(System.Logger.Level.INFO, "deployed {0} at context path \"{1}\" ({2} servlets)", war, contextPath,
                 context.getServletRegistrations().size());
         return new Deployment(context, root, work, loader);
-    }
-
-    /**
-     * What declares security constraints before the application starts: the descriptors, and the
-     * {@code @ServletSecurity} of the servlets (unless web.xml, being metadata-complete, declares the servlet).
-     */
-    private static List<String> security(WebXml web, BridgeServletContext context, ClassLoader loader) {
-        List<String> security = new ArrayList<>(web.security);
-        for (ServletRegistration servlet : context.getServletRegistrations().values()) {
-            if (servlet.getClassName() == null || web.metadataComplete && web.servlet(servlet.getName()) != null) {
-                continue;
-            }
-            try {
-                if (Class.forName(servlet.getClassName(), false, loader).isAnnotationPresent(ServletSecurity.class)) {
-                    security.add("@ServletSecurity of " + servlet.getClassName());
-                }
-            } catch (ClassNotFoundException | LinkageError e) {
-                // not the place to report a missing class: the servlet fails where it is loaded
-            }
-        }
-        return security;
-    }
-
-    /**
-     * The refusal of an application whose constraints this container would not enforce: serving it would expose
-     * what it protects.
-     */
-    private static DeploymentException unenforcedSecurity(Path war, List<String> security) {
-        return new DeploymentException(war + " declares security constraints (" + security.get(0)
-                + "), which the standalone engine does not enforce yet: run it with --engine jetty --realm FILE");
     }
 
     /** The jars of WEB-INF/lib, in class path order. */
@@ -422,6 +436,10 @@ public final class WebAppDeployer {
                         servlet.multipart.maxFileSize, servlet.multipart.maxRequestSize,
                         servlet.multipart.fileSizeThreshold));
             }
+            servlet.roleRefs.forEach(((ServletHolder) registration)::addRoleRef);
+            if (servlet.runAs != null) {
+                registration.setRunAsRole(servlet.runAs);
+            }
         }
         web.servletMappings.forEach((name, patterns) -> {
             ServletRegistration registration = context.getServletRegistration(name);
@@ -512,6 +530,14 @@ public final class WebAppDeployer {
         if (web.requestCharacterEncoding != null) {
             context.setRequestCharacterEncoding(web.requestCharacterEncoding);
         }
+        context.addConstraints(web.securityConstraints);
+        if (web.loginConfig != null) {
+            context.setLoginConfig(web.loginConfig);
+        }
+        if (!web.securityRoles.isEmpty()) {
+            context.declareRoles(web.securityRoles.toArray(new String[0]));
+        }
+        context.setDenyUncoveredHttpMethods(web.denyUncoveredHttpMethods);
         if (web.responseCharacterEncoding != null) {
             context.setResponseCharacterEncoding(web.responseCharacterEncoding);
         }

@@ -2,8 +2,12 @@ package org.fcgibridge.servlet.war;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.fcgibridge.servlet.security.LoginConfig;
+import org.fcgibridge.servlet.security.SecurityConstraint;
 
 /**
  * What a web.xml (or a web-fragment.xml) declares, as plain mutable data: the parser fills it, fragments are merged
@@ -20,6 +24,10 @@ public final class WebXml {
         public Boolean asyncSupported;
         public Multipart multipart;
         public Boolean enabled;
+        /** security-role-ref: the role name the servlet's code uses to the application's role (role-link). */
+        public final Map<String, String> roleRefs = new LinkedHashMap<>();
+        /** run-as's role-name, or null. */
+        public String runAs;
     }
 
     /** A filter declaration. */
@@ -86,11 +94,16 @@ public final class WebXml {
     /** A fragment's relative ordering: the names (or {@link #OTHERS}) it comes before and after. */
     public List<String> before = List.of();
     public List<String> after = List.of();
-    /**
-     * What declares security in the descriptor ("web.xml <security-constraint>"...): the standalone engine does not
-     * enforce it, so it refuses such an application rather than serve it unprotected.
-     */
-    public final List<String> security = new ArrayList<>();
+    /** The security-constraints, one per web-resource-collection, in order. */
+    public final List<SecurityConstraint> securityConstraints = new ArrayList<>();
+    /** The login-config, or null when the descriptor has none. */
+    public LoginConfig loginConfig;
+    /** Where the login-config comes from ("web.xml", a fragment's file), for the conflict between fragments. */
+    public String loginConfigSource;
+    /** The security-roles' role-names. */
+    public final Set<String> securityRoles = new LinkedHashSet<>();
+    public boolean denyUncoveredHttpMethods;
+    private boolean loginConfigFromFragment;
 
     /** The servlet named {@code name}, or null. */
     public Servlet servlet(String name) {
@@ -114,7 +127,9 @@ public final class WebXml {
 
     /**
      * Adds what a web-fragment.xml declares and this descriptor does not (Servlet 6.0 section 8.2.3: the main
-     * descriptor wins on conflicts; mappings and listeners add up).
+     * descriptor wins on conflicts; mappings, listeners, security constraints and roles add up).
+     *
+     * @throws IllegalArgumentException if the fragment conflicts with another fragment where web.xml does not decide
      */
     public void merge(WebXml fragment) {
         fragment.contextParams.forEach(contextParams::putIfAbsent);
@@ -125,6 +140,10 @@ public final class WebXml {
             } else {
                 // Servlet 6.0 section 8.2.3: init-params add up; those declared first (web.xml) keep their value
                 servlet.initParams.forEach(declared.initParams::putIfAbsent);
+                servlet.roleRefs.forEach(declared.roleRefs::putIfAbsent);
+                if (declared.runAs == null) {
+                    declared.runAs = servlet.runAs;
+                }
             }
         }
         // a servlet's url-patterns in web.xml replace those of fragments for the same servlet
@@ -144,7 +163,21 @@ public final class WebXml {
             }
         }
         errorPages.addAll(fragment.errorPages);
-        security.addAll(fragment.security);
+        // section 8.2.3: security-constraints and security-roles add up; a login-config of web.xml wins, and two
+        // fragments that declare different ones without web.xml deciding are an error
+        securityConstraints.addAll(fragment.securityConstraints);
+        securityRoles.addAll(fragment.securityRoles);
+        denyUncoveredHttpMethods |= fragment.denyUncoveredHttpMethods;
+        if (fragment.loginConfig != null) {
+            if (loginConfig == null) {
+                loginConfig = fragment.loginConfig;
+                loginConfigSource = fragment.loginConfigSource;
+                loginConfigFromFragment = true;
+            } else if (loginConfigFromFragment && !loginConfig.equals(fragment.loginConfig)) {
+                throw new IllegalArgumentException(loginConfigSource + " and " + fragment.loginConfigSource
+                        + " declare different <login-config>s, and web.xml none (Servlet 6.0 section 8.2.3)");
+            }
+        }
         fragment.mimeMappings.forEach(mimeMappings::putIfAbsent);
         fragment.localeEncodings.forEach(localeEncodings::putIfAbsent);
         if (welcomeFiles == null && fragment.welcomeFiles != null) {

@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import org.fcgibridge.servlet.security.LoginConfig;
+import org.fcgibridge.servlet.security.SecurityConstraint;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -137,11 +142,20 @@ public final class WebXmlParser {
                     web.after = after == null ? List.of() : names(after);
                     break;
                 case "security-constraint":
+                    web.securityConstraints.addAll(securityConstraint(element, source));
+                    break;
                 case "login-config":
-                    web.security.add(source + " <" + name(element) + ">");
+                    web.loginConfig = loginConfig(element);
+                    web.loginConfigSource = source;
+                    break;
+                case "security-role":
+                    web.securityRoles.add(required(element, "role-name", source));
+                    break;
+                case "deny-uncovered-http-methods":
+                    web.denyUncoveredHttpMethods = true;
                     break;
                 default:
-                    break; // security roles, JNDI, JSP config, locale mappings...: not the standalone engine's business
+                    break; // JNDI, JSP config...: not the standalone engine's business
             }
         }
         return web;
@@ -179,7 +193,75 @@ public final class WebXmlParser {
                     "file-size-threshold");
             servlet.multipart = config;
         }
+        for (Element ref : children(element)) {
+            if (name(ref).equals("security-role-ref")) {
+                String role = required(ref, "role-name", source);
+                servlet.roleRefs.put(role, optional(ref, "role-link", role));
+            }
+        }
+        Element runAs = child(element, "run-as");
+        if (runAs != null) {
+            servlet.runAs = required(runAs, "role-name", source);
+        }
         return servlet;
+    }
+
+    /**
+     * A security-constraint: one {@link SecurityConstraint} per web-resource-collection (each names its own
+     * methods), sharing the auth-constraint and the user-data-constraint.
+     */
+    private static List<SecurityConstraint> securityConstraint(Element element, String source)
+            throws DeploymentException {
+        Set<String> roles = null; // no auth-constraint: no user needed
+        Element auth = child(element, "auth-constraint");
+        if (auth != null) {
+            roles = new LinkedHashSet<>(all(auth, "role-name")); // none: no one
+        }
+        boolean confidential = false;
+        Element userData = child(element, "user-data-constraint");
+        if (userData != null) {
+            String guarantee = required(userData, "transport-guarantee", source).toUpperCase(Locale.ROOT);
+            switch (guarantee) {
+                case "NONE":
+                    break;
+                case "INTEGRAL":
+                case "CONFIDENTIAL":
+                    confidential = true;
+                    break;
+                default:
+                    throw new DeploymentException(source + ": <transport-guarantee> is NONE, INTEGRAL or "
+                            + "CONFIDENTIAL, not " + guarantee);
+            }
+        }
+        List<SecurityConstraint> constraints = new ArrayList<>();
+        for (Element collection : children(element)) {
+            if (!name(collection).equals("web-resource-collection")) {
+                continue;
+            }
+            List<String> patterns = urlPatterns(collection);
+            if (patterns.isEmpty()) {
+                throw new DeploymentException(source + ": <web-resource-collection> without <url-pattern>");
+            }
+            try {
+                constraints.add(new SecurityConstraint(patterns, new LinkedHashSet<>(all(collection, "http-method")),
+                        new LinkedHashSet<>(all(collection, "http-method-omission")), roles, confidential));
+            } catch (IllegalArgumentException e) {
+                throw new DeploymentException(source + ": <security-constraint>: " + e.getMessage(), e);
+            }
+        }
+        if (constraints.isEmpty()) {
+            throw new DeploymentException(source + ": <security-constraint> without <web-resource-collection>");
+        }
+        return constraints;
+    }
+
+    private static LoginConfig loginConfig(Element element) {
+        String method = optional(element, "auth-method", null);
+        Element form = child(element, "form-login-config");
+        return new LoginConfig(method == null || method.isEmpty() ? null : method.toUpperCase(Locale.ROOT),
+                optional(element, "realm-name", null),
+                form == null ? null : optional(form, "form-login-page", null),
+                form == null ? null : optional(form, "form-error-page", null));
     }
 
     private static WebXml.Filter filter(Element element, String source) throws DeploymentException {
