@@ -9,8 +9,8 @@ import java.util.Locale;
 /**
  * Reads and checks the header block a CGI script starts its output with (RFC 3875 section 6): header lines ending in
  * LF or CRLF, then a blank line. The block is re-emitted with CRLF line ends; a {@code Location} with an absolute URI
- * and no {@code Status} gets {@code Status: 302 Found}. Anything else (no header block, a malformed line, a block over
- * 64 KiB, a bad Status) is the script's fault: 502.
+ * and no {@code Status} gets {@code Status: 302 Found}. Anything else (no header block, a malformed line, a CR or NUL
+ * in a value, a block over 64 KiB, a bad Status) is the script's fault: 502.
  */
 final class CgiHead {
     static final int MAX_BYTES = 64 * 1024;
@@ -51,6 +51,11 @@ final class CgiHead {
             }
             String name = line.substring(0, colon);
             String value = line.substring(colon + 1).trim();
+            if (value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
+                // a bare CR ends a line for some web servers: the rest would be a header the script did not mean
+                // (response splitting); both engines refuse CR, LF and NUL in a header too
+                throw new CgiRejection(502, "the script's header " + name + " has a CR or NUL in its value");
+            }
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.equals("status")) {
                 if (value.length() < 3 || !Character.isDigit(value.charAt(0)) || !Character.isDigit(value.charAt(1))

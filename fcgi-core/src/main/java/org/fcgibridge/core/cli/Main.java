@@ -9,11 +9,13 @@ import org.fcgibridge.core.echo.EchoHandler;
 import org.fcgibridge.core.echo.HelloHandler;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
+import org.fcgibridge.core.server.PortExposure;
 
 /**
  * {@code java -jar fcgi-core.jar <command> [options]}: the runnable responders of fcgi-core.
  *
- * <p>Exit status: 0 after a clean shutdown (SIGTERM, SIGINT), 1 if the server cannot start, 2 for a usage error.
+ * <p>Exit status: 0 after a clean shutdown (SIGTERM, SIGINT), 1 if the server cannot start, 2 for a usage error, 3
+ * after an error no thread caught ({@link FatalErrors}).
  */
 public final class Main {
     private static final String USAGE = String.join("\n",
@@ -40,6 +42,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        FatalErrors.install();
         System.exit(run(args, System.out, System.err));
     }
 
@@ -80,6 +83,10 @@ public final class Main {
         } catch (IOException | RuntimeException e) {
             err.println("cannot start: " + e.getMessage());
             return 1;
+        }
+        String exposure = PortExposure.warning(options.listen, options.params.webServerAddrs());
+        if (exposure != null) {
+            err.println("fcgi-core: " + exposure);
         }
         out.println("fcgi-core " + args[0] + " listening on " + server.describeAddress());
         out.flush();

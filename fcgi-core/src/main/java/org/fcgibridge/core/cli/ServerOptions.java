@@ -11,18 +11,19 @@ import org.fcgibridge.core.server.WebServerAddresses;
  */
 final class ServerOptions {
     static final Set<String> WITH_VALUE = Set.of("listen", "socket-mode", "max-conns", "max-reqs",
-            "max-requests-per-connection", "max-params-bytes", "input-buffer-bytes", "idle-timeout",
+            "max-requests-per-connection", "max-params-bytes", "max-body-bytes", "input-buffer-bytes", "idle-timeout",
             "params-timeout", "request-timeout", "grace", "web-server-addrs", "threads");
     static final Set<String> FLAGS = Set.of("mpxs-conns", "help");
 
     static final String HELP = String.join("\n",
             "  --listen ADDR                 host:port, [ipv6]:port, unix:PATH or fd:0 (default 127.0.0.1:9000)",
-            "  --socket-mode MODE            mode of a Unix socket file: 666, 660 or rw-rw---- (default 666)",
+            "  --socket-mode MODE            mode of a Unix socket file: 660, 666 or rw-rw---- (default 660)",
             "  --max-conns N                 FCGI_MAX_CONNS (default 1024)",
             "  --max-reqs N                  FCGI_MAX_REQS (default 1024)",
             "  --mpxs-conns                  FCGI_MPXS_CONNS=1: accept concurrent requests on one connection",
             "  --max-requests-per-connection N  concurrent ids on a multiplexed connection (default 100)",
             "  --max-params-bytes N          PARAMS per request (default 262144)",
+            "  --max-body-bytes N            a request body larger answers 413; 0 = no limit (default 0)",
             "  --input-buffer-bytes N        unread STDIN held per request (default 262144)",
             "  --idle-timeout SECONDS        close a connection that waits this long (default 120)",
             "  --params-timeout SECONDS      PARAMS must arrive within this (default 30)",
@@ -41,7 +42,7 @@ final class ServerOptions {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.UsageException("--listen: " + e.getMessage());
         }
-        socketMode = parseMode(line.get("socket-mode", "666"));
+        socketMode = parseMode(line.get("socket-mode", "660"));
         ServerParams p = ServerParams.defaults();
         p = p.withMaxConns(line.positiveInt("max-conns", p.maxConns()))
                 .withMaxReqs(line.positiveInt("max-reqs", p.maxReqs()))
@@ -49,6 +50,7 @@ final class ServerOptions {
                 .withMaxRequestsPerConnection(line.positiveInt("max-requests-per-connection",
                         p.maxRequestsPerConnection()))
                 .withMaxParamsBytes(line.positiveInt("max-params-bytes", p.maxParamsBytes()))
+                .withMaxBodyBytes(bytes(line.get("max-body-bytes", "0"), "--max-body-bytes"))
                 .withInputBufferBytes(line.positiveInt("input-buffer-bytes", p.inputBufferBytes()))
                 .withIdleTimeout(line.seconds("idle-timeout", p.idleTimeout()))
                 .withParamsTimeout(line.seconds("params-timeout", p.paramsTimeout()))
@@ -67,6 +69,18 @@ final class ServerOptions {
             throw new CommandLine.UsageException("--threads must be auto, platform or virtual");
         }
         params = p;
+    }
+
+    private static long bytes(String text, String option) throws CommandLine.UsageException {
+        try {
+            long value = Long.parseLong(text.trim());
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new CommandLine.UsageException(option + " must be a number of bytes, 0 for no limit: " + text);
     }
 
     /** "660" or "rw-rw----" to the {@code ls} form. */

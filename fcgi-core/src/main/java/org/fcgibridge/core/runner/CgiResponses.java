@@ -35,6 +35,7 @@ public final class CgiResponses {
             case 400: return "Bad Request";
             case 403: return "Forbidden";
             case 404: return "Not Found";
+            case 413: return "Content Too Large";
             case 500: return "Internal Server Error";
             case 502: return "Bad Gateway";
             case 503: return "Service Unavailable";

@@ -9,8 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -23,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.fcgibridge.core.io.BufferPool;
+import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordReader;
 import org.fcgibridge.core.runner.RunnerFactory;
@@ -46,17 +45,18 @@ import org.fcgibridge.core.runner.RunnerFactory;
  */
 public final class FcgiServer implements Closeable {
     private static final System.Logger LOG = System.getLogger(FcgiServer.class.getName());
-    private static final int BACKLOG = 1024;
 
+    private final ListeningSocket socket;
     private final ServerSocketChannel listener;
     private final ListenAddress address;
     private final ServerParams params;
     private final RunnerFactory runnerFactory;
-    private final Path socketFile;
     private final ThreadFactory connectionThreads;
     private final ExecutorService workers;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final BufferPool inputBuffers;
+    private final ByteBudget paramsBudget;
+    private final ByteBudget spoolBudget;
     private final BufferPool outputBuffers;
     private final AtomicInteger activeRequests = new AtomicInteger();
     private final AtomicInteger overloadConnections = new AtomicInteger();
@@ -68,16 +68,17 @@ public final class FcgiServer implements Closeable {
     private final Object closeLock = new Object();
     private boolean closed;
 
-    private FcgiServer(ServerSocketChannel listener, ListenAddress address, ServerParams params,
-                       RunnerFactory runnerFactory) {
-        this.listener = listener;
-        this.address = address;
+    private FcgiServer(ListeningSocket socket, ServerParams params, RunnerFactory runnerFactory) {
+        this.socket = socket;
+        this.listener = socket.channel();
+        this.address = socket.address();
         this.params = params;
         this.runnerFactory = runnerFactory;
-        this.socketFile = address.kind() == ListenAddress.Kind.UNIX ? address.path() : null;
         this.connectionThreads = ThreadMaker.factory(params.threads(), "fcgi-conn-");
         this.workers = Executors.newCachedThreadPool(ThreadMaker.factory(params.threads(), "fcgi-worker-"));
         int pooled = Math.min(params.maxConns(), 256);
+        this.paramsBudget = new ByteBudget(params.paramsBudgetBytes());
+        this.spoolBudget = new ByteBudget(params.spoolBudgetBytes());
         this.inputBuffers = new BufferPool(pooled, () -> ByteBuffer.allocateDirect(RecordReader.DEFAULT_BUFFER_SIZE));
         this.outputBuffers = new BufferPool(pooled, () -> RecordOutputStream.allocate(params.outputRecordBytes()));
         this.watchdog = new Thread(this::watchLoop, "fcgi-watchdog");
@@ -109,8 +110,22 @@ public final class FcgiServer implements Closeable {
                                    String unixSocketMode) throws IOException {
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(runnerFactory, "runnerFactory");
-        ServerSocketChannel listener = Listeners.open(address, unixSocketMode, BACKLOG);
-        FcgiServer server = new FcgiServer(listener, address, params, runnerFactory);
+        return start(ListeningSocket.open(address, unixSocketMode), params, runnerFactory);
+    }
+
+    /**
+     * Starts serving a socket bound beforehand (so that an address clash failed before anything else started); the
+     * server owns it from now on and closes it in {@link #close()}.
+     *
+     * @param socket        bound and listening, not accepted on by anything else
+     * @param params        limits and timeouts
+     * @param runnerFactory makes the runner of each request
+     */
+    public static FcgiServer start(ListeningSocket socket, ServerParams params, RunnerFactory runnerFactory) {
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(params, "params");
+        Objects.requireNonNull(runnerFactory, "runnerFactory");
+        FcgiServer server = new FcgiServer(socket, params, runnerFactory);
         server.execute(server::acceptAndServe);
         server.watchdog.start();
         LOG.log(System.Logger.Level.INFO, "FastCGI server listening on {0}", server.describeAddress());
@@ -119,25 +134,17 @@ public final class FcgiServer implements Closeable {
 
     /** The address as bound: for TCP with port 0, the port that was chosen. */
     public SocketAddress localAddress() {
-        try {
-            return listener.getLocalAddress();
-        } catch (IOException e) {
-            return address.socketAddress();
-        }
+        return socket.localAddress();
     }
 
     /** The address as bound, in the text form {@link ListenAddress#parse} reads. */
     public String describeAddress() {
-        SocketAddress local = localAddress();
-        String bound = local instanceof InetSocketAddress ? ListenAddress.tcp((InetSocketAddress) local).toString()
-                : address.kind() == ListenAddress.Kind.UNIX ? address.toString() : "unix:" + local;
-        return address.kind() == ListenAddress.Kind.INHERITED ? "fd:0 (" + bound + ")" : bound;
+        return socket.describe();
     }
 
     /** The bound TCP port, or -1 when not listening on TCP. */
     public int port() {
-        SocketAddress local = localAddress();
-        return local instanceof InetSocketAddress ? ((InetSocketAddress) local).getPort() : -1;
+        return socket.port();
     }
 
     /** The server's limits and timeouts. */
@@ -158,6 +165,16 @@ public final class FcgiServer implements Closeable {
     /** Requests between BEGIN_REQUEST and END_REQUEST now, over all connections. */
     public int activeRequestCount() {
         return activeRequests.get();
+    }
+
+    /** The bound on request bodies in temporary files, over all requests. */
+    ByteBudget spoolBudget() {
+        return spoolBudget;
+    }
+
+    /** The bound on params still arriving, over all connections. */
+    ByteBudget paramsBudget() {
+        return paramsBudget;
     }
 
     BufferPool inputBuffers() {
@@ -222,8 +239,22 @@ public final class FcgiServer implements Closeable {
                     LOG.log(System.Logger.Level.WARNING, "accept failed: {0}", e.getMessage());
                     pause();
                     continue;
+                } catch (RuntimeException | Error e) { // out of memory: accepting goes on once memory is back
+                    LOG.log(System.Logger.Level.ERROR, "accept failed: {0}", e.toString());
+                    pause();
+                    continue;
                 }
-                execute(this::acceptAndServe);
+                try {
+                    execute(this::acceptAndServe);
+                } catch (RuntimeException | Error e) {
+                    // no thread to hand accepting on to (out of memory, out of threads): this one keeps accepting,
+                    // so that the server never stays up without accepting; the new connection is refused
+                    LOG.log(System.Logger.Level.ERROR, "cannot start a thread ({0}); refusing a connection",
+                            e.toString());
+                    closeQuietly(channel);
+                    pause();
+                    continue;
+                }
                 try {
                     connection = admit(channel);
                 } catch (IOException | RuntimeException | OutOfMemoryError e) {
@@ -293,8 +324,8 @@ public final class FcgiServer implements Closeable {
             for (ServerConnection connection : connections) {
                 try {
                     connection.checkTimes(now);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "watchdog failed on " + connection, e);
+                } catch (RuntimeException | Error e) { // out of memory too: the time limits must outlive it
+                    LOG.log(System.Logger.Level.ERROR, "watchdog failed on " + connection + ": " + e);
                 }
             }
         }
@@ -330,7 +361,7 @@ public final class FcgiServer implements Closeable {
             }
             closed = true;
         }
-        closeQuietly(listener); // first: once isRunning() says false, a connect is refused
+        socket.close(); // first: once isRunning() says false, a connect is refused (and the socket file is gone)
         running = false;
         LOG.log(System.Logger.Level.INFO, "closing; {0} requests in flight", activeRequests.get());
         try {
@@ -351,7 +382,6 @@ public final class FcgiServer implements Closeable {
         } finally {
             workers.shutdown();
             watchdog.interrupt();
-            deleteSocketFile();
             LOG.log(System.Logger.Level.INFO, "closed");
         }
     }
@@ -360,16 +390,6 @@ public final class FcgiServer implements Closeable {
         long deadline = System.nanoTime() + nanos;
         while (!connections.isEmpty() && System.nanoTime() - deadline < 0) {
             TimeUnit.MILLISECONDS.sleep(10);
-        }
-    }
-
-    private void deleteSocketFile() {
-        if (socketFile != null) {
-            try {
-                Files.deleteIfExists(socketFile);
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "could not delete {0}: {1}", socketFile, e.getMessage());
-            }
         }
     }
 

@@ -2,8 +2,10 @@ package org.fcgibridge.core.server;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -37,6 +39,11 @@ final class Listeners {
             case INHERITED:
                 return inherited();
             default:
+                InetSocketAddress inet = (InetSocketAddress) address.socketAddress();
+                if (inet.isUnresolved()) { // the JDK would throw UnresolvedAddressException, with no message
+                    throw new UnknownHostException("cannot listen on " + address + ": unknown host "
+                            + inet.getHostString());
+                }
                 ServerSocketChannel tcp = ServerSocketChannel.open();
                 try {
                     tcp.bind(address.socketAddress(), backlog);

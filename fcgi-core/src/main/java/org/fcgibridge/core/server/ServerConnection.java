@@ -70,6 +70,11 @@ final class ServerConnection implements Runnable {
     /** A request without KEEP_CONN has ended (or is sending its END_REQUEST): the connection takes no new one. */
     private volatile boolean ending;
     private volatile long readingSince;
+    /**
+     * When the connection, with no request, began to wait for its next record (0: it is not): the record must
+     * arrive whole within the idle timeout, however its bytes trickle in.
+     */
+    private volatile long awaitingSince;
     private volatile long writingSince;
     private boolean broken;
 
@@ -119,12 +124,14 @@ final class ServerConnection implements Runnable {
 
     private void serve() throws IOException {
         while (!closed) {
+            awaitingSince = isIdle() ? System.nanoTime() | 1 : 0;
             RecordHeader header = reader.next();
             if (header == null) {
                 close("closed by the web server", System.Logger.Level.DEBUG);
                 return;
             }
             handle(header);
+            awaitingSince = 0;
         }
     }
 
@@ -284,7 +291,8 @@ final class ServerConnection implements Runnable {
             } else if (!server.acquireRequestSlot()) {
                 rejection = ProtocolStatus.OVERLOADED;
             } else {
-                requests.put(id, new ServerRequest(this, id, role, body.keepConn(), params.maxParamsBytes()));
+                requests.put(id, new ServerRequest(this, id, role, body.keepConn(), params.maxParamsBytes(),
+                        server.paramsBudget()));
                 return;
             }
         }
@@ -307,19 +315,38 @@ final class ServerConnection implements Runnable {
     private void start(ServerRequest request) throws IOException {
         request.completeParams();
         Runner runner;
-        try {
-            runner = server.runnerFactory().create(request);
-        } catch (Exception | LinkageError e) {
-            LOG.log(System.Logger.Level.ERROR, name + ": no runner for " + request, e);
-            runner = new FailedRunner(request);
+        if (declaresTooLargeABody(request)) {
+            runner = new CannedRunner(request, CgiResponses.response(413, "The request body is larger than "
+                    + params.maxBodyBytes() + " bytes."));
+        } else {
+            try {
+                runner = server.runnerFactory().create(request);
+            } catch (Exception | LinkageError e) {
+                LOG.log(System.Logger.Level.ERROR, name + ": no runner for " + request, e);
+                runner = new CannedRunner(request, CgiResponses.internalServerError());
+            }
         }
         boolean direct = runner.mayRunOnConnectionThread() && !params.mpxsConns() && request.role() != Role.FILTER;
-        request.prepare(direct, reader, takeOutputBuffer(), params.inputBufferBytes());
+        request.prepare(direct, reader, takeOutputBuffer(), params.inputBufferBytes(), params.maxBodyBytes(),
+                server.spoolBudget());
         if (direct) {
             request.run(runner);
         } else {
             Runner chosen = runner;
             server.execute(() -> request.run(chosen));
+        }
+    }
+
+    /** A CONTENT_LENGTH over --max-body-bytes: answered 413 at once, the body skipped as it arrives. */
+    private boolean declaresTooLargeABody(ServerRequest request) {
+        if (params.maxBodyBytes() == 0) {
+            return false;
+        }
+        String length = request.params().get("CONTENT_LENGTH");
+        try {
+            return length != null && Long.parseLong(length.trim()) > params.maxBodyBytes();
+        } catch (NumberFormatException e) {
+            return false; // the runner judges a malformed length
         }
     }
 
@@ -368,6 +395,7 @@ final class ServerConnection implements Runnable {
             removed = requests.remove(request.requestId(), request);
         }
         if (removed) {
+            request.releaseParams();
             server.releaseRequestSlot();
         }
     }
@@ -528,6 +556,7 @@ final class ServerConnection implements Runnable {
             LOG.log(System.Logger.Level.DEBUG, "{0}: close failed: {1}", name, e.getMessage());
         }
         for (ServerRequest request : lost) {
+            request.releaseParams();
             request.connectionLost("lost its connection: " + reason);
             if (!request.isRunning()) {
                 requestFinished(request, null);
@@ -577,6 +606,11 @@ final class ServerConnection implements Runnable {
                 && (active.isEmpty() || active.stream().anyMatch(ServerRequest::awaitsInput))) {
             close((active.isEmpty() ? "idle for " : "input stalled for ") + params.idleTimeout().toSeconds() + " s",
                     System.Logger.Level.INFO);
+            return;
+        }
+        long awaiting = awaitingSince;
+        if (idleNanos > 0 && awaiting != 0 && now - awaiting > idleNanos && isIdle()) {
+            close("no whole record for " + params.idleTimeout().toSeconds() + " s", System.Logger.Level.INFO);
             return;
         }
         long paramsNanos = params.paramsTimeout().toNanos();
@@ -634,17 +668,20 @@ final class ServerConnection implements Runnable {
         }
     }
 
-    /** Answers a request for which no runner could be made with a 500. */
-    private static final class FailedRunner implements Runner {
+    /** Answers a request with a response the server wrote (no runner could be made: 500; a body too large: 413). */
+    private static final class CannedRunner implements Runner {
         private final ServerRequest request;
+        private final byte[] response;
 
-        FailedRunner(ServerRequest request) {
+        CannedRunner(ServerRequest request, byte[] response) {
             this.request = request;
+            this.response = response;
         }
 
         @Override
         public int run() throws IOException {
-            request.stdout().write(CgiResponses.internalServerError());
+            request.stdin().close(); // the body is skipped as it arrives, never stored
+            request.stdout().write(response);
             return 1;
         }
 

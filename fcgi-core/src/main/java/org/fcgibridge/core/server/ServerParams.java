@@ -16,6 +16,15 @@ import java.util.Objects;
  * @param mpxsConns                 FCGI_MPXS_CONNS: whether a connection may carry concurrent requests
  * @param maxRequestsPerConnection  concurrent request ids on one multiplexed connection; more closes it
  * @param maxParamsBytes            bytes of one request's PARAMS stream; more closes the connection
+ * @param paramsBudgetBytes         bytes of PARAMS streams still arriving, over all connections: past it, the
+ *                                  connection whose params would exceed it is closed (so that peers that never end
+ *                                  their params cannot exhaust the heap)
+ * @param maxBodyBytes              bytes of one request's body (STDIN) a runner may read, 0 for no limit: a
+ *                                  CONTENT_LENGTH over it is answered 413 without running anything, a body that grows
+ *                                  past it fails the read with an
+ *                                  {@link org.fcgibridge.core.runner.InputRefusedException}
+ * @param spoolBudgetBytes          bytes of request bodies kept in temporary files (read after the runner began to
+ *                                  answer), over all requests: past it, the read fails (503)
  * @param inputBufferBytes          input (STDIN, DATA) held per request for a runner that has not read it yet; when
  *                                  full, the connection waits for the runner
  * @param outputRecordBytes         content bytes per STDOUT record (1..65535)
@@ -34,6 +43,9 @@ public record ServerParams(
         boolean mpxsConns,
         int maxRequestsPerConnection,
         int maxParamsBytes,
+        long paramsBudgetBytes,
+        long maxBodyBytes,
+        long spoolBudgetBytes,
         int inputBufferBytes,
         int outputRecordBytes,
         Duration idleTimeout,
@@ -62,6 +74,14 @@ public record ServerParams(
         positive("maxReqs", maxReqs);
         positive("maxRequestsPerConnection", maxRequestsPerConnection);
         positive("maxParamsBytes", maxParamsBytes);
+        if (maxBodyBytes < 0 || spoolBudgetBytes < 0) {
+            throw new IllegalArgumentException("maxBodyBytes and spoolBudgetBytes must not be negative: "
+                    + maxBodyBytes + ", " + spoolBudgetBytes);
+        }
+        if (paramsBudgetBytes < maxParamsBytes) {
+            throw new IllegalArgumentException("paramsBudgetBytes must be at least maxParamsBytes: "
+                    + paramsBudgetBytes);
+        }
         positive("inputBufferBytes", inputBufferBytes);
         if (outputRecordBytes < 1 || outputRecordBytes > 0xFFFF) {
             throw new IllegalArgumentException("outputRecordBytes must be 1..65535: " + outputRecordBytes);
@@ -78,98 +98,119 @@ public record ServerParams(
     /**
      * Defaults fit for one web server on the same host: 1024 connections and requests, no multiplexing (no mainstream
      * web server multiplexes, and a connection that carries one request at a time runs it without a thread hand-off),
-     * 256 KiB of params, 256 KiB of buffered input per request, 16 KiB records, idle timeout 120 s (longer than
+     * 256 KiB of params (and a quarter of the maximum heap for all params still arriving), no limit on a body (the web
+     * server's, nginx's client_max_body_size, applies) but 1 GiB of bodies in temporary files at once, 256 KiB of
+     * buffered input per request, 16 KiB records, idle timeout 120 s (longer than
      * nginx's 60 s upstream keepalive, so nginx closes first), params within 30 s, requests within 300 s, 5 s to stop
      * a terminated runner, 30 s grace on close, and FCGI_WEB_SERVER_ADDRS from the environment.
      */
     public static ServerParams defaults() {
-        return new ServerParams(1024, 1024, false, 100, 256 * 1024, 256 * 1024, 16 * 1024,
+        return new ServerParams(1024, 1024, false, 100, 256 * 1024,
+                Math.max(256 * 1024, Runtime.getRuntime().maxMemory() / 4), 0, 1L << 30, 256 * 1024, 16 * 1024,
                 Duration.ofSeconds(120), Duration.ofSeconds(30), Duration.ofSeconds(300), Duration.ofSeconds(5),
                 Duration.ofSeconds(30), WebServerAddresses.fromEnvironment(), ThreadKind.AUTO);
     }
 
     public ServerParams withMaxConns(int value) {
         return new ServerParams(value, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, maxBodyBytes, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout,
+                paramsTimeout, requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withMaxReqs(int value) {
         return new ServerParams(maxConns, value, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, maxBodyBytes, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout,
+                paramsTimeout, requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withMpxsConns(boolean value) {
-        return new ServerParams(maxConns, maxReqs, value, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+        return new ServerParams(maxConns, maxReqs, value, maxRequestsPerConnection, maxParamsBytes, paramsBudgetBytes,
+                maxBodyBytes, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout,
+                requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withMaxRequestsPerConnection(int value) {
-        return new ServerParams(maxConns, maxReqs, mpxsConns, value, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+        return new ServerParams(maxConns, maxReqs, mpxsConns, value, maxParamsBytes, paramsBudgetBytes, maxBodyBytes,
+                spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout,
+                terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withMaxParamsBytes(int value) {
-        return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, value,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+        return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, value, paramsBudgetBytes,
+                maxBodyBytes, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout,
+                requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
+    }
+
+    public ServerParams withParamsBudgetBytes(long value) {
+        return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes, value,
+                maxBodyBytes, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout,
+                requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
+    }
+
+    public ServerParams withMaxBodyBytes(long value) {
+        return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
+                paramsBudgetBytes, value, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout,
+                paramsTimeout, requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
+    }
+
+    public ServerParams withSpoolBudgetBytes(long value) {
+        return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
+                paramsBudgetBytes, maxBodyBytes, value, inputBufferBytes, outputRecordBytes, idleTimeout,
+                paramsTimeout, requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withInputBufferBytes(int value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                value, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, maxBodyBytes, spoolBudgetBytes, value, outputRecordBytes, idleTimeout,
+                paramsTimeout, requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withOutputRecordBytes(int value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, value, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, maxBodyBytes, spoolBudgetBytes, inputBufferBytes, value, idleTimeout,
+                paramsTimeout, requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withIdleTimeout(Duration value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, value, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, maxBodyBytes, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, value,
+                paramsTimeout, requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withParamsTimeout(Duration value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, value, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, maxBodyBytes, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout,
+                value, requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withRequestTimeout(Duration value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, value, terminateGrace,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, maxBodyBytes, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout,
+                paramsTimeout, value, terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withTerminateGrace(Duration value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, value,
-                gracePeriod, webServerAddrs, threads);
+                paramsBudgetBytes, maxBodyBytes, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout,
+                paramsTimeout, requestTimeout, value, gracePeriod, webServerAddrs, threads);
     }
 
     public ServerParams withGracePeriod(Duration value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                value, webServerAddrs, threads);
+                paramsBudgetBytes, maxBodyBytes, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout,
+                paramsTimeout, requestTimeout, terminateGrace, value, webServerAddrs, threads);
     }
 
     public ServerParams withWebServerAddrs(WebServerAddresses value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, value, threads);
+                paramsBudgetBytes, maxBodyBytes, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout,
+                paramsTimeout, requestTimeout, terminateGrace, gracePeriod, value, threads);
     }
 
     public ServerParams withThreads(ThreadKind value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
-                inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout, requestTimeout, terminateGrace,
-                gracePeriod, webServerAddrs, value);
+                paramsBudgetBytes, maxBodyBytes, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout,
+                paramsTimeout, requestTimeout, terminateGrace, gracePeriod, webServerAddrs, value);
     }
 
     private static void positive(String name, int value) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.io.InputPipe;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
@@ -75,12 +76,13 @@ final class ServerRequest implements FcgiExchange {
     /** The next write through the sink carries END_REQUEST. */
     private boolean finishing;
 
-    ServerRequest(ServerConnection connection, int id, Role role, boolean keepConn, int maxParamsBytes) {
+    ServerRequest(ServerConnection connection, int id, Role role, boolean keepConn, int maxParamsBytes,
+                  ByteBudget paramsBudget) {
         this.connection = connection;
         this.id = id;
         this.role = role;
         this.keepConn = keepConn;
-        this.paramsStream = new ParamsStream(id, maxParamsBytes);
+        this.paramsStream = new ParamsStream(id, maxParamsBytes, paramsBudget);
         this.beganNanos = System.nanoTime();
     }
 
@@ -98,7 +100,11 @@ final class ServerRequest implements FcgiExchange {
     /** The PARAMS stream ended: decode it. */
     void completeParams() throws ProtocolException {
         params = paramsStream.decode();
-        paramsStream = null;
+    }
+
+    /** The request is forgotten: what its params still hold goes back to the server's budget. From any thread. */
+    void releaseParams() {
+        paramsStream.release();
     }
 
     // ---- starting
@@ -109,7 +115,8 @@ final class ServerRequest implements FcgiExchange {
      * @param reader       the connection's reader, for direct input
      * @param outputBuffer a buffer from {@link RecordOutputStream#allocate(int)} for STDOUT
      */
-    void prepare(boolean direct, RecordReader reader, ByteBuffer outputBuffer, int inputBufferBytes) {
+    void prepare(boolean direct, RecordReader reader, ByteBuffer outputBuffer, int inputBufferBytes, long maxBody,
+                 ByteBudget spoolBudget) {
         this.direct = direct;
         stdoutBuffer = outputBuffer;
         stdout = new RecordOutputStream(RecordType.STDOUT, id, this::writeStdout, outputBuffer);
@@ -117,11 +124,12 @@ final class ServerRequest implements FcgiExchange {
             stdin = InputStream.nullInputStream();
         } else if (direct) {
             directStdin = new DirectInput(connection, this, reader);
-            settlingStdin = new RequestInput(directStdin, directStdin::isEnded, inputBufferBytes);
+            settlingStdin = new RequestInput(directStdin, directStdin::isEnded, inputBufferBytes, maxBody,
+                    spoolBudget);
             stdin = settlingStdin;
         } else {
             stdinPipe = new InputPipe(inputBufferBytes);
-            settlingStdin = new RequestInput(stdinPipe, stdinPipe::isEnded, inputBufferBytes);
+            settlingStdin = new RequestInput(stdinPipe, stdinPipe::isEnded, inputBufferBytes, maxBody, spoolBudget);
             stdin = settlingStdin;
         }
         if (role == Role.FILTER) {

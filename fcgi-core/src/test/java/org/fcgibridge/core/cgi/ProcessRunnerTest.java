@@ -67,6 +67,8 @@ class ProcessRunnerTest {
         script(root, "noheader.sh", "#!/bin/sh\necho 'just some text'\n");
         script(root, "silent.sh", "#!/bin/sh\nexit 0\n");
         script(root, "redirect.sh", "#!/bin/sh\nprintf 'Location: https://example.com/there\\n\\n'\n");
+        script(root, "split.sh",
+                "#!/bin/sh\nprintf 'Content-Type: text/plain\\nX-Echo: a\\rSet-Cookie: evil=1\\n\\nbody'\n");
         script(root, "hang.sh", "#!/bin/sh\necho $$ > \"$PID_FILE\"\nsleep 300 &\necho $! >> \"$PID_FILE\"\nwait\n");
         Path plain = root.resolve("plain.sh");
         Files.writeString(plain, "#!/bin/sh\necho no\n");
@@ -437,6 +439,9 @@ class ProcessRunnerTest {
         assertEquals(502, response.status());
         assertTrue(response.bodyText().contains("header block"), response.bodyText());
         assertEquals(502, request("silent.sh").status());
+        FcgiResponse split = request("split.sh");
+        assertEquals(502, split.status(), "a bare CR would split the head for some web servers");
+        assertEquals(null, split.header("Set-Cookie"));
     }
 
     @Test

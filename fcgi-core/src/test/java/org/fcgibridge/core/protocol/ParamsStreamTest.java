@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import org.fcgibridge.core.io.ByteBudget;
 import org.junit.jupiter.api.Test;
 
 class ParamsStreamTest {
@@ -34,5 +35,24 @@ class ParamsStreamTest {
         assertTrue(e.getMessage().contains("request 7"), e.getMessage());
         assertEquals(6, stream.length());
         assertTrue(Arrays.equals(new byte[6], Arrays.copyOf(stream.room(4), 6)));
+    }
+
+    @Test
+    void streamsDrawFromTheServersBudgetUntilDecodedOrReleased() throws ProtocolException {
+        ByteBudget budget = new ByteBudget(100);
+        ParamsStream first = new ParamsStream(1, 1000, budget);
+        first.append(ByteBuffer.wrap(new byte[60]));
+        ParamsStream second = new ParamsStream(2, 1000, budget);
+        ProtocolException spent = assertThrows(ProtocolException.class,
+                () -> second.append(ByteBuffer.wrap(new byte[50])));
+        assertTrue(spent.getMessage().contains("budget"), spent.getMessage());
+        assertEquals(60, budget.used());
+        first.release();
+        first.release(); // idempotent
+        assertEquals(0, budget.used());
+        assertThrows(ProtocolException.class, () -> first.append(ByteBuffer.wrap(new byte[1])), "released");
+        second.append(ByteBuffer.wrap(new NameValueWriter().add("A", "b").toByteArray()));
+        assertEquals("b", second.decode().get("A"));
+        assertEquals(0, budget.used(), "decoding gives the memory back");
     }
 }

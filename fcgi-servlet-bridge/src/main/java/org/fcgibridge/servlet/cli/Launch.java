@@ -9,13 +9,16 @@ public final class Launch implements AutoCloseable {
     private final HttpFront front;
     private final Served served;
     private final AccessLog log;
+    private final WorkDirectory work;
     private final long graceSeconds;
     private boolean closed;
 
-    Launch(HttpFront front, Served served, AccessLog log, long graceSeconds) {
+    /** What started, each possibly null (a start that failed half way closes what it had). */
+    Launch(HttpFront front, Served served, AccessLog log, WorkDirectory work, long graceSeconds) {
         this.front = front;
         this.served = served;
         this.log = log;
+        this.work = work;
         this.graceSeconds = graceSeconds;
     }
 
@@ -39,7 +42,8 @@ public final class Launch implements AutoCloseable {
 
     /**
      * Stops what started, front first, so that requests it accepted still reach the application; then the
-     * application, after the requests in flight finish (within the grace period). Idempotent.
+     * application, after the requests in flight finish. One grace period for both: what still runs when it ends is
+     * ended. Then the work directory is deleted. Idempotent.
      */
     @Override
     public synchronized void close() {
@@ -47,6 +51,7 @@ public final class Launch implements AutoCloseable {
             return;
         }
         closed = true;
+        long deadline = System.nanoTime() + Duration.ofSeconds(graceSeconds).toNanos();
         if (front != null) {
             try {
                 front.close(Duration.ofSeconds(graceSeconds));
@@ -55,10 +60,13 @@ public final class Launch implements AutoCloseable {
             }
         }
         if (served != null) {
-            served.close();
+            served.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         if (log != null) {
             log.close();
+        }
+        if (work != null) {
+            work.close();
         }
     }
 }

@@ -3,14 +3,20 @@ package org.fcgibridge.servlet.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.fcgibridge.core.cli.FatalErrors;
 import org.fcgibridge.core.cli.ShutdownSignals;
 import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.server.ListeningSocket;
+import org.fcgibridge.core.server.PortExposure;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.core.server.WebServerAddresses;
 import org.fcgibridge.servlet.AccessLog;
+import org.fcgibridge.servlet.jetty.JettyStartupLog;
 import org.fcgibridge.servlet.security.RealmFile;
 import org.fcgibridge.servlet.security.WebServerLogin;
 import org.fcgibridge.servlet.war.DeploymentException;
@@ -22,7 +28,7 @@ import picocli.CommandLine.Option;
  * {@code java -jar fcgi-bridge.jar --war app.war --listen 127.0.0.1:9000}: puts a WAR behind any FastCGI web server.
  *
  * <p>Exit status: 0 after a clean stop (SIGTERM, SIGINT), 1 if the application cannot be deployed or the address
- * cannot be listened on, 2 for a usage error.
+ * cannot be listened on, 2 for a usage error, 3 after an error no thread caught (out of memory: {@link FatalErrors}).
  */
 @Command(name = "fcgi-bridge", mixinStandardHelpOptions = true, version = "fcgi-bridge 0.1.0",
         sortOptions = false, usageHelpWidth = 110,
@@ -80,11 +86,18 @@ public final class Launcher implements Callable<Integer> {
             description = "the request path under which the scripts of --cgi-root are (default: ${DEFAULT-VALUE})")
     String cgiPrefix;
 
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "where the unpacked WAR and the application's temporary files go, in a directory of this "
+                    + "process deleted at the stop; what killed launchers left there is deleted at the next start "
+                    + "(default: the system's temporary directory)")
+    Path workDir;
+
     @Option(names = "--access-log", paramLabel = "FILE", description = "one line per request, to FILE or - (stdout)")
     String accessLog;
 
-    @Option(names = "--socket-mode", defaultValue = "666", paramLabel = "MODE",
-            description = "mode of a Unix socket file (default: ${DEFAULT-VALUE})")
+    @Option(names = "--socket-mode", defaultValue = "660", paramLabel = "MODE",
+            description = "mode of a Unix socket file: the web server's user must be the launcher's or in its group "
+                    + "(default: ${DEFAULT-VALUE})")
     String socketMode;
 
     @Option(names = "--max-conns", defaultValue = "1024", description = "FCGI_MAX_CONNS (default: ${DEFAULT-VALUE})")
@@ -99,6 +112,11 @@ public final class Launcher implements Callable<Integer> {
     @Option(names = "--max-params-bytes", defaultValue = "262144",
             description = "PARAMS of one request (default: ${DEFAULT-VALUE})")
     int maxParamsBytes;
+
+    @Option(names = "--max-body-bytes", defaultValue = "0", paramLabel = "N",
+            description = "a request body larger than this answers 413 (nginx's client_max_body_size); 0 = no limit "
+                    + "(default: ${DEFAULT-VALUE})")
+    long maxBodyBytes;
 
     @Option(names = "--idle-timeout", defaultValue = "120", paramLabel = "SECONDS",
             description = "close a connection that waits this long (default: ${DEFAULT-VALUE})")
@@ -120,6 +138,8 @@ public final class Launcher implements Callable<Integer> {
             description = "AUTO, PLATFORM or VIRTUAL (default: ${DEFAULT-VALUE}: virtual threads on Java 21+)")
     ServerParams.ThreadKind threads;
 
+    private static final System.Logger LOG = System.getLogger(Launcher.class.getName());
+
     /** Jetty's logging (jetty-slf4j-impl) takes a logger's level from a system property of this name. */
     private static final String QUIET_JASPER_SCHEMAS = "org.apache.tomcat.util.descriptor.DigesterFactory.LEVEL";
 
@@ -132,6 +152,7 @@ public final class Launcher implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        FatalErrors.install();
         loggingDefaults();
         ServerLogHandler.install(); // this JVM is ours; not in run(), which tools call in theirs
         System.exit(run(args, System.out, System.err));
@@ -155,6 +176,11 @@ public final class Launcher implements Callable<Integer> {
         line.setOut(new java.io.PrintWriter(out, true));
         line.setErr(new java.io.PrintWriter(err, true));
         line.setCaseInsensitiveEnumValuesAllowed(true);
+        // one line, as for every other failed start, not picocli's message followed by the whole usage
+        line.setParameterExceptionHandler((e, ignored) -> {
+            err.println("fcgi-bridge: " + Failures.oneLine(String.valueOf(e.getMessage())) + " (see --help)");
+            return 2;
+        });
         return line.execute(args);
     }
 
@@ -185,14 +211,26 @@ public final class Launcher implements Callable<Integer> {
     public Integer call() {
         ShutdownSignals signals = ShutdownSignals.install();
         Launch launch;
+        // what Jetty logs as it starts (the stack traces of a failure among it) is shown only if it starts: a failure
+        // is the one line below, its details at the DEBUG level
+        JettyStartupLog held = engine == Engine.jetty ? JettyStartupLog.hold() : JettyStartupLog.none();
+        boolean started = false;
         try {
             launch = start();
+            started = true;
         } catch (IllegalArgumentException e) {
-            err.println("fcgi-bridge: " + e.getMessage());
+            err.println("fcgi-bridge: " + Failures.oneLine(String.valueOf(e.getMessage())));
             return 2;
         } catch (LaunchException e) {
-            err.println("fcgi-bridge: " + e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "the start failed", e);
+            err.println("fcgi-bridge: " + Failures.oneLine(e.getMessage()));
             return 1;
+        } finally {
+            held.end(started);
+        }
+        String exposure = PortExposure.warning(ListenAddress.parse(listen), webServers());
+        if (exposure != null) {
+            err.println("fcgi-bridge: " + exposure);
         }
         out.println("fcgi-bridge: serving " + war + " (context path \"" + contextPath + "\", " + launch.servlets()
                 + " servlets, " + engine + " engine) on " + launch.describeAddress()
@@ -210,15 +248,16 @@ public final class Launcher implements Callable<Integer> {
      * @throws LaunchException          for an application or an address that fails (exit status 1)
      */
     private Launch start() throws LaunchException {
+        // the whole command line first: a usage error (status 2) before anything is bound, made or run
         ListenAddress address = ListenAddress.parse(listen);
         String mode = mode(socketMode);
+        InetSocketAddress httpAt = http == null ? null : httpAddress(http);
         ServerParams params = ServerParams.defaults().withMaxConns(maxConns).withMaxReqs(maxReqs)
-                .withMpxsConns(mpxsConns).withMaxParamsBytes(maxParamsBytes).withIdleTimeout(Duration.ofSeconds(idleTimeout))
+                .withMpxsConns(mpxsConns).withMaxParamsBytes(maxParamsBytes).withMaxBodyBytes(maxBodyBytes)
+                .withIdleTimeout(Duration.ofSeconds(idleTimeout))
                 .withRequestTimeout(Duration.ofSeconds(requestTimeout)).withGracePeriod(Duration.ofSeconds(grace))
                 .withThreads(threads);
-        if (webServerAddrs != null) {
-            params = params.withWebServerAddrs(WebServerAddresses.parse(webServerAddrs));
-        }
+        params = params.withWebServerAddrs(webServers());
         if (engine == Engine.jetty && cgiRoot != null) {
             throw new IllegalArgumentException("--cgi-root needs the standalone engine");
         }
@@ -228,28 +267,83 @@ public final class Launcher implements Callable<Integer> {
             }
             WebServerLogin.paramName(webServerRoles);
         }
-        AccessLog log = null;
-        Served served = null;
+        // then the addresses, before the application runs any code (its listeners, init()): a clash ends the start
+        // with no side effect
+        ListeningSocket socket = bind(address, mode);
         HttpFront front = null;
+        AccessLog log = null;
+        WorkDirectory work = null;
+        Served served = null;
         try {
+            front = httpAt == null ? null : httpFront(httpAt);
+            checkCgiRoot();
             RealmFile users = realm == null ? null : RealmFile.load(realm);
+            work = WorkDirectory.create(workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir")));
             log = accessLog == null ? null : AccessLog.open(accessLog, out);
             WebServerLogin webServer = trustWebServerAuth ? WebServerLogin.of(webServerRoles, users) : null;
-            served = engine == Engine.jetty ? Served.jetty(war, contextPath, address, params, mode, log, users,
-                    webServer)
-                    : Served.standalone(war, contextPath, address, params, mode, log, cgiRoot, cgiPrefix, users,
+            served = engine == Engine.jetty
+                    ? Served.jetty(war, contextPath, socket, params, log, users, work.resolve("jetty"), webServer)
+                    : Served.standalone(war, contextPath, socket, params, log, cgiRoot, cgiPrefix, work.path(), users,
                     webServer);
-            if (http != null) {
-                front = HttpFront.start(httpAddress(http), served.backend());
+            if (front != null) {
+                front.route("", served.backend());
             }
-        } catch (DeploymentException | IllegalStateException e) {
-            new Launch(null, served, log, grace).close();
-            throw new LaunchException("cannot deploy: " + e.getMessage(), e);
-        } catch (IOException | IllegalArgumentException e) {
-            new Launch(null, served, log, grace).close();
-            throw new LaunchException("cannot start: " + e.getMessage(), e);
+        } catch (LaunchException | RuntimeException | IOException | DeploymentException e) {
+            if (served == null) {
+                socket.close(); // the engine owns it once it has started
+            }
+            new Launch(front, served, log, work, 0).close();
+            if (e instanceof LaunchException) {
+                throw (LaunchException) e;
+            }
+            if (e instanceof DeploymentException || e instanceof IllegalStateException) {
+                throw new LaunchException("cannot deploy: " + e.getMessage(), e);
+            }
+            if (e instanceof IOException || e instanceof IllegalArgumentException) {
+                throw new LaunchException("cannot start: " + Failures.reason(e), e);
+            }
+            throw (RuntimeException) e;
         }
-        return new Launch(front, served, log, grace);
+        return new Launch(front, served, log, work, grace);
+    }
+
+    /** The FastCGI socket, bound and listening; nothing accepts on it until the application has started. */
+    private static ListeningSocket bind(ListenAddress address, String mode) throws LaunchException {
+        try {
+            return ListeningSocket.open(address, mode);
+        } catch (IOException e) {
+            throw new LaunchException(Failures.reason(e), e); // names the address and the cause
+        }
+    }
+
+    private static HttpFront httpFront(InetSocketAddress address) throws LaunchException {
+        String named = "cannot listen on " + address.getHostString() + ":" + address.getPort() + " (--http): ";
+        if (address.isUnresolved()) {
+            throw new LaunchException(named + "unknown host " + address.getHostString(), null);
+        }
+        try {
+            return HttpFront.start(address);
+        } catch (IOException e) {
+            throw new LaunchException(named + Failures.reason(e), e);
+        }
+    }
+
+    private void checkCgiRoot() throws LaunchException {
+        if (cgiRoot == null) {
+            return;
+        }
+        try {
+            if (!Files.isDirectory(cgiRoot.toRealPath())) {
+                throw new NotDirectoryException(cgiRoot.toString());
+            }
+        } catch (IOException e) {
+            throw new LaunchException("--cgi-root " + Failures.reason(e), e);
+        }
+    }
+
+    /** FCGI_WEB_SERVER_ADDRS: --web-server-addrs, else the environment's. */
+    private WebServerAddresses webServers() {
+        return webServerAddrs == null ? WebServerAddresses.fromEnvironment() : WebServerAddresses.parse(webServerAddrs);
     }
 
     private static String mode(String mode) {
@@ -272,7 +366,7 @@ public final class Launcher implements Callable<Integer> {
         try {
             return colon < 0 ? new InetSocketAddress("127.0.0.1", Integer.parseInt(text))
                     : new InetSocketAddress(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
-        } catch (NumberFormatException e) {
+        } catch (IllegalArgumentException e) { // not a number, or a port out of range
             throw new IllegalArgumentException("--http wants [HOST:]PORT: " + text);
         }
     }

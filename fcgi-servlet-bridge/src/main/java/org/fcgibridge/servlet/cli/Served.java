@@ -5,18 +5,20 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
-import org.fcgibridge.servlet.security.RealmFile;
-import org.fcgibridge.servlet.security.WebServerLogin;
+import java.time.Duration;
 import org.fcgibridge.core.cgi.CgiConfig;
 import org.fcgibridge.core.cgi.CgiRunnerFactory;
 import org.fcgibridge.core.runner.PrefixRouter;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
 import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.server.ListeningSocket;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.servlet.AccessLog;
 import org.fcgibridge.servlet.ServletResponder;
 import org.fcgibridge.servlet.jetty.JettyWarServer;
+import org.fcgibridge.servlet.security.RealmFile;
+import org.fcgibridge.servlet.security.WebServerLogin;
 import org.fcgibridge.servlet.war.DeploymentException;
 import org.fcgibridge.servlet.war.WebAppDeployer;
 
@@ -31,23 +33,30 @@ interface Served extends AutoCloseable {
     /** Where the HTTP front connects. */
     ListenAddress backend();
 
-    /** Stops accepting, lets requests in flight finish, stops the application. */
+    /** Stops accepting, lets requests in flight finish within the grace of the options, stops the application. */
     @Override
     void close();
 
     /**
-     * The standalone engine: the bridge's container in fcgi-core's server, with the users of {@code realm} (or none)
-     * and those the web server authenticates ({@code webServer}, or null: REMOTE_USER ignored), CGI scripts of
-     * {@code cgiRoot} (or null) under {@code cgiPrefix}.
-     *
-     * @throws DeploymentException if the application cannot be deployed
-     * @throws IOException         if the address cannot be listened on
+     * Stops accepting, lets requests in flight finish for up to {@code grace}, ends those still running, stops the
+     * application.
      */
-    static Served standalone(Path war, String contextPath, ListenAddress address, ServerParams params, String mode,
-                             AccessLog log, Path cgiRoot, String cgiPrefix, RealmFile realm,
+    void close(Duration grace);
+
+    /**
+     * The standalone engine: the bridge's container in fcgi-core's server on {@code socket} (which it owns from now
+     * on), with the users of {@code realm} (or none) and those the web server authenticates ({@code webServer}, or
+     * null: REMOTE_USER ignored), CGI scripts of {@code cgiRoot} (or null) under {@code cgiPrefix}.
+     *
+     * @param work where the application is unpacked, and its temporary files go
+     * @throws DeploymentException if the application cannot be deployed
+     * @throws IOException         if the CGI scripts' directory cannot be read
+     */
+    static Served standalone(Path war, String contextPath, ListeningSocket socket, ServerParams params,
+                             AccessLog log, Path cgiRoot, String cgiPrefix, Path work, RealmFile realm,
                              WebServerLogin webServer) throws DeploymentException, IOException {
         WebAppDeployer.Deployment deployment = WebAppDeployer.deploy(war, contextPath, Served.class.getClassLoader(),
-                context -> {
+                work, context -> {
                     context.setRealm(realm);
                     context.setWebServerLogin(webServer);
                 });
@@ -58,7 +67,7 @@ interface Served extends AutoCloseable {
                 runners = new PrefixRouter(cgiPrefix, new CgiRunnerFactory(CgiConfig.of(cgiRoot).mountedAt(cgiPrefix)),
                         runners);
             }
-            server = FcgiServer.start(address, params, runners, mode);
+            server = FcgiServer.start(socket, params, runners);
         } catch (IOException | RuntimeException e) {
             deployment.undeploy();
             throw e;
@@ -76,28 +85,34 @@ interface Served extends AutoCloseable {
 
             @Override
             public ListenAddress backend() {
-                return reachable(server.localAddress(), address);
+                return reachable(server.localAddress(), socket.address());
             }
 
             @Override
             public void close() {
-                server.close();
+                close(params.gracePeriod());
+            }
+
+            @Override
+            public void close(Duration grace) {
+                server.close(grace);
                 deployment.undeploy();
             }
         };
     }
 
     /**
-     * The Jetty engine: the WAR in Jetty 12 ee10, fed by fcgi-core's protocol, with the users of {@code realm}
-     * (or none) and those the web server authenticates ({@code webServer}, or null: REMOTE_USER ignored).
+     * The Jetty engine: the WAR in Jetty 12 ee10 on {@code socket} (which it owns from now on), fed by fcgi-core's
+     * protocol, with the users of {@code realm} (or none) and those the web server authenticates ({@code webServer},
+     * or null: REMOTE_USER ignored).
      *
-     * @throws IOException           if the address cannot be listened on
+     * @param work Jetty's temporary directory for the application
      * @throws IllegalStateException if the application fails to deploy
      */
-    static Served jetty(Path war, String contextPath, ListenAddress address, ServerParams params, String mode,
-                        AccessLog log, RealmFile realm, WebServerLogin webServer) throws IOException {
-        JettyWarServer jetty = JettyWarServer.start(war, contextPath, address, params, mode, params.gracePeriod(),
-                log, realm, webServer);
+    static Served jetty(Path war, String contextPath, ListeningSocket socket, ServerParams params, AccessLog log,
+                        RealmFile realm, Path work, WebServerLogin webServer) {
+        JettyWarServer jetty = JettyWarServer.start(war, contextPath, socket, params, params.gracePeriod(), log,
+                realm, work, webServer);
         return new Served() {
             @Override
             public String describeAddress() {
@@ -111,14 +126,17 @@ interface Served extends AutoCloseable {
 
             @Override
             public ListenAddress backend() {
-                return address.kind() == ListenAddress.Kind.TCP
-                        ? reachable(new InetSocketAddress(((InetSocketAddress) address.socketAddress()).getAddress(),
-                        jetty.port()), address) : address;
+                return reachable(socket.localAddress(), socket.address());
             }
 
             @Override
             public void close() {
                 jetty.close();
+            }
+
+            @Override
+            public void close(Duration grace) {
+                jetty.close(grace);
             }
         };
     }

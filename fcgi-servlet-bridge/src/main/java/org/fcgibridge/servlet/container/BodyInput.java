@@ -90,24 +90,6 @@ final class BodyInput extends ServletInputStream {
         return readFromBody(b, off, len);
     }
 
-    /** Reads and drops the rest of the body, for the container once the request is over (no ReadListener rule). */
-    void discardRest() throws IOException {
-        synchronized (this) {
-            aheadPos = aheadEnd;
-        }
-        byte[] buffer = new byte[READ_AHEAD];
-        while (true) {
-            synchronized (this) {
-                if (finished) {
-                    return;
-                }
-            }
-            if (readFromBody(buffer, 0, buffer.length) < 0) {
-                return;
-            }
-        }
-    }
-
     /** A blocking read from the FastCGI stream, counted against the declared length. */
     private int readFromBody(byte[] b, int off, int len) throws IOException {
         long limit;

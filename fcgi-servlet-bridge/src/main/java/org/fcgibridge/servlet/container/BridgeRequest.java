@@ -341,12 +341,15 @@ public final class BridgeRequest implements HttpServletRequest {
         return reader;
     }
 
-    /** Reads and drops what the servlet left of the body (so that the connection can serve the next request). */
-    void consumeRest() {
+    /**
+     * The application is done with the request: what it left of the body is dropped, never stored (the connection
+     * skips the rest of the stream as it arrives), so that a body nobody reads costs no disk and no memory.
+     */
+    void endBody() {
         try {
-            input().discardRest();
+            body.close();
         } catch (IOException ignored) {
-            // the web server is gone: nothing to keep in sync with
+            // the web server is gone: nothing left to drop
         }
     }
 

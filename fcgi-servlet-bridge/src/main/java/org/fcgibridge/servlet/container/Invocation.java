@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.fcgibridge.core.runner.InputRefusedException;
 import org.fcgibridge.servlet.http.BridgeResponse;
 import org.fcgibridge.servlet.http.CgiRequest;
 
@@ -100,6 +101,7 @@ final class Invocation {
             if (response.isErrorSent()) {
                 renderError(response.getStatus(), response.getErrorMessage(), null);
             }
+            request.endBody();
             response.complete();
         } finally {
             for (int i = listeners.size() - 1; i >= 0; i--) {
@@ -223,13 +225,18 @@ final class Invocation {
         }
         UnavailableException unavailable = error instanceof UnavailableException ? (UnavailableException) error
                 : cause instanceof UnavailableException ? (UnavailableException) cause : null;
+        InputRefusedException refused = InputRefusedException.in(error);
         int status = error instanceof StatusServletException ? ((StatusServletException) error).status()
-                : unavailable != null ? unavailableStatus(unavailable) : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+                : unavailable != null ? unavailableStatus(unavailable)
+                : refused != null ? refused.status() : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
         if (response.isHeadSent()) {
             context.log("exception after the response was committed, on " + request.getRequestURI(), error);
             return;
         }
-        if (unavailable == null) {
+        if (refused != null) {
+            // the client's doing, within the server's limits: one line, not a stack trace
+            context.log("request body refused on " + request.getRequestURI() + ": " + refused.getMessage());
+        } else if (unavailable == null) {
             context.log("exception on " + request.getRequestURI(), error);
         } else {
             // the servlet's holder logged the cause once; each refused request is one line, not a stack trace

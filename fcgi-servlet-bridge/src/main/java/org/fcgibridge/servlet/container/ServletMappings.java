@@ -105,9 +105,11 @@ public final class ServletMappings {
         if (!pattern.startsWith("/")) {
             throw new IllegalArgumentException("a url-pattern starts with '/' or '*.': " + pattern);
         }
+        // any other pattern is an exact match (Servlet 6.0 section 12.2), "/On*" too, as in Jetty, which refuses a
+        // '*' anywhere but at the end
         int star = pattern.indexOf('*');
-        if (star >= 0 && (star != pattern.length() - 1 || !pattern.endsWith("/*"))) {
-            throw new IllegalArgumentException("'*' is only allowed as a trailing /*: " + pattern);
+        if (star >= 0 && star != pattern.length() - 1) {
+            throw new IllegalArgumentException("'*' is only allowed at the end: " + pattern);
         }
     }
 

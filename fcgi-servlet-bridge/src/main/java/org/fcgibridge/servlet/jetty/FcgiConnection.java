@@ -29,6 +29,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Blocker;
 import org.fcgibridge.core.io.BufferPool;
+import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.protocol.BeginRequestBody;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
@@ -64,6 +65,8 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
     private final Connector connector;
     private final HttpConfiguration configuration;
     private final ServerParams limits;
+    /** The server's bound on params still arriving, over all connections. */
+    private final ByteBudget paramsBudget;
     private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final String id = "fcgi-" + IDS.incrementAndGet();
@@ -71,7 +74,7 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
     private final BufferPool outputBuffers;
 
     /** A request between BEGIN_REQUEST and its last PARAMS record. */
-    private record Beginning(Role role, boolean keepConn, ParamsStream params) {
+    private record Beginning(Role role, boolean keepConn, ParamsStream params, long beganNanos) {
     }
 
     /** Requests collecting their params, and running ones, by id; guarded by this. */
@@ -92,21 +95,29 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
     private final byte[] header = new byte[Fcgi.HEADER_LENGTH];
     /** Reading stopped because a request has too much unread body; {@link #resume()} starts it again. */
     private final AtomicBoolean paused = new AtomicBoolean();
+    /** When a partial record began to wait in the input buffer with no request running (0: none does); filler only. */
+    private long partialSince;
     /** Writes under way: one still there at the idle timeout has made no progress for that long. */
     private final AtomicInteger writing = new AtomicInteger();
 
     FcgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration configuration, ServerParams limits,
-                   BufferPool inputBuffers, BufferPool outputBuffers) {
+                   ByteBudget paramsBudget, BufferPool inputBuffers, BufferPool outputBuffers) {
         super(endPoint, connector.getExecutor());
         this.connector = connector;
         this.configuration = configuration;
         this.limits = limits;
+        this.paramsBudget = paramsBudget;
         this.inputBuffers = inputBuffers;
         this.outputBuffers = outputBuffers;
     }
 
     String id() {
         return id;
+    }
+
+    /** The most bytes of a body a request may have, 0 for no limit. */
+    long maxBodyBytes() {
+        return limits.maxBodyBytes();
     }
 
     Connector connector() {
@@ -159,6 +170,9 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
                         releaseInput(); // over: the request asked for it (KEEP_CONN=0) or a failure closed it
                     }
                     return; // else paused: resume() reads on
+                } else if ((failure = overdue()) != null) {
+                    LOG.log(System.Logger.Level.INFO, "{0}: {1}; closing the connection", id, failure);
+                    break;
                 } else if (input.limit() == input.capacity()) {
                     input.compact().flip();
                 }
@@ -238,6 +252,40 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
     }
 
     /**
+     * Bytes that trickle in keep Jetty's idle timeout from firing: with no request running, a record must arrive whole
+     * within the idle timeout from its first byte, and a request's params within the params timeout, as on the
+     * standalone engine.
+     *
+     * @return why the connection is overdue, or null
+     */
+    private String overdue() {
+        long now = System.nanoTime();
+        boolean idle;
+        long oldestBegin = now;
+        synchronized (this) {
+            idle = running.isEmpty();
+            for (Beginning request : beginning.values()) {
+                oldestBegin = Math.min(oldestBegin, request.beganNanos());
+            }
+        }
+        long paramsNanos = limits.paramsTimeout().toNanos();
+        if (paramsNanos > 0 && now - oldestBegin > paramsNanos) {
+            return "params did not arrive within " + limits.paramsTimeout().toSeconds() + " s";
+        }
+        if (!idle || !input.hasRemaining()) {
+            partialSince = 0;
+            return null;
+        }
+        if (partialSince == 0) {
+            partialSince = now | 1;
+            return null;
+        }
+        long idleNanos = limits.idleTimeout().toNanos();
+        return idleNanos > 0 && now - partialSince > idleNanos
+                ? "no whole record for " + limits.idleTimeout().toSeconds() + " s" : null;
+    }
+
+    /**
      * Stops reading once the record in hand is handled. A request calls it before it can call {@link #resume()}, so a
      * resume that comes at once is not lost.
      */
@@ -265,13 +313,31 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         synchronized (this) {
             abandoned = new ArrayList<>(running.values());
             running.clear();
-            beginning.clear();
         }
+        releaseBeginnings();
         for (FcgiHttpStream stream : abandoned) {
             stream.onAbort(new EofException(reason));
         }
         getEndPoint().close();
         releaseInput();
+    }
+
+    /** Forgets the requests still collecting params and gives their memory back to the server's budget. */
+    private void releaseBeginnings() {
+        List<Beginning> forgotten;
+        synchronized (this) {
+            forgotten = new ArrayList<>(beginning.values());
+            beginning.clear();
+        }
+        for (Beginning request : forgotten) {
+            request.params().release();
+        }
+    }
+
+    @Override
+    public void onClose(Throwable cause) {
+        releaseBeginnings(); // however the connection ends
+        super.onClose(cause);
     }
 
     private void releaseInput() {
@@ -367,7 +433,7 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
                 refusal = ProtocolStatus.OVERLOADED;
             } else {
                 beginning.put(requestId, new Beginning(body.role(), body.keepConn(),
-                        new ParamsStream(requestId, limits.maxParamsBytes())));
+                        new ParamsStream(requestId, limits.maxParamsBytes(), paramsBudget), System.nanoTime()));
             }
         }
         if (refusal != null) {
@@ -407,6 +473,12 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         } catch (BadRequestException e) {
             LOG.log(System.Logger.Level.INFO, "{0}: 400 for request {1}: {2}", id, requestId, e.getMessage());
             badRequest(requestId, keepConn, e.getMessage());
+            return;
+        }
+        if (limits.maxBodyBytes() > 0 && cgi.contentLength() > limits.maxBodyBytes()) {
+            // as the standalone engine: answered at once, the body skipped as it arrives (an unknown request's)
+            new FcgiHttpStream(this, requestId, role, keepConn).sendPlain(413, "The request body is larger than "
+                    + limits.maxBodyBytes() + " bytes.");
             return;
         }
         synchronized (this) {
@@ -479,6 +551,7 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         if (stream != null) {
             stream.onAbort(new EofException("the web server aborted request " + requestId));
         } else if (aborted != null) {
+            aborted.params().release();
             endWithoutRunning(requestId, ProtocolStatus.REQUEST_COMPLETE, aborted.keepConn());
         }
     }

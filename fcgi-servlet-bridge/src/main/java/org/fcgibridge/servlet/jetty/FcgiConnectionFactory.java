@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.AbstractConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.fcgibridge.core.io.BufferPool;
+import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.Fcgi;
 import org.fcgibridge.core.server.ServerParams;
@@ -43,6 +44,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
 
     private final HttpConfiguration configuration;
     private final ServerParams limits;
+    private final ByteBudget paramsBudget;
     /** Record buffers shared by the connections: a connection per request (nginx's default) allocates none. */
     private final BufferPool inputBuffers = new BufferPool(POOLED_BUFFERS,
             () -> ByteBuffer.allocateDirect(MAX_RECORD));
@@ -61,6 +63,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
         super(PROTOCOL);
         this.configuration = Objects.requireNonNull(configuration, "configuration");
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.paramsBudget = new ByteBudget(limits.paramsBudgetBytes());
         this.outputBuffers = new BufferPool(POOLED_BUFFERS, () -> RecordOutputStream.allocate(limits.outputRecordBytes()));
         addBean(configuration);
     }
@@ -83,7 +86,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        return configure(new FcgiConnection(connector, endPoint, configuration, limits, inputBuffers, outputBuffers),
-                connector, endPoint);
+        return configure(new FcgiConnection(connector, endPoint, configuration, limits, paramsBudget, inputBuffers,
+                outputBuffers), connector, endPoint);
     }
 }

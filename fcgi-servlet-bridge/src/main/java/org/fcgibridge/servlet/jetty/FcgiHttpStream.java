@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -52,6 +53,8 @@ final class FcgiHttpStream implements HttpStream {
     // input, guarded by this
     private final ArrayDeque<Content.Chunk> chunks = new ArrayDeque<>();
     private long queued;
+    /** Bytes of the body received in all; guarded by this. */
+    private long received;
     private boolean inputEnded;
     private Throwable inputFailure;
     private boolean demanded;
@@ -157,8 +160,14 @@ final class FcgiHttpStream implements HttpStream {
             if (completed || inputFailure != null) {
                 return true; // the request is over: its remaining body is dropped
             }
-            chunks.add(Content.Chunk.from(ByteBuffer.wrap(content), false));
-            queued += content.length;
+            received += content.length;
+            long max = connection.maxBodyBytes();
+            if (max > 0 && received > max) {
+                fail(new BadMessageException(413, "the request body is larger than " + max + " bytes"));
+            } else {
+                chunks.add(Content.Chunk.from(ByteBuffer.wrap(content), false));
+                queued += content.length;
+            }
             wake = takeDemand();
             if (settling && queued > SETTLE_LIMIT) {
                 fail(new IOException("request body over " + SETTLE_LIMIT + " bytes still unread after the response"

@@ -1,26 +1,19 @@
 package org.fcgibridge.servlet.jetty;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channel;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.session.DefaultSessionIdManager;
+import org.eclipse.jetty.session.HouseKeeper;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.server.ListeningSocket;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.servlet.AccessLog;
 import org.fcgibridge.servlet.security.RealmFile;
@@ -32,42 +25,48 @@ import org.fcgibridge.servlet.security.WebServerLogin;
  * full container (JSP, security constraints with the users of {@code --realm}, Jetty's session stores).
  */
 public final class JettyWarServer implements AutoCloseable {
-    private final Server server;
-    private final AbstractConnector connector;
-    private final WebAppContext webapp;
-    private final ListenAddress address;
+    private static final long SESSION_SWEEP_SECONDS = 60;
+    private static final System.Logger LOG = System.getLogger(JettyWarServer.class.getName());
 
-    private JettyWarServer(Server server, AbstractConnector connector, WebAppContext webapp,
-                           ListenAddress address) {
+    private final Server server;
+    private final ListeningSocketConnector connector;
+    private final WebAppContext webapp;
+    private final ListeningSocket socket;
+
+    private JettyWarServer(Server server, ListeningSocketConnector connector, WebAppContext webapp,
+                           ListeningSocket socket) {
         this.server = server;
         this.connector = connector;
         this.webapp = webapp;
-        this.address = address;
+        this.socket = socket;
     }
 
     /**
-     * Deploys and starts.
+     * Deploys and starts on a socket bound beforehand, which it owns from now on (closed at {@link #close}).
      *
-     * @param socketMode the mode of a Unix socket file, like "rw-rw-rw-"
-     * @param accessLog  where each request is logged, or null
-     * @param realm      the users of the application's security constraints ({@link RealmFile}), or null: then an
-     *                   application whose constraints need users is refused
-     * @param webServer  how to take the user the web server authenticated (REMOTE_USER), or null to ignore it
-     *                   (the web server's users make --realm unnecessary)
-     * @throws IOException if the address cannot be listened on
-     * @throws IllegalStateException naming the WAR and the cause, if the application fails to deploy
+     * @param socket        where FastCGI connections come in: nothing is accepted before the application has started
+     * @param accessLog     where each request is logged, or null
+     * @param realm         the users of the application's security constraints ({@link RealmFile}), or null: then an
+     *                      application whose constraints need users is refused
+     * @param workDirectory Jetty's temporary directory for the application (the unpacked WAR, compiled JSPs)
+     * @param webServer     how to take the user the web server authenticated (REMOTE_USER), or null to ignore it
+     *                      (the web server's users make --realm unnecessary)
+     * @throws IllegalStateException naming the WAR and the cause, if the application fails to deploy (the socket is
+     *                               closed)
      */
-    public static JettyWarServer start(Path war, String contextPath, ListenAddress address, ServerParams limits,
-                                       String socketMode, Duration grace, AccessLog accessLog,
-                                       RealmFile realm, WebServerLogin webServer) throws IOException {
+    public static JettyWarServer start(Path war, String contextPath, ListeningSocket socket, ServerParams limits,
+                                       Duration grace, AccessLog accessLog, RealmFile realm, Path workDirectory,
+                                       WebServerLogin webServer) {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(64, limits.maxConns() / 4), 8);
         threads.setName("jetty-engine");
         Server server = new Server(threads);
+        server.addBean(sessionIds(server), true);
         FcgiConnectionFactory fastcgi = new FcgiConnectionFactory(FcgiConnectionFactory.quietConfiguration(), limits);
-        AbstractConnector connector = connector(server, fastcgi, address);
+        ListeningSocketConnector connector = new ListeningSocketConnector(server, socket, fastcgi);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         server.addConnector(connector);
         WebAppContext webapp = new BridgeWebAppContext(war.toString(), contextPath.isEmpty() ? "/" : contextPath);
+        webapp.setTempDirectory(workDirectory.toFile());
         webapp.setThrowUnavailableOnStartupException(true);
         JspEngine.install(webapp);
         // Servlet 6.0 section 10.10: a welcome file may name a servlet's mapping. "exact", not any match: *.jsp is
@@ -83,56 +82,33 @@ public final class JettyWarServer implements AutoCloseable {
         }
         try {
             server.start();
-        } catch (IOException e) {
-            stopQuietly(server);
-            throw e;
         } catch (Exception e) {
             stopQuietly(server);
+            socket.close();
             RealmSecurityHandler.RealmRequiredException refusal = realmRequired(e);
             if (refusal != null) {
                 throw new IllegalStateException(war + " " + refusal.getMessage(), e);
             }
-            throw new IllegalStateException(war + ": the web application failed to start in Jetty: " + e, e);
+            throw new IllegalStateException(war + ": the web application failed to start in Jetty: " + rootCause(e), e);
         }
-        if (address.kind() == ListenAddress.Kind.UNIX && socketMode != null) {
-            Files.setPosixFilePermissions(address.path(), PosixFilePermissions.fromString(socketMode));
-        }
-        return new JettyWarServer(server, connector, webapp, address);
+        return new JettyWarServer(server, connector, webapp, socket);
     }
 
-    private static AbstractConnector connector(Server server, FcgiConnectionFactory fastcgi,
-                                               ListenAddress address) throws IOException {
-        switch (address.kind()) {
-            case UNIX: {
-                UnixDomainServerConnector unix = new UnixDomainServerConnector(server, fastcgi);
-                unix.setAcceptQueueSize(1024);
-                unix.setUnixDomainPath(address.path());
-                return unix;
-            }
-            case INHERITED: {
-                // lighttpd and spawn-fcgi hand over a Unix socket as often as a TCP one; each has its connector
-                Channel channel = System.inheritedChannel();
-                if (!(channel instanceof ServerSocketChannel)) {
-                    throw new IOException("file descriptor 0 is not a listening socket");
-                }
-                if (((ServerSocketChannel) channel).getLocalAddress() instanceof UnixDomainSocketAddress) {
-                    UnixDomainServerConnector unix = new UnixDomainServerConnector(server, fastcgi);
-                    unix.setInheritChannel(true);
-                    return unix;
-                }
-                ServerConnector inherited = new ServerConnector(server, fastcgi);
-                inherited.setInheritChannel(true);
-                return inherited;
-            }
-            default: {
-                ServerConnector tcp = new ServerConnector(server, fastcgi);
-                tcp.setAcceptQueueSize(1024); // nginx opens many connections at once; the JDK's 50 drops SYNs
-                InetSocketAddress socket = (InetSocketAddress) address.socketAddress();
-                tcp.setHost(socket.getHostString());
-                tcp.setPort(socket.getPort());
-                return tcp;
-            }
+    /**
+     * Expired sessions are swept once a minute, as on the standalone engine: Jetty's default of ten minutes let a
+     * site under load hold many times the sessions its timeout allows.
+     */
+    private static DefaultSessionIdManager sessionIds(Server server) {
+        DefaultSessionIdManager ids = new DefaultSessionIdManager(server);
+        HouseKeeper keeper = new HouseKeeper();
+        keeper.setSessionIdManager(ids);
+        try {
+            keeper.setIntervalSec(SESSION_SWEEP_SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set the session sweep: " + e, e);
         }
+        ids.setSessionHouseKeeper(keeper);
+        return ids;
     }
 
     private static RealmSecurityHandler.RealmRequiredException realmRequired(Throwable failure) {
@@ -147,6 +123,15 @@ public final class JettyWarServer implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** The first failure, not Jetty's wrappers of it (an UnavailableException around a ClassNotFoundException). */
+    private static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private static void stopQuietly(Server server) {
@@ -164,23 +149,34 @@ public final class JettyWarServer implements AutoCloseable {
 
     /** Where FastCGI connections come in: the TCP port or the socket, as the launcher logs it. */
     public String describeAddress() {
-        if (address.kind() == ListenAddress.Kind.TCP && connector instanceof ServerConnector) {
-            ServerConnector tcp = (ServerConnector) connector;
-            return tcp.getHost() + ":" + tcp.getLocalPort();
-        }
-        return address.toString();
+        return socket.describe();
     }
 
     /** The TCP port, or -1. */
     public int port() {
-        return connector instanceof ServerConnector ? ((ServerConnector) connector).getLocalPort() : -1;
+        return connector.getLocalPort();
     }
 
     /** Stops accepting, lets requests in flight finish (the grace given at start), stops the application. */
     @Override
     public void close() {
+        close(Duration.ofMillis(server.getStopTimeout()));
+    }
+
+    /**
+     * Stops accepting, lets requests in flight finish for up to {@code grace}, then ends those still running (their
+     * connections are closed, their threads interrupted) and stops the application, as the standalone engine does:
+     * requests that outlive the grace are the expected end of a grace, not a failure to stop.
+     *
+     * @throws IllegalStateException if Jetty fails to stop for another reason
+     */
+    public void close(Duration grace) {
+        // not 0: Jetty then skips its graceful phase, and gives the threads still running its pool's own stop timeout
+        server.setStopTimeout(Math.max(1, grace.toMillis()));
         try {
             server.stop();
+        } catch (TimeoutException outlived) {
+            LOG.log(System.Logger.Level.WARNING, "requests still running at the end of the grace were ended");
         } catch (Exception e) {
             throw new IllegalStateException("Jetty did not stop cleanly: " + e, e);
         }

@@ -2,6 +2,7 @@ package org.fcgibridge.servlet.jetty;
 
 import org.eclipse.jetty.ee10.servlet.security.ConstraintMapping;
 import org.eclipse.jetty.ee10.servlet.security.ConstraintSecurityHandler;
+import org.eclipse.jetty.security.Authenticator;
 import org.eclipse.jetty.security.Constraint;
 import org.eclipse.jetty.security.EmptyLoginService;
 import org.eclipse.jetty.security.HashLoginService;
@@ -40,6 +41,9 @@ final class RealmSecurityHandler extends ConstraintSecurityHandler {
             // the BASIC challenge names the login service's realm: the one the application's login-config names
             String name = getRealmName() != null ? getRealmName() : RealmFile.DEFAULT_NAME;
             setLoginService(new HashLoginService(name, ResourceFactory.root().newResource(realm.file())));
+            if (Authenticator.FORM_AUTH.equals(getAuthenticationType()) && getAuthenticator() == null) {
+                setAuthenticator(trusting(new SavedMethodFormAuthenticator()));
+            }
         } else if (webServer != null) {
             setLoginService(new EmptyLoginService()); // the web server's users are the only ones
         } else {
@@ -49,6 +53,11 @@ final class RealmSecurityHandler extends ConstraintSecurityHandler {
             }
         }
         super.doStart();
+    }
+
+    /** The application's own authenticator, after the web server's users when they are trusted. */
+    private Authenticator trusting(Authenticator own) {
+        return webServer == null ? own : new WebServerAuthenticator(webServer, own);
     }
 
     /** What needs users to authenticate, or null. */
@@ -69,19 +78,23 @@ final class RealmSecurityHandler extends ConstraintSecurityHandler {
 
     /**
      * An application needs users and the launcher was given none: a matter of configuration, so without a stack
-     * trace (Jetty logs the failure of the context; a trace would bury the one line that says what to do).
+     * trace (Jetty logs the failure of the context; a trace would bury the one line that says what to do). The
+     * message is the launcher's advice; what Jetty logs ({@link #toString}) says only what failed, so that the
+     * advice is on one line of stderr, the launcher's.
      */
     static final class RealmRequiredException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final String what;
 
         RealmRequiredException(String what) {
             super("declares security constraints (" + what + "), which need users and roles: add --realm FILE",
                     null, false, false);
+            this.what = what;
         }
 
         @Override
         public String toString() {
-            return getMessage();
+            return "security constraints (" + what + ") and no users: the application is not started";
         }
     }
 }

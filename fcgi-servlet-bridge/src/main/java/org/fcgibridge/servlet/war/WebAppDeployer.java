@@ -81,21 +81,22 @@ public final class WebAppDeployer {
      * @throws DeploymentException naming the file and the cause, if anything fails (the application is stopped)
      */
     public static Deployment deploy(Path war, String contextPath, ClassLoader parent) throws DeploymentException {
-        return deploy(war, contextPath, parent, context -> { });
+        return deploy(war, contextPath, parent, null, context -> { });
     }
 
     /**
-     * Deploys and starts the application, {@code configure} setting up its context before it starts (its realm,
-     * whether the web server authenticates the users). An application that needs users (a login-config with an
-     * auth-method, or a constraint that only some users pass) is refused without a realm, unless the web server
-     * authenticates: before it starts as far as its descriptors and annotations tell, and after it started, its
-     * initializers having declared theirs (setServletSecurity).
+     * Deploys and starts the application, its work directory (the unpacked WAR, the temporary files) under
+     * {@code workRoot} (null: the JVM's temporary directory), {@code configure} setting up its context before it
+     * starts (its realm, whether the web server authenticates the users). An application that needs users (a
+     * login-config with an auth-method, or a constraint that only some users pass) is refused without a realm, unless
+     * the web server authenticates: before it starts as far as its descriptors and annotations tell, and after it
+     * started, its initializers having declared theirs (setServletSecurity).
      *
      * @throws DeploymentException naming the file and the cause, if anything fails (the application is stopped)
      */
-    public static Deployment deploy(Path war, String contextPath, ClassLoader parent,
+    public static Deployment deploy(Path war, String contextPath, ClassLoader parent, Path workRoot,
                                     Consumer<BridgeServletContext> configure) throws DeploymentException {
-        Deployment deployment = prepare(war, contextPath, parent);
+        Deployment deployment = prepare(war, contextPath, parent, workRoot);
         try {
             configure.accept(deployment.context());
             checkUsers(war, deployment.context());
@@ -117,6 +118,9 @@ public final class WebAppDeployer {
             deployment.undeploy();
             throw e;
         }
+        // once started: a failed start is one line, the launcher's
+        LOG.log(System.Logger.Level.INFO, "deployed {0} at context path \"{1}\" ({2} servlets)", war, contextPath,
+                deployment.context().getServletRegistrations().size());
         return deployment;
     }
 
@@ -157,12 +161,22 @@ public final class WebAppDeployer {
      * @throws DeploymentException naming the file and the cause
      */
     public static Deployment prepare(Path war, String contextPath, ClassLoader parent) throws DeploymentException {
+        return prepare(war, contextPath, parent, null);
+    }
+
+    /**
+     * Like {@link #prepare(Path, String, ClassLoader)}, with the work directory made under {@code workRoot} (null:
+     * the JVM's temporary directory).
+     */
+    public static Deployment prepare(Path war, String contextPath, ClassLoader parent, Path workRoot)
+            throws DeploymentException {
         if (!Files.exists(war)) {
             throw new DeploymentException(war + ": no such file or directory");
         }
         Path work;
         try {
-            work = Files.createTempDirectory("fcgi-bridge-");
+            work = workRoot == null ? Files.createTempDirectory("fcgi-bridge-")
+                    : Files.createTempDirectory(workRoot, "webapp-");
         } catch (IOException e) {
             throw new DeploymentException("cannot create a work directory: " + e.getMessage(), e);
         }
@@ -276,8 +290,6 @@ public final class WebAppDeployer {
         } catch (RuntimeException e) {
             throw new DeploymentException(war + ": " + e.getMessage(), e);
         }
-        LOG.log(System.Logger.Level.INFO, "deployed {0} at context path \"{1}\" ({2} servlets)", war, contextPath,
-                context.getServletRegistrations().size());
         return new Deployment(context, root, work, loader);
     }
 

@@ -1,6 +1,7 @@
 package org.fcgibridge.servlet.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,9 +93,17 @@ class ServletMappingsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"foo", "/a/*/b", "*.a/b", "/a*", "*."})
+    @ValueSource(strings = {"foo", "/a/*/b", "*.a/b", "/a*b", "*."})
     void invalidPatternsAreRefused(String pattern) {
         assertThrows(IllegalArgumentException.class, () -> ServletMappings.validate(pattern));
+    }
+
+    @Test
+    void aTrailingStarWithoutSlashIsAnExactMatch() { // the TCK's secform application maps "/On*"
+        ServletMappings.validate("/On*");
+        add("on", "/On*");
+        assertEquals("on", context.mappings().match("/On*").holder().getName());
+        assertNotEquals("on", context.mappings().match("/One").holder().getName());
     }
 
     @Test

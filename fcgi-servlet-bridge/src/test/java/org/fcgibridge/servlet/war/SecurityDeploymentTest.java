@@ -69,7 +69,7 @@ class SecurityDeploymentTest {
     }
 
     private WebAppDeployer.Deployment deploy(Path war, Realm realm) throws DeploymentException {
-        return WebAppDeployer.deploy(war, "", getClass().getClassLoader(), context -> context.setRealm(realm));
+        return WebAppDeployer.deploy(war, "", getClass().getClassLoader(), null, context -> context.setRealm(realm));
     }
 
     @Test
@@ -169,7 +169,7 @@ class SecurityDeploymentTest {
         DeploymentException refused = assertThrows(DeploymentException.class, () -> deploy(war, null));
         assertTrue(refused.getMessage().contains("(a constraint on /annotated/*)"), refused.getMessage());
         WebAppDeployer.Deployment deployment = WebAppDeployer.deploy(war, "", getClass().getClassLoader(),
-                context -> context.setTrustsWebServer(true));
+                null, context -> context.setTrustsWebServer(true));
         try {
             assertTrue(deployment.context().trustsWebServer());
         } finally {

@@ -12,7 +12,7 @@ class ApacheSetHandlerIT extends SampleBehindWebServer {
     RunningBridge startBridge(Path dir) throws Exception {
         ApacheProcess.binary();
         Path socket = Configs.socketDirectory(dir).resolve("bridge.sock");
-        return bridge(dir, "--listen", "unix:" + socket);
+        return bridge(dir, "--listen", "unix:" + socket, "--socket-mode", "666"); // Apache runs as www-data
     }
 
     @Override

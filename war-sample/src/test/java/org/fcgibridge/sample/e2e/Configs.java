@@ -27,4 +27,25 @@ final class Configs {
         }
         return sockets;
     }
+
+    /**
+     * nginx's config {@code forNginx} made, with the params that nginx sends when it terminates TLS itself
+     * (REQUEST_SCHEME https, HTTPS on), though the test's client speaks plain HTTP to it: the bridge sees a request
+     * that came over HTTPS. The params file is written in {@code dir}.
+     */
+    static String behindTls(String nginxConfig, Path dir) throws IOException {
+        StringBuilder params = new StringBuilder();
+        for (String line : Files.readAllLines(Path.of("/etc/nginx/fastcgi_params"))) {
+            if (!line.matches("\\s*fastcgi_param\\s+(REQUEST_SCHEME|HTTPS)\\s.*")) {
+                params.append(line).append('\n');
+            }
+        }
+        params.append("fastcgi_param  REQUEST_SCHEME     https;\nfastcgi_param  HTTPS              on;\n");
+        Path file = Files.writeString(Files.createDirectories(dir).resolve("fastcgi_params_tls"), params);
+        String tls = nginxConfig.replace("include /etc/nginx/fastcgi_params;", "include " + file + ";");
+        if (tls.equals(nginxConfig)) {
+            throw new AssertionError("no include of /etc/nginx/fastcgi_params in: " + nginxConfig);
+        }
+        return tls;
+    }
 }

@@ -36,9 +36,14 @@ final class RunningBridge implements AutoCloseable {
 
     /** {@code java -jar fcgi-bridge.jar} with these arguments. */
     static List<String> command(String... args) {
+        return command(List.of("-Xmx256m"), args);
+    }
+
+    /** {@code java OPTIONS -jar fcgi-bridge.jar ARGS}. */
+    static List<String> command(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(launcherJar().toString());
         command.addAll(List.of(args));
@@ -71,12 +76,19 @@ final class RunningBridge implements AutoCloseable {
      * free loopback port unless they say {@code --listen}.
      */
     static RunningBridge startWar(Path dir, Path war, String... extra) throws IOException, InterruptedException {
+        return startWar(dir, war, List.of("-Xmx256m"), extra);
+    }
+
+    /** {@link #startWar(Path, Path, String...)} in a JVM with these options (-Xmx...). */
+    static RunningBridge startWar(Path dir, Path war, List<String> jvmOptions, String... extra)
+            throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("--war", war.toString()));
         if (!List.of(extra).contains("--listen")) {
             args.addAll(List.of("--listen", "127.0.0.1:0"));
         }
         args.addAll(List.of(extra));
-        JavaProcess process = JavaProcess.start(command(args.toArray(String[]::new)), dir.resolve("bridge.stderr"));
+        JavaProcess process = JavaProcess.start(command(jvmOptions, args.toArray(String[]::new)),
+                dir.resolve("bridge.stderr"));
         try {
             return new RunningBridge(process, process.awaitLine("fcgi-bridge: serving", 30));
         } catch (AssertionError | IOException | InterruptedException e) {
