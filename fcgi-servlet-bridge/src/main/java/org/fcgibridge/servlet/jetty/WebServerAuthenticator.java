@@ -78,8 +78,9 @@ final class WebServerAuthenticator extends LoginAuthenticator {
 
     @Override
     public Request prepareRequest(Request request, AuthenticationState authenticationState) {
-        // FORM: the request saved before the login comes back
-        return delegate == null ? request : delegate.prepareRequest(request, authenticationState);
+        // FORM: the request saved before the login comes back; not for the web server's user, who did not log in here
+        return delegate == null || authenticationState instanceof WebServerAuthentication ? request
+                : delegate.prepareRequest(request, authenticationState);
     }
 
     @Override
@@ -87,7 +88,7 @@ final class WebServerAuthenticator extends LoginAuthenticator {
             throws ServerAuthException {
         WebUser user = webServerUser(request);
         if (user != null) {
-            return new UserAuthenticationSucceeded(user.authType(), identity(user));
+            return new WebServerAuthentication(user.authType(), identity(user));
         }
         return delegate == null ? null : delegate.validateRequest(request, response, callback);
     }
@@ -129,5 +130,14 @@ final class WebServerAuthenticator extends LoginAuthenticator {
     @Override
     public String toString() {
         return "WebServerAuthenticator[" + login + ", then " + delegate + "]";
+    }
+
+    /** A user the web server authenticated: no session or saved request of the application's own login is theirs. */
+    private static final class WebServerAuthentication extends UserAuthenticationSucceeded {
+        private static final long serialVersionUID = 1L;
+
+        WebServerAuthentication(String authenticationType, UserIdentity identity) {
+            super(authenticationType, identity);
+        }
     }
 }

@@ -198,6 +198,31 @@ class WebServerAuthIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aFormLoginApplicationServesTheWebServersUserWithoutItsLoginPage(String engine) throws Exception {
+        Path realm = Files.writeString(dir.resolve("realm.properties"), "alice: wonderland,admin\n");
+        Path war = new WarBuilder(dir.resolve("form")).source("app.Who", WHO)
+                .file("login.html", "<form method=post action=j_security_check>"
+                        + "<input name=j_username><input name=j_password type=password></form>")
+                .file("error.html", "wrong")
+                .webXml(WEB_APP + WHO_SERVLET + ADMINS_ONLY + "<login-config><auth-method>FORM</auth-method>"
+                        + "<form-login-config><form-login-page>/login.html</form-login-page>"
+                        + "<form-error-page>/error.html</form-error-page></form-login-config></login-config>\n"
+                        + "</web-app>\n").packed("form");
+        try (RunningBridge bridge = RunningBridge.startWar(dir, war, "--engine", engine, "--trust-web-server-auth",
+                "--web-server-roles", "REMOTE_USER_ROLES", "--realm", realm.toString())) {
+            FcgiResponse trusted = fastCgi(bridge, "/admin/x", Map.of("REMOTE_USER", "carol", "REMOTE_USER_ROLES",
+                    "admin"));
+            assertEquals(200, trusted.status(), trusted.stdoutText());
+            assertEquals("user=carol principal=carol type=null admin=true REMOTE_USER=carol", trusted.bodyText());
+            FcgiResponse anonymous = fastCgi(bridge, "/admin/x", Map.of());
+            assertTrue(anonymous.bodyText().contains("j_security_check")
+                    || (anonymous.status() / 100 == 3 && anonymous.header("Location").contains("login.html")),
+                    "the application's own login for a request without a web server user: " + anonymous.stdoutText());
+        }
+    }
+
     @Test
     void webServerRolesWithoutTrustIsAUsageError() throws Exception {
         Process launcher = new ProcessBuilder(RunningBridge.command("--war", whoWar().toString(), "--listen",
