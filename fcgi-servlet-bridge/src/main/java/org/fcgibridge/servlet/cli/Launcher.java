@@ -18,6 +18,7 @@ import org.fcgibridge.core.server.WebServerAddresses;
 import org.fcgibridge.servlet.AccessLog;
 import org.fcgibridge.servlet.jetty.JettyStartupLog;
 import org.fcgibridge.servlet.security.RealmFile;
+import org.fcgibridge.servlet.security.WebServerLogin;
 import org.fcgibridge.servlet.war.DeploymentException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,6 +60,18 @@ public final class Launcher implements Callable<Integer> {
                     + "login...), lines like \"alice: secret,admin\" (Jetty's HashLoginService format). An "
                     + "application whose constraints need users does not start without it")
     Path realm;
+
+    @Option(names = "--trust-web-server-auth",
+            description = "the web server authenticates: its REMOTE_USER (and AUTH_TYPE) is the request's user, with "
+                    + "the roles of --web-server-roles, else of the --realm file's lines. Only for a web server that "
+                    + "authenticates every request it forwards; without this option REMOTE_USER is ignored")
+    boolean trustWebServerAuth;
+
+    @Option(names = "--web-server-roles", paramLabel = "NAME",
+            description = "where the web server puts the user's comma-separated roles: a FastCGI param "
+                    + "(REMOTE_USER_ROLES) or an HTTP header it sets (X-Roles, which arrives as HTTP_X_ROLES); "
+                    + "needs --trust-web-server-auth")
+    String webServerRoles;
 
     @Option(names = "--http", paramLabel = "[HOST:]PORT",
             description = "also serve HTTP on this port (a development front: each request goes through a real "
@@ -248,6 +261,12 @@ public final class Launcher implements Callable<Integer> {
         if (engine == Engine.jetty && cgiRoot != null) {
             throw new IllegalArgumentException("--cgi-root needs the standalone engine");
         }
+        if (webServerRoles != null) {
+            if (!trustWebServerAuth) {
+                throw new IllegalArgumentException("--web-server-roles needs --trust-web-server-auth");
+            }
+            WebServerLogin.paramName(webServerRoles);
+        }
         // then the addresses, before the application runs any code (its listeners, init()): a clash ends the start
         // with no side effect
         ListeningSocket socket = bind(address, mode);
@@ -261,9 +280,11 @@ public final class Launcher implements Callable<Integer> {
             RealmFile users = realm == null ? null : RealmFile.load(realm);
             work = WorkDirectory.create(workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir")));
             log = accessLog == null ? null : AccessLog.open(accessLog, out);
+            WebServerLogin webServer = trustWebServerAuth ? WebServerLogin.of(webServerRoles, users) : null;
             served = engine == Engine.jetty
-                    ? Served.jetty(war, contextPath, socket, params, log, users, work.resolve("jetty"))
-                    : Served.standalone(war, contextPath, socket, params, log, cgiRoot, cgiPrefix, work.path(), users);
+                    ? Served.jetty(war, contextPath, socket, params, log, users, work.resolve("jetty"), webServer)
+                    : Served.standalone(war, contextPath, socket, params, log, cgiRoot, cgiPrefix, work.path(), users,
+                    webServer);
             if (front != null) {
                 front.route("", served.backend());
             }

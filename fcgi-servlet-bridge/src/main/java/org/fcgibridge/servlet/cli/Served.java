@@ -18,6 +18,7 @@ import org.fcgibridge.servlet.AccessLog;
 import org.fcgibridge.servlet.ServletResponder;
 import org.fcgibridge.servlet.jetty.JettyWarServer;
 import org.fcgibridge.servlet.security.RealmFile;
+import org.fcgibridge.servlet.security.WebServerLogin;
 import org.fcgibridge.servlet.war.DeploymentException;
 import org.fcgibridge.servlet.war.WebAppDeployer;
 
@@ -44,18 +45,21 @@ interface Served extends AutoCloseable {
 
     /**
      * The standalone engine: the bridge's container in fcgi-core's server on {@code socket} (which it owns from now
-     * on), with the users of {@code realm} (or none), CGI scripts of {@code cgiRoot} (or null) under
-     * {@code cgiPrefix}.
+     * on), with the users of {@code realm} (or none) and those the web server authenticates ({@code webServer}, or
+     * null: REMOTE_USER ignored), CGI scripts of {@code cgiRoot} (or null) under {@code cgiPrefix}.
      *
      * @param work where the application is unpacked, and its temporary files go
      * @throws DeploymentException if the application cannot be deployed
      * @throws IOException         if the CGI scripts' directory cannot be read
      */
     static Served standalone(Path war, String contextPath, ListeningSocket socket, ServerParams params,
-                             AccessLog log, Path cgiRoot, String cgiPrefix, Path work, RealmFile realm)
-            throws DeploymentException, IOException {
+                             AccessLog log, Path cgiRoot, String cgiPrefix, Path work, RealmFile realm,
+                             WebServerLogin webServer) throws DeploymentException, IOException {
         WebAppDeployer.Deployment deployment = WebAppDeployer.deploy(war, contextPath, Served.class.getClassLoader(),
-                work, context -> context.setRealm(realm));
+                work, context -> {
+                    context.setRealm(realm);
+                    context.setWebServerLogin(webServer);
+                });
         FcgiServer server;
         try {
             RunnerFactory runners = RunnerFactory.of(new ServletResponder(deployment.context(), log));
@@ -99,15 +103,16 @@ interface Served extends AutoCloseable {
 
     /**
      * The Jetty engine: the WAR in Jetty 12 ee10 on {@code socket} (which it owns from now on), fed by fcgi-core's
-     * protocol, with the users of {@code realm} (or none).
+     * protocol, with the users of {@code realm} (or none) and those the web server authenticates ({@code webServer},
+     * or null: REMOTE_USER ignored).
      *
      * @param work Jetty's temporary directory for the application
      * @throws IllegalStateException if the application fails to deploy
      */
     static Served jetty(Path war, String contextPath, ListeningSocket socket, ServerParams params, AccessLog log,
-                        RealmFile realm, Path work) {
+                        RealmFile realm, Path work, WebServerLogin webServer) {
         JettyWarServer jetty = JettyWarServer.start(war, contextPath, socket, params, params.gracePeriod(), log,
-                realm, work);
+                realm, work, webServer);
         return new Served() {
             @Override
             public String describeAddress() {

@@ -57,6 +57,7 @@ import org.fcgibridge.servlet.security.ConstraintMap;
 import org.fcgibridge.servlet.security.LoginConfig;
 import org.fcgibridge.servlet.security.Realm;
 import org.fcgibridge.servlet.security.SecurityConstraint;
+import org.fcgibridge.servlet.security.WebServerLogin;
 import org.fcgibridge.servlet.security.WebUser;
 import org.fcgibridge.servlet.http.FormDecoder;
 
@@ -134,7 +135,8 @@ public final class BridgeServletContext implements ServletContext {
     private volatile ConstraintMap constraintMap;
     private volatile Realm realm;
     private volatile Authenticator authenticator;
-    private volatile boolean trustsWebServer;
+    /** Null: REMOTE_USER is ignored (the web server's word is not trusted). */
+    private volatile WebServerLogin webServerLogin;
     private volatile Set<SessionTrackingMode> trackingModes = EnumSet.of(SessionTrackingMode.COOKIE,
             SessionTrackingMode.URL);
     private volatile String requestCharacterEncoding;
@@ -328,18 +330,6 @@ public final class BridgeServletContext implements ServletContext {
     void addDeclaredRoles(Collection<String> roles) {
         declaredRoles.addAll(roles);
         constraintMap = null;
-    }
-
-    /**
-     * Whether the web server authenticates the users (REMOTE_USER and AUTH_TYPE of the FastCGI request are the
-     * user): then an application that needs users starts without a realm.
-     */
-    public void setTrustsWebServer(boolean trusts) {
-        trustsWebServer = trusts;
-    }
-
-    public boolean trustsWebServer() {
-        return trustsWebServer;
     }
 
     /** The application's login-config. */
@@ -803,25 +793,55 @@ public final class BridgeServletContext implements ServletContext {
         return asyncExecutor;
     }
 
+    // ---- the web server authenticates (--trust-web-server-auth)
+
     /**
-     * The user the web server authenticated (REMOTE_USER, AUTH_TYPE, and the roles of the comma-separated
-     * REMOTE_USER_ROLES param), or null.
+     * Trusts the web server's REMOTE_USER as the request's authenticated user, with the roles {@code login} finds;
+     * null (the default) to ignore REMOTE_USER and AUTH_TYPE. Only for a web server that authenticates every request
+     * it forwards: nginx's stock fastcgi_params pass the client's own, unverified, Basic user name otherwise.
      */
-    WebUser webServerUser(CgiRequest request) {
-        String user = request.remoteUser();
-        if (user == null) {
-            return null;
-        }
-        String roles = request.params().get("REMOTE_USER_ROLES");
-        Set<String> set = new HashSet<>();
-        if (roles != null) {
-            for (String role : roles.split(",")) {
-                if (!role.isBlank()) {
-                    set.add(role.trim());
-                }
-            }
-        }
-        return new WebUser(user, request.authType(), set);
+    public void setWebServerLogin(WebServerLogin login) {
+        webServerLogin = login;
+    }
+
+    /** How the web server's users are taken, or null when REMOTE_USER is ignored. */
+    public WebServerLogin webServerLogin() {
+        return webServerLogin;
+    }
+
+    /**
+     * Trusts the web server's REMOTE_USER, with the role lines of this context's realm (whenever it is set) as the
+     * roles, or not (the default). {@link #setWebServerLogin} says where else roles may come from.
+     */
+    public void setTrustsWebServer(boolean trust) {
+        webServerLogin = !trust ? null : webServerLogin != null ? webServerLogin : WebServerLogin.of(null,
+                new Realm() {
+                    @Override
+                    public Set<String> authenticate(String user, String password) {
+                        Realm users = realm;
+                        return users == null ? null : users.authenticate(user, password);
+                    }
+
+                    @Override
+                    public Set<String> roles(String user) {
+                        Realm users = realm;
+                        return users == null ? Set.of() : users.roles(user);
+                    }
+                });
+    }
+
+    /** Whether the web server's REMOTE_USER is the request's user: then the web server provides the users. */
+    public boolean trustsWebServer() {
+        return webServerLogin != null;
+    }
+
+    /**
+     * The user the web server authenticated for {@code cgi}: null unless the context trusts the web server and the
+     * request has a REMOTE_USER.
+     */
+    public WebUser webServerUser(CgiRequest cgi) {
+        WebServerLogin login = webServerLogin;
+        return login == null ? null : login.user(cgi.remoteUser(), cgi.authType(), cgi.params()::get);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String prefix) {

@@ -17,6 +17,7 @@ import org.fcgibridge.core.server.ListeningSocket;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.servlet.AccessLog;
 import org.fcgibridge.servlet.security.RealmFile;
+import org.fcgibridge.servlet.security.WebServerLogin;
 
 /**
  * A WAR deployed in Jetty 12 ee10 ({@code WebAppContext}, annotations and initializers scanned by Jetty) and served
@@ -48,11 +49,14 @@ public final class JettyWarServer implements AutoCloseable {
      * @param realm         the users of the application's security constraints ({@link RealmFile}), or null: then an
      *                      application whose constraints need users is refused
      * @param workDirectory Jetty's temporary directory for the application (the unpacked WAR, compiled JSPs)
+     * @param webServer     how to take the user the web server authenticated (REMOTE_USER), or null to ignore it
+     *                      (the web server's users make --realm unnecessary)
      * @throws IllegalStateException naming the WAR and the cause, if the application fails to deploy (the socket is
      *                               closed)
      */
     public static JettyWarServer start(Path war, String contextPath, ListeningSocket socket, ServerParams limits,
-                                       Duration grace, AccessLog accessLog, RealmFile realm, Path workDirectory) {
+                                       Duration grace, AccessLog accessLog, RealmFile realm, Path workDirectory,
+                                       WebServerLogin webServer) {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(64, limits.maxConns() / 4), 8);
         threads.setName("jetty-engine");
         Server server = new Server(threads);
@@ -70,7 +74,7 @@ public final class JettyWarServer implements AutoCloseable {
         webapp.setInitParameter(DefaultServlet.CONTEXT_INIT + "welcomeServlets", "exact");
         webapp.setSessionHandler(new ApplicationSessionHandler());
         webapp.setServletHandler(new MappingConflictsServletHandler());
-        webapp.setSecurityHandler(new RealmSecurityHandler(realm));
+        webapp.setSecurityHandler(new RealmSecurityHandler(realm, webServer));
         server.setHandler(new GracefulHandler(webapp));
         server.setStopTimeout(grace.toMillis());
         if (accessLog != null) {

@@ -29,6 +29,11 @@ final class RequestMetaData extends Attributes.Lazy implements ConnectionMetaDat
         this.id = connection.id() + "/" + requestId;
     }
 
+    /** The request's params, mapped: what the web server said about the request (its user, for one). */
+    CgiRequest cgi() {
+        return request;
+    }
+
     @Override
     public String getId() {
         return id;

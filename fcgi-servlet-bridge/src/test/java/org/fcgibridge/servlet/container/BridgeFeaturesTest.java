@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.fcgibridge.core.client.FcgiClient;
@@ -29,6 +30,8 @@ import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.core.testing.NginxProcess;
 import org.fcgibridge.servlet.ServletResponder;
+import org.fcgibridge.servlet.security.Realm;
+import org.fcgibridge.servlet.security.WebServerLogin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -164,17 +167,52 @@ class BridgeFeaturesTest {
     }
 
     @Test
-    void theWebServersUserAndRoles() throws Exception {
-        start(app("", new WhoServlet()));
-        assertEquals("user=alice principal=alice type=Basic admin=true any=true authenticated=true",
-                call(get("/s/", "REMOTE_USER", "alice", "AUTH_TYPE", "Basic", "REMOTE_USER_ROLES", "user, admin"))
+    void theWebServersUserAndRolesWhenTrusted() throws Exception {
+        BridgeServletContext app = app("", new WhoServlet());
+        app.setWebServerLogin(WebServerLogin.of("REMOTE_USER_ROLES", null));
+        start(app);
+        assertEquals("user=alice principal=alice type=BASIC admin=true any=true authenticated=true",
+                call(get("/s/", "REMOTE_USER", "alice", "AUTH_TYPE", "BASIC", "REMOTE_USER_ROLES", "user, admin"))
                         .bodyText());
-        assertEquals("user=bob principal=bob type=Basic admin=false any=true authenticated=true",
-                call(get("/s/", "REMOTE_USER", "bob", "AUTH_TYPE", "Basic")).bodyText());
+        assertEquals("user=bob principal=bob type=BASIC admin=false any=true authenticated=true",
+                call(get("/s/", "REMOTE_USER", "bob", "AUTH_TYPE", "BASIC")).bodyText());
         FcgiResponse anonymous = call(get("/s/"));
         assertEquals(401, anonymous.status());
         assertEquals("user=null principal=null type=null admin=false any=false authenticated=false",
                 anonymous.bodyText());
+    }
+
+    @Test
+    void theWebServersUserIsIgnoredUnlessTrusted() throws Exception {
+        start(app("", new WhoServlet()));
+        FcgiResponse spoofed = call(get("/s/", "REMOTE_USER", "alice", "AUTH_TYPE", "Basic",
+                "REMOTE_USER_ROLES", "admin"));
+        assertEquals(401, spoofed.status());
+        assertEquals("user=null principal=null type=null admin=false any=false authenticated=false",
+                spoofed.bodyText());
+    }
+
+    @Test
+    void aTrustedUsersRolesComeFromTheRealmWithoutARolesParam() throws Exception {
+        BridgeServletContext app = app("", new WhoServlet());
+        app.setRealm(new Realm() {
+            @Override
+            public Set<String> authenticate(String user, String password) {
+                return null;
+            }
+
+            @Override
+            public Set<String> roles(String user) {
+                return user.equals("alice") ? Set.of("admin") : Set.of();
+            }
+        });
+        app.setTrustsWebServer(true);
+        start(app);
+        assertEquals("user=alice principal=alice type=null admin=true any=true authenticated=true",
+                call(get("/s/", "REMOTE_USER", "alice", "REMOTE_USER_ROLES", "user")).bodyText(),
+                "the realm's roles; a roles param nobody named is ignored");
+        assertEquals("user=bob principal=bob type=null admin=false any=true authenticated=true",
+                call(get("/s/", "REMOTE_USER", "bob")).bodyText());
     }
 
     @Test
