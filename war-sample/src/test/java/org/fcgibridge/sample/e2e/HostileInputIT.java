@@ -77,6 +77,24 @@ class HostileInputIT {
                 .statusCode();
     }
 
+    /** The first status of /hello other than a refusal (502 from the front, a reset) within a deadline. */
+    private static int statusWithin(RunningBridge bridge, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            try {
+                int status = helloStatus(bridge);
+                if (status == 200 || System.nanoTime() > deadline) {
+                    return status;
+                }
+            } catch (IOException refused) {
+                if (System.nanoTime() > deadline) {
+                    throw refused;
+                }
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** Issue 15 item 1: hundreds of connections holding unfinished params once left the server alive but deaf. */
     @ParameterizedTest
     @ValueSource(strings = {"standalone", "jetty"})
@@ -104,7 +122,8 @@ class HostileInputIT {
                     peer.close();
                 }
             }
-            assertEquals(200, helloStatus(bridge), "serves once they are gone");
+            // the server sees each close as its connection's thread gets to it: the budget comes back within moments
+            assertEquals(200, statusWithin(bridge, 30), "serves once they are gone");
             assertTrue(bridge.process().process().isAlive());
             String log = bridge.process().stderrText();
             assertFalse(log.contains("OutOfMemoryError"), log);

@@ -22,9 +22,11 @@ import java.util.concurrent.TimeUnit;
 import org.fcgibridge.servlet.testing.WarBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * An application that declares security (issue 14): the Jetty engine enforces it with the users of {@code --realm};
+ * An application that declares security (issue 14): both engines enforce it with the users of {@code --realm};
  * without them, on either engine, the launcher refuses to start an application that needs users (one line, status 1)
  * rather than serve what it protects to anyone.
  */
@@ -60,10 +62,11 @@ class SecurityRealmIT {
     @TempDir
     Path dir;
 
-    @Test
-    void theJettyEngineAsksForBasicCredentialsOfTheRealmAndChecksTheRoles() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void eachEngineAsksForBasicCredentialsOfTheRealmAndChecksTheRoles(String engine) throws Exception {
         Path realm = Files.writeString(dir.resolve("realm.properties"), REALM);
-        try (RunningBridge bridge = RunningBridge.startWar(dir, basicWar(), "--engine", "jetty", "--http", "0",
+        try (RunningBridge bridge = RunningBridge.startWar(dir, basicWar(), "--engine", engine, "--http", "0",
                 "--realm", realm.toString())) {
             URI secret = URI.create("http://127.0.0.1:" + bridge.httpPort() + "/secret/page");
             HttpResponse<String> anonymous = get(secret, null);
@@ -80,8 +83,9 @@ class SecurityRealmIT {
         }
     }
 
-    @Test
-    void theJettyEngineLogsInWithAFormAndReturnsToTheSavedRequest() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void eachEngineLogsInWithAFormAndReturnsToTheSavedRequest(String engine) throws Exception {
         Path realm = Files.writeString(dir.resolve("realm.properties"), REALM);
         Path war = new WarBuilder(dir.resolve("form")).source("app.Who", WHO)
                 .file("login.html", "<form method=post action=j_security_check>"
@@ -92,7 +96,7 @@ class SecurityRealmIT {
                         + "<form-error-page>/error.html</form-error-page></form-login-config></login-config>\n"
                         + "</web-app>\n")
                 .packed("form");
-        try (RunningBridge bridge = RunningBridge.startWar(dir, war, "--engine", "jetty", "--http", "0",
+        try (RunningBridge bridge = RunningBridge.startWar(dir, war, "--engine", engine, "--http", "0",
                 "--realm", realm.toString())) {
             URI base = URI.create("http://127.0.0.1:" + bridge.httpPort() + "/");
             HttpResponse<String> page = follow(base.resolve("secret/page?x=1"));
@@ -166,14 +170,6 @@ class SecurityRealmIT {
         Refusal missing = refusal(basicWar(), "--engine", "jetty", "--realm", dir.resolve("none").toString());
         assertEquals(1, missing.status, missing.stderr);
         assertTrue(missing.lastLine().startsWith("fcgi-bridge: cannot start: --realm "), missing.stderr);
-    }
-
-    @Test
-    void aRealmNeedsTheJettyEngine() throws Exception {
-        Path realm = Files.writeString(dir.resolve("realm.properties"), REALM);
-        Refusal refusal = refusal(basicWar(), "--engine", "standalone", "--realm", realm.toString());
-        assertEquals(2, refusal.status, refusal.stderr);
-        assertTrue(refusal.lastLine().contains("--realm needs --engine jetty"), refusal.stderr);
     }
 
     private static void assertStandaloneRefusal(Refusal refusal, String cause) {
