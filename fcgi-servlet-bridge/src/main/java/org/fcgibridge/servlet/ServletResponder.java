@@ -87,7 +87,9 @@ public final class ServletResponder implements FcgiHandler {
         CountingOutputStream out = new CountingOutputStream(exchange.stdout());
         int status = context.service(request, attributes, exchange.stdin(), out);
         String query = request.queryString();
-        accessLog.log(request.remoteAddr(), request.remoteUser(), request.method(),
+        // the web server's user only when it is trusted: a client's own Basic header names anyone (as on Jetty)
+        String user = context.webServerLogin() == null ? null : request.remoteUser();
+        accessLog.log(request.remoteAddr(), user, request.method(),
                 request.rawPath() + (query == null ? "" : "?" + query), request.protocol(), status, out.count(),
                 request.headers().get("Referer"), request.headers().get("User-Agent"), System.nanoTime() - start);
         return 0;
