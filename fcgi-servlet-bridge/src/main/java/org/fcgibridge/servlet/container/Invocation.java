@@ -46,7 +46,7 @@ final class Invocation {
         String path = cgi.path();
         if (!contextPath.isEmpty() && !(path.equals(contextPath) || path.startsWith(contextPath + "/"))) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
-            DefaultErrorPage.write(response, cgi.rawPath(), HttpServletResponse.SC_NOT_FOUND, null, null);
+            DefaultErrorPage.write(response, cgi.rawPath(), HttpServletResponse.SC_NOT_FOUND, null);
             response.complete();
             return response.getStatus();
         }
@@ -295,10 +295,9 @@ final class Invocation {
                 }
             }
         }
-        PathMatch failed = request.dispatch().mapping();
         String query = request.getQueryString();
         DefaultErrorPage.write(response, request.getRequestURL() + (query == null ? "" : "?" + query), status,
-                message, failed == null ? null : failed.holder().getName());
+                message);
     }
 
 }

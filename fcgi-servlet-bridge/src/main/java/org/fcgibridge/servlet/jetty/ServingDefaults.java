@@ -7,7 +7,7 @@ import org.eclipse.jetty.server.AllowedResourceAliasChecker;
 /**
  * What the Jetty engine serves by default, the same as the standalone engine: no directory listings (403, as Jetty's
  * dirAllowed=false answers), no file whose real path (symlinks resolved) is outside the application's directory or
- * under its WEB-INF or META-INF.
+ * under its WEB-INF or META-INF, and error pages without exception details ({@link QuietErrorHandler}).
  */
 final class ServingDefaults {
     private ServingDefaults() {
@@ -20,5 +20,6 @@ final class ServingDefaults {
         // allows an alias only when its target is itself an allowed resource of the context
         webapp.clearAliasChecks();
         webapp.addAliasCheck(new AllowedResourceAliasChecker(webapp));
+        webapp.setErrorHandler(new QuietErrorHandler());
     }
 }
