@@ -137,7 +137,8 @@ final class Invocation {
     private static boolean clientGone(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.nio.channels.ClosedChannelException
-                    || t instanceof java.io.InterruptedIOException) {
+                    || t instanceof java.io.InterruptedIOException
+                    || t instanceof org.fcgibridge.servlet.http.ClientAbortException) {
                 return true;
             }
         }
