@@ -65,6 +65,8 @@ final class FcgiHttpStream implements HttpStream {
     private volatile Scheduler.Task deadline;
     /** The thread handling the request, interrupted at the limit; guarded by this. */
     private Thread handler;
+    /** Whether Jetty's handler task runs now; guarded by this. The channel is recycled only outside it. */
+    private boolean handling;
     private boolean ended;
 
     FcgiHttpStream(FcgiConnection connection, int id, Role role, boolean keepConn) {
@@ -92,15 +94,25 @@ final class FcgiHttpStream implements HttpStream {
         }
         return () -> {
             synchronized (this) {
+                if (completed) {
+                    return; // failed before its handler began (the web server went away): the channel is recycled
+                }
+                handling = true;
                 handler = Thread.currentThread();
             }
+            boolean recycle;
             try {
                 task.run();
             } finally {
                 synchronized (this) {
                     handler = null;
+                    handling = false;
+                    recycle = completed;
                     Thread.interrupted(); // an interrupt meant for this request stays with it
                 }
+            }
+            if (recycle) {
+                channel.recycle();
             }
         };
     }
@@ -462,14 +474,21 @@ final class FcgiHttpStream implements HttpStream {
         if (deadline != null) {
             deadline.cancel();
         }
+        boolean recycle;
         synchronized (this) {
             completed = true;
             chunks.forEach(Content.Chunk::release);
             chunks.clear();
             queued = 0;
+            // a failure can complete the request while its handler task waits to run, or runs: recycling the channel
+            // then would leave the task without a request (an NPE in Jetty); the task recycles it when it returns,
+            // and one that has not begun does not run
+            recycle = !handling;
         }
         resumeReader();
-        channel.recycle();
+        if (recycle) {
+            channel.recycle();
+        }
     }
 
     /** Whether the request still expects body bytes from the web server. */
