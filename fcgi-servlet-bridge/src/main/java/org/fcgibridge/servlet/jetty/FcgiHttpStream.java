@@ -65,7 +65,8 @@ final class FcgiHttpStream implements HttpStream {
     private volatile Scheduler.Task deadline;
     /** The thread handling the request, interrupted at the limit; guarded by this. */
     private Thread handler;
-    /** Whether Jetty's handler task runs now; guarded by this. The channel is recycled only outside it. */
+    /** Whether Jetty's handler task has begun, and whether it runs now; guarded by this. */
+    private boolean started;
     private boolean handling;
     private boolean ended;
 
@@ -94,9 +95,7 @@ final class FcgiHttpStream implements HttpStream {
         }
         return () -> {
             synchronized (this) {
-                if (completed) {
-                    return; // failed before its handler began (the web server went away): the channel is recycled
-                }
+                started = true;
                 handling = true;
                 handler = Thread.currentThread();
             }
@@ -112,7 +111,7 @@ final class FcgiHttpStream implements HttpStream {
                 }
             }
             if (recycle) {
-                channel.recycle();
+                channel.recycle(); // see complete()
             }
         };
     }
@@ -216,13 +215,22 @@ final class FcgiHttpStream implements HttpStream {
 
     /** ABORT_REQUEST, or the connection failed: the request's client is gone. */
     void onAbort(Throwable cause) {
+        boolean handling;
         synchronized (this) {
             if (completed) {
                 return;
             }
             fail(cause);
+            handling = started;
         }
         resumeReader();
+        if (!handling) {
+            // Its handler task is yet to run: it will, meet the failure in the request's body and output, and end the
+            // request as any failure does. Failing Jetty's channel now would race that task: Jetty may complete the
+            // request and recycle the channel first, and the task then fails (an NPE in HttpChannelState, "Response
+            // does not exist" in the servlet channel) and the request never ends.
+            return;
+        }
         Runnable failure = channel.onFailure(cause);
         if (failure != null) {
             connection.execute(failure);
@@ -480,9 +488,8 @@ final class FcgiHttpStream implements HttpStream {
             chunks.forEach(Content.Chunk::release);
             chunks.clear();
             queued = 0;
-            // a failure can complete the request while its handler task waits to run, or runs: recycling the channel
-            // then would leave the task without a request (an NPE in Jetty); the task recycles it when it returns,
-            // and one that has not begun does not run
+            // a failure that came as the handler task began can complete the request while the task runs: the task
+            // recycles the channel when it returns, not before (it would find no request: an NPE in Jetty)
             recycle = !handling;
         }
         resumeReader();
