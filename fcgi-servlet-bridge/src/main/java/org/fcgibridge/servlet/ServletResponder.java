@@ -1,14 +1,18 @@
 package org.fcgibridge.servlet;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Map;
 import org.fcgibridge.core.runner.FcgiExchange;
 import org.fcgibridge.core.runner.FcgiHandler;
+import org.fcgibridge.core.runner.FunctionRunner;
 import org.fcgibridge.servlet.container.BridgeServletContext;
 import org.fcgibridge.servlet.container.DefaultErrorPage;
 import org.fcgibridge.servlet.http.BadRequestException;
 import org.fcgibridge.servlet.http.BridgeResponse;
 import org.fcgibridge.servlet.http.CgiRequest;
+import org.fcgibridge.servlet.http.ClientAbortException;
 import org.fcgibridge.servlet.http.ParamsView;
 
 /**
@@ -79,13 +83,29 @@ public final class ServletResponder implements FcgiHandler {
         }
         Map<String, Object> attributes = Map.of(ROLE_ATTRIBUTE, exchange.role().name(),
                 PARAMS_ATTRIBUTE, new ParamsView(exchange.params()));
-        if (accessLog == null) {
-            context.service(request, attributes, exchange.stdin(), exchange.stdout());
-            return 0;
+        OutputStream stdout = ClientAbortException.watch(exchange.stdout());
+        try {
+            if (accessLog == null) {
+                context.service(request, attributes, exchange.stdin(), stdout);
+                return 0;
+            }
+            return serviceLogged(request, attributes, exchange.stdin(), stdout);
+        } catch (IOException e) {
+            if (!ClientAbortException.isCause(e)) {
+                throw e;
+            }
+            // any client can do this at will: one line, and only for whoever looks
+            LOG.log(System.Logger.Level.DEBUG, "request {0} for {1}: {2}", exchange.requestId(), request.rawPath(),
+                    e.getMessage());
+            return FunctionRunner.EXIT_FAILED;
         }
+    }
+
+    private int serviceLogged(CgiRequest request, Map<String, Object> attributes, InputStream stdin,
+                              OutputStream stdout) throws IOException {
         long start = System.nanoTime();
-        CountingOutputStream out = new CountingOutputStream(exchange.stdout());
-        int status = context.service(request, attributes, exchange.stdin(), out);
+        CountingOutputStream out = new CountingOutputStream(stdout);
+        int status = context.service(request, attributes, stdin, out);
         String query = request.queryString();
         // the web server's user only when it is trusted: a client's own Basic header names anyone (as on Jetty)
         String user = context.webServerLogin() == null ? null : request.remoteUser();

@@ -157,8 +157,10 @@ public final class HttpFront {
             }
             request.awaitEnd();
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "HTTP front: {0} {1} failed: {2}", exchange.getRequestMethod(),
-                    exchange.getRequestURI(), e.toString());
+            // a client that goes away is no fault of the server's, and any client can do it at will
+            LOG.log(e instanceof ClientGone ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    "HTTP front: {0} {1} failed: {2}", exchange.getRequestMethod(), exchange.getRequestURI(),
+                    e.toString());
             try {
                 exchange.sendResponseHeaders(502, -1);
             } catch (IOException | RuntimeException alreadySent) {
@@ -253,7 +255,7 @@ public final class HttpFront {
         byte[] buffer = new byte[16 * 1024];
         int n;
         boolean sending = true;
-        while ((n = body.read(buffer)) >= 0) {
+        while ((n = readFromClient(body, buffer)) >= 0) {
             if (sending) {
                 sending = sendOrStop(stdin, buffer, n);
             }
@@ -285,8 +287,29 @@ public final class HttpFront {
         byte[] buffer = new byte[16 * 1024];
         int n;
         while ((n = in.read(buffer)) >= 0) {
-            out.write(buffer, 0, n);
-            out.flush();
+            try {
+                out.write(buffer, 0, n);
+                out.flush();
+            } catch (IOException e) {
+                throw new ClientGone(e);
+            }
+        }
+    }
+
+    private static int readFromClient(InputStream body, byte[] buffer) throws ClientGone {
+        try {
+            return body.read(buffer);
+        } catch (IOException e) {
+            throw new ClientGone(e);
+        }
+    }
+
+    /** The HTTP client's side of an exchange failed: it went away (an aborted download, a truncated body). */
+    private static final class ClientGone extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ClientGone(IOException cause) {
+            super(cause.toString(), cause);
         }
     }
 

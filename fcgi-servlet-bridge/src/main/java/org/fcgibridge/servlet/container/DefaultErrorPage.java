@@ -6,29 +6,21 @@ import org.fcgibridge.servlet.http.BridgeResponse;
 
 /**
  * The error page the container writes when the application has none for an error: small HTML in ISO-8859-1 (as
- * Jetty's), never cached, with the request URI, status and message escaped.
+ * Jetty's), never cached, with the request URI, status and message escaped, and no detail of a failure.
  */
 public final class DefaultErrorPage {
     private DefaultErrorPage() {
     }
 
     /**
-     * Writes the page for {@code status} into a response that is not committed.
-     *
-     * @throws IOException if the web server went away
-     */
-    public static void write(BridgeResponse response, String uri, int status, String message) throws IOException {
-        write(response, uri, status, message, null);
-    }
-
-    /**
-     * Writes the page, naming the servlet that failed when there was one.
+     * Writes the page for {@code status} into a response that is not committed: the status, the message the
+     * application gave to sendError (else the reason phrase) and the URL, escaped. Nothing else reaches the client:
+     * an exception's message, class and stack, and the servlet's name, are for the log only.
      *
      * @param url the request URL with its query, as the client asked for it
      * @throws IOException if the web server went away
      */
-    public static void write(BridgeResponse response, String url, int status, String message, String servlet)
-            throws IOException {
+    public static void write(BridgeResponse response, String url, int status, String message) throws IOException {
         String uri = url;
         if (response.isErrorSent()) {
             response.prepareErrorPage();
@@ -44,7 +36,6 @@ public final class DefaultErrorPage {
                 + "<tr><th>URI:</th><td>" + escape(uri) + "</td></tr>\n"
                 + "<tr><th>STATUS:</th><td>" + status + "</td></tr>\n"
                 + "<tr><th>MESSAGE:</th><td>" + escape(text) + "</td></tr>\n"
-                + (servlet == null ? "" : "<tr><th>SERVLET:</th><td>" + escape(servlet) + "</td></tr>\n")
                 + "</table>\n\n</body>\n</html>\n";
         response.getOutputStream().write(page.getBytes(StandardCharsets.ISO_8859_1));
     }

@@ -24,7 +24,8 @@ import org.fcgibridge.servlet.http.HttpDates;
  * Serves the web application's static files for GET and HEAD: Content-Type from the MIME mappings, Last-Modified, a
  * weak ETag, conditional requests (If-None-Match, If-Modified-Since, If-Match, If-Unmodified-Since: 304 and 412),
  * byte ranges (one range, or several as multipart/byteranges; If-Range), welcome files for directory paths, and a
- * redirect to add the trailing slash of a directory. WEB-INF and META-INF are never served.
+ * redirect to add the trailing slash of a directory. WEB-INF and META-INF are never served,
+ * whether asked for by name or reached through a symlink.
  */
 public final class DefaultServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -58,7 +59,7 @@ public final class DefaultServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "JSP support not configured");
             return;
         }
-        Path file = context.resources().file(path);
+        Path file = context.resources().servable(path);
         if (file != null && Files.isDirectory(file)) {
             if (!path.endsWith("/")) {
                 String query = request.getQueryString();
@@ -105,7 +106,7 @@ public final class DefaultServlet extends HttpServlet {
         String target = null;
         for (String welcome : context.welcomeFiles()) {
             String candidate = directory + welcome;
-            Path file = context.resources().file(candidate);
+            Path file = context.resources().servable(candidate);
             if (file != null && Files.isRegularFile(file)) {
                 target = candidate;
                 break;

@@ -47,7 +47,7 @@ final class Invocation {
         String path = cgi.path();
         if (!contextPath.isEmpty() && !(path.equals(contextPath) || path.startsWith(contextPath + "/"))) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
-            DefaultErrorPage.write(response, cgi.rawPath(), HttpServletResponse.SC_NOT_FOUND, null, null);
+            DefaultErrorPage.write(response, cgi.rawPath(), HttpServletResponse.SC_NOT_FOUND, null);
             response.complete();
             return response.getStatus();
         }
@@ -140,7 +140,8 @@ final class Invocation {
     private static boolean clientGone(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.nio.channels.ClosedChannelException
-                    || t instanceof java.io.InterruptedIOException) {
+                    || t instanceof java.io.InterruptedIOException
+                    || t instanceof org.fcgibridge.servlet.http.ClientAbortException) {
                 return true;
             }
         }
@@ -303,10 +304,9 @@ final class Invocation {
                 }
             }
         }
-        PathMatch failed = request.dispatch().mapping();
         String query = request.getQueryString();
         DefaultErrorPage.write(response, request.getRequestURL() + (query == null ? "" : "?" + query), status,
-                message, failed == null ? null : failed.holder().getName());
+                message);
     }
 
 }

@@ -11,6 +11,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -108,6 +109,32 @@ public final class WebResources implements Closeable {
             }
         }
         return null;
+    }
+
+    /**
+     * The file the default servlet may send for a context-relative path: as {@link #file(String)}, but null when the
+     * file is under WEB-INF or META-INF (Servlet 6.0 section 10.5) once the directory's symlinks are resolved, so that
+     * a link elsewhere in the application (css/conf -&gt; ../WEB-INF) does not expose them. The caller still refuses
+     * such a path as requested.
+     */
+    public Path servable(String path) {
+        Path file = file(path);
+        if (file == null || realBase == null || file.getFileSystem() != realBase.getFileSystem()) {
+            return file; // none, or in a jar's zip file system, which has no symlinks
+        }
+        Path real;
+        try {
+            real = file.toRealPath();
+        } catch (IOException e) {
+            return null;
+        }
+        if (real.getNameCount() > realBase.getNameCount()) {
+            String top = real.getName(realBase.getNameCount()).toString().toUpperCase(Locale.ROOT);
+            if (top.equals("WEB-INF") || top.equals("META-INF")) {
+                return null;
+            }
+        }
+        return file;
     }
 
     private Path inBase(String path) {

@@ -68,6 +68,9 @@ final class FcgiHttpStream implements HttpStream {
     private volatile Scheduler.Task deadline;
     /** The thread handling the request, interrupted at the limit; guarded by this. */
     private Thread handler;
+    /** Whether Jetty's handler task has begun, and whether it runs now; guarded by this. */
+    private boolean started;
+    private boolean handling;
     private boolean ended;
 
     FcgiHttpStream(FcgiConnection connection, int id, Role role, boolean keepConn) {
@@ -95,15 +98,23 @@ final class FcgiHttpStream implements HttpStream {
         }
         return () -> {
             synchronized (this) {
+                started = true;
+                handling = true;
                 handler = Thread.currentThread();
             }
+            boolean recycle;
             try {
                 task.run();
             } finally {
                 synchronized (this) {
                     handler = null;
+                    handling = false;
+                    recycle = completed;
                     Thread.interrupted(); // an interrupt meant for this request stays with it
                 }
+            }
+            if (recycle) {
+                channel.recycle(); // see complete()
             }
         };
     }
@@ -213,13 +224,22 @@ final class FcgiHttpStream implements HttpStream {
 
     /** ABORT_REQUEST, or the connection failed: the request's client is gone. */
     void onAbort(Throwable cause) {
+        boolean handling;
         synchronized (this) {
             if (completed) {
                 return;
             }
             fail(cause);
+            handling = started;
         }
         resumeReader();
+        if (!handling) {
+            // Its handler task is yet to run: it will, meet the failure in the request's body and output, and end the
+            // request as any failure does. Failing Jetty's channel now would race that task: Jetty may complete the
+            // request and recycle the channel first, and the task then fails (an NPE in HttpChannelState, "Response
+            // does not exist" in the servlet channel) and the request never ends.
+            return;
+        }
         Runnable failure = channel.onFailure(cause);
         if (failure != null) {
             connection.execute(failure);
@@ -471,14 +491,20 @@ final class FcgiHttpStream implements HttpStream {
         if (deadline != null) {
             deadline.cancel();
         }
+        boolean recycle;
         synchronized (this) {
             completed = true;
             chunks.forEach(Content.Chunk::release);
             chunks.clear();
             queued = 0;
+            // a failure that came as the handler task began can complete the request while the task runs: the task
+            // recycles the channel when it returns, not before (it would find no request: an NPE in Jetty)
+            recycle = !handling;
         }
         resumeReader();
-        channel.recycle();
+        if (recycle) {
+            channel.recycle();
+        }
     }
 
     /** Whether the request still expects body bytes from the web server. */

@@ -63,6 +63,7 @@ final class DiffHarness implements AutoCloseable {
         }
         handler.getSessionHandler().setHttpOnly(true);
         ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+        errors.setShowOrigin(false); // the bridge's default error page keeps the servlet's name to the log
         STATUS_PAGES.forEach(errors::addErrorPage);
         EXCEPTION_PAGES.forEach(errors::addErrorPage);
         handler.setErrorHandler(errors);

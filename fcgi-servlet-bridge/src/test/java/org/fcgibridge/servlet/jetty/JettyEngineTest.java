@@ -65,11 +65,23 @@ class JettyEngineTest {
     private static final java.util.concurrent.CountDownLatch INTERRUPTED = new java.util.concurrent.CountDownLatch(1);
 
     private Server server;
+    /** What the server's jobs threw (Jetty logs it and goes on): none, ever. */
+    private final List<Throwable> jobFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int port;
     private long idleTimeoutMillis = 30_000;
 
     private void start(ServerParams limits) throws Exception {
-        server = new Server(new QueuedThreadPool(32, 4));
+        server = new Server(new QueuedThreadPool(32, 4) {
+            @Override
+            protected void runJob(Runnable job) {
+                try {
+                    super.runJob(job);
+                } catch (RuntimeException | Error e) {
+                    jobFailures.add(e);
+                    throw e;
+                }
+            }
+        });
         ServerConnector connector = new ServerConnector(server, new FcgiConnectionFactory(
                 FcgiConnectionFactory.quietConfiguration(), limits));
         connector.setHost("127.0.0.1");
@@ -311,6 +323,35 @@ class JettyEngineTest {
             assertEquals("5", values.get("FCGI_MAX_REQS"));
             assertEquals("0", values.get("FCGI_MPXS_CONNS"));
         }
+    }
+
+    @Test
+    void aConnectionThatClosesAsItsRequestStartsFailsNoJob() throws Exception {
+        start(ServerParams.defaults());
+        for (int i = 0; i < 200; i++) {
+            try (FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1", port))) {
+                Map<String, String> params = get("/slow");
+                params.put("REQUEST_METHOD", "POST");
+                params.put("CONTENT_LENGTH", "1000");
+                ClientRequest request = client.begin(Role.RESPONDER, params, false);
+                request.stdin().write(new byte[100]);
+                request.stdin().flush();
+            } // closed at once: the failure races the start of the request's handler (Jetty's HandlerInvoker)
+        }
+        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!connector.getConnectedEndPoints().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(connector.getConnectedEndPoints().isEmpty(), "the connections are closed");
+        assertEquals("/d/after", lines(execute(get("/d/after"), new byte[0])).get("uri"), "and the server serves");
+        server.stop(); // its threads have run what they were given
+        server = null;
+        // a job that a closing connection gives the pool as it stops is refused: that is the stop, not the race
+        jobFailures.removeIf(e -> e instanceof java.util.concurrent.RejectedExecutionException);
+        java.io.StringWriter stacks = new java.io.StringWriter();
+        jobFailures.forEach(e -> e.printStackTrace(new java.io.PrintWriter(stacks, true)));
+        assertTrue(jobFailures.isEmpty(), stacks::toString);
     }
 
     @Test
