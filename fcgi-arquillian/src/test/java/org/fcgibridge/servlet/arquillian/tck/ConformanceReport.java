@@ -166,7 +166,8 @@ class ConformanceReport {
         engines.values().forEach(results -> out.append(" | ").append(reference.entrySet().stream()
                 .filter(e -> e.getValue().outcome() == Outcome.PASSED && passed(results.get(e.getKey()))).count()));
         out.append(" |\n\nWhat the engines fail that the reference passes is of two kinds. What FastCGI cannot "
-                + "carry, on both engines: an application's `status` header read back as the CGI status line (getMethodTest), "
+                + "carry, on both engines: an application's `status` header read back as the CGI status line "
+                + "(getMethodTest), "
                 + "HTTP trailers, and protocol upgrade (no FastCGI web server forwards one; the test waits for a "
                 + "connection close the JDK's HTTP server behind the test does not send). And what needs a JSP engine, "
                 + "which only the Jetty engine has: the standalone engine answers a JSP request 500, so the TCK's FORM "
