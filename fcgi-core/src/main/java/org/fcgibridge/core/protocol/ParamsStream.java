@@ -92,6 +92,9 @@ public final class ParamsStream {
      */
     public void append(ByteBuffer content) throws ProtocolException {
         int count = content.remaining();
+        if (count == 0) {
+            return; // before the first bytes there is no array to write nothing into
+        }
         content.get(room(count), length, count);
         advance(count);
     }

@@ -27,6 +27,16 @@ class ParamsStreamTest {
     }
 
     @Test
+    void anEmptyRecordAppendsNothing() throws ProtocolException {
+        // found by ParamsFuzzTest: before the first bytes, appending an empty buffer threw a NullPointerException
+        ParamsStream stream = new ParamsStream(1, 10);
+        stream.append(ByteBuffer.allocate(0));
+        stream.append(ByteBuffer.wrap(new byte[] {1, 0, 'A'}));
+        stream.append(ByteBuffer.allocateDirect(0));
+        assertEquals("", stream.decode().get("A"));
+    }
+
+    @Test
     void anEmptyStreamHasNoParamsAndAnOversizedOneIsAProtocolError() throws ProtocolException {
         assertEquals(0, new ParamsStream(1, 10).decode().size());
         ParamsStream stream = new ParamsStream(7, 10);
