@@ -28,7 +28,7 @@ public final class MultipartParser {
     private final long maxRequestSize;
     private final int fileSizeThreshold;
     private final Charset headerCharset;
-    private final byte[] buf = new byte[64 * 1024];
+    private final byte[] buf;
     private int pos;
     private int limit;
     private boolean eof;
@@ -46,6 +46,9 @@ public final class MultipartParser {
                            int fileSizeThreshold, Charset headerCharset) {
         this.in = in;
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        // room for a delimiter and as much again: a boundary longer than the buffer (RFC 2046 says 70 characters,
+        // a header may carry far more) would have the reader ask the stream for 0 bytes, forever
+        this.buf = new byte[Math.max(64 * 1024, 2 * delimiter.length)];
         this.location = location;
         this.maxFileSize = maxFileSize;
         this.maxRequestSize = maxRequestSize;
