@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The long run of the property and fuzz tests (docs/SECURITY.md, "Fuzzing"): every *FuzzTest of fcgi-core and
 # fcgi-servlet-bridge with TRIES generated inputs per property (default 250000; each parser has 2 to 6 properties,
-# so 250000 gives it 500000 to 1.5 million inputs). The build's own run takes 1000 per property (junit-platform.properties).
+# so 250000 gives it 500000 to 1.5 million inputs). The build's own run takes 1000 per property
+# (src/test/resources/junit-platform.properties).
 #
 #   scripts/fuzz.sh [TRIES] [TEST-PATTERN]       e.g. scripts/fuzz.sh 1000000 'ParamsFuzzTest'
 #
@@ -25,11 +26,14 @@ for xml in fcgi-core/target/surefire-reports/TEST-*FuzzTest.xml \
   echo "$class"
   # surefire's time per property; jqwik's count of inputs per property ("timestamp = ..., Class:property = ",
   # then "tries = N")
-  grep -o '<testcase name="[^"]*" classname="[^"]*" time="[^"]*"' "$xml" | sed 's/^<testcase name="\([^"]*\)".* time="\([^"]*\)"/\1 \2/' \
+  grep -o '<testcase name="[^"]*" classname="[^"]*" time="[^"]*"' "$xml" \
+    | sed 's/^<testcase name="\([^"]*\)".* time="\([^"]*\)"/\1 \2/' \
     | while read -r property seconds; do
-        inputs=$(grep -A2 ":$property = *\$" "$output" 2>/dev/null | sed -n 's/^tries = *\([0-9]*\).*/\1/p' | head -1 || true)
+        inputs=$(grep -A2 ":$property = *\$" "$output" 2>/dev/null | sed -n 's/^tries = *\([0-9]*\).*/\1/p' \
+          | head -1 || true)
         printf "  %-58s %10s inputs %9s s\n" "$property" "${inputs:-?}" "$seconds"
       done
-  awk -F'"' '/<testsuite / { for (i = 1; i < NF; i++) if ($i ~ / time=$/) t = $(i+1) } END { printf "  %-58s %28s s\n", "(class)", t }' "$xml"
+  awk -F'"' '/<testsuite / { for (i = 1; i < NF; i++) if ($i ~ / time=$/) t = $(i+1) }
+             END { printf "  %-58s %28s s\n", "(class)", t }' "$xml"
 done
 exit $status

@@ -84,15 +84,18 @@ class RecordReaderFuzzTest {
     }
 
     @Property
-    void recordsSplitAnywhereAreReadAsSent(@ForAll("records") List<Sent> records, @ForAll("splits") List<Integer> splits,
+    void recordsSplitAnywhereAreReadAsSent(@ForAll("records") List<Sent> records,
+                                           @ForAll("splits") List<Integer> splits,
                                            @ForAll @IntRange(min = 8, max = 200) int bufferSize,
                                            @ForAll @Size(max = 12) List<@IntRange(min = 0, max = 3000) Integer> reads)
             throws IOException {
-        RecordReader reader = new RecordReader(new FuzzChannel(encode(records), splits), ByteBuffer.allocate(bufferSize));
+        RecordReader reader = new RecordReader(new FuzzChannel(encode(records), splits),
+                ByteBuffer.allocate(bufferSize));
         for (int r = 0; r < records.size(); r++) {
             Sent sent = records.get(r);
             RecordHeader header = reader.next();
-            assertEquals(new RecordHeader(sent.type(), sent.requestId(), sent.content().length, sent.padding()), header);
+            assertEquals(new RecordHeader(sent.type(), sent.requestId(), sent.content().length, sent.padding()),
+                    header);
             // read some of the content (or none, or all): next() must skip the rest and the padding
             int wanted = Math.min(r < reads.size() ? reads.get(r) : sent.content().length, sent.content().length);
             byte[] got = new byte[wanted];
@@ -187,7 +190,8 @@ class RecordReaderFuzzTest {
             assertEquals(blocking, buffered, "every record of a whole stream is buffered whole");
         }
         if (bufferedRefused) {
-            assertTrue(blockingRefused && blocking.size() == buffered.size(), "refused where the blocking path did not");
+            assertTrue(blockingRefused && blocking.size() == buffered.size(),
+                    "refused where the blocking path did not");
         }
     }
 
