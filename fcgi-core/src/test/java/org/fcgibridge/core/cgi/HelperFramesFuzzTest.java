@@ -24,15 +24,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.fcgibridge.core.testing.Fuzz;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Property tests of the spawn helper's frames as {@link HelperScript} decodes them from a {@link HelperConnection}
@@ -55,7 +50,7 @@ class HelperFramesFuzzTest {
     private static ExecutorService writers;
     private static ScheduledExecutorService watchdog;
 
-    @BeforeContainer
+    @BeforeAll
     static void listen() throws IOException {
         dir = Files.createTempDirectory("helper-frames");
         address = UnixDomainSocketAddress.of(dir.resolve("helper.sock"));
@@ -72,7 +67,7 @@ class HelperFramesFuzzTest {
         });
     }
 
-    @AfterContainer
+    @AfterAll
     static void close() throws IOException {
         server.close();
         writers.shutdownNow();
@@ -125,41 +120,35 @@ class HelperFramesFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Script> scripts() {
-        Arbitrary<byte[]> data = Arbitraries.frequencyOf(
-                Tuple.of(8, Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(100)),
-                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(16 * 1024)));
-        Arbitrary<Frame> frame = Combinators.combine(Arbitraries.of(OUT, ERR), data).as(Frame::new);
-        return Combinators.combine(frame.list().ofMaxSize(10), Arbitraries.of(true, false),
-                Arbitraries.integers().between(0, 255)).as(Script::new);
+    static Script scripts(Fuzz f) {
+        List<Frame> frames = f.list(10, () -> new Frame(f.oneOf(OUT, ERR),
+                f.weighted(8, 1) == 0 ? f.bytes(1, 100) : f.bytes(1, 16 * 1024)));
+        return new Script(frames, f.bool(), f.between(0, 255));
     }
 
     /** Arbitrary bytes, and frames of any kind and claimed length, cut anywhere. */
-    @Provide
-    Arbitrary<byte[]> streams() {
-        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-        Arbitrary<Integer> kind = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.integers().between(0, 5)),
-                Tuple.of(1, Arbitraries.integers()));
-        Arbitrary<Integer> length = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.integers().between(-1, 40)),
-                Tuple.of(1, Arbitraries.of(4, Integer.MAX_VALUE, Integer.MIN_VALUE, 32 * 1024, 70_000)));
-        Arbitrary<byte[]> frame = Combinators.combine(kind, length, Arbitraries.bytes().array(byte[].class)
-                        .ofMaxSize(40))
-                .as((k, l, content) -> ByteBuffer.allocate(8 + content.length).putInt(k).putInt(l).put(content)
-                        .array());
-        Arbitrary<byte[]> frames = Combinators.combine(frame.list().ofMaxSize(8), Arbitraries.integers()
-                        .between(0, 100))
-                .as((list, cutPercent) -> {
-                    ByteArrayOutputStream s = new ByteArrayOutputStream();
-                    list.forEach(s::writeBytes);
-                    byte[] all = s.toByteArray();
-                    return Arrays.copyOf(all, (int) ((long) all.length * cutPercent / 100));
-                });
-        return Arbitraries.oneOf(random, frames);
+    static byte[] streams(Fuzz f) {
+        if (f.bool()) {
+            return f.bytes(300);
+        }
+        ByteArrayOutputStream s = new ByteArrayOutputStream();
+        for (int n = f.between(0, 8); n > 0; n--) {
+            int kind = f.weighted(4, 1) == 0 ? f.between(0, 5) : f.anyInt();
+            int length = f.weighted(4, 1) == 0 ? f.between(-1, 40)
+                    : f.oneOf(4, Integer.MAX_VALUE, Integer.MIN_VALUE, 32 * 1024, 70_000);
+            byte[] content = f.bytes(40);
+            s.writeBytes(ByteBuffer.allocate(8 + content.length).putInt(kind).putInt(length).put(content).array());
+        }
+        byte[] all = s.toByteArray();
+        return Arrays.copyOf(all, (int) ((long) all.length * f.between(0, 100) / 100));
     }
 
-    @Property
-    void aScriptIsWhatItsFramesSay(@ForAll("scripts") Script script) throws Exception {
+    @Test
+    void aScriptIsWhatItsFramesSay() {
+        Fuzz.check(f -> aScriptIsWhatItsFramesSay(scripts(f)));
+    }
+
+    private void aScriptIsWhatItsFramesSay(Script script) throws Exception {
         Outcome outcome = run(script.stream());
         assertEquals(null, outcome.failure, "frames of a real helper refused");
         assertArrayEquals(script.of(OUT), outcome.stdout);
@@ -168,16 +157,24 @@ class HelperFramesFuzzTest {
         assertFalse(outcome.unread, "frames left unread after the exit");
     }
 
-    @Property(tries = 100)
-    void aScriptThatCouldNotStartSaysWhy(@ForAll int errno) throws Exception {
+    @Test
+    void aScriptThatCouldNotStartSaysWhy() {
+        Fuzz.check(100, f -> aScriptThatCouldNotStartSaysWhy(f.anyInt()));
+    }
+
+    private void aScriptThatCouldNotStartSaysWhy(int errno) throws Exception {
         Outcome outcome = run(Frame.status(NOT_STARTED, errno).encode());
         assertTrue(outcome.failure instanceof ScriptNotStarted, String.valueOf(outcome.failure));
         assertTrue(outcome.failure.getMessage().contains("errno " + errno));
     }
 
     /** Whatever the helper sends, the script ends: in an IOException or an exit, never another throwable. */
-    @Property
-    void anyBytesEndTheScriptWithAnIOExceptionOrAnExit(@ForAll("streams") byte[] bytes) throws Exception {
+    @Test
+    void anyBytesEndTheScriptWithAnIOExceptionOrAnExit() {
+        Fuzz.check(f -> anyBytesEndTheScriptWithAnIOExceptionOrAnExit(streams(f)));
+    }
+
+    private void anyBytesEndTheScriptWithAnIOExceptionOrAnExit(byte[] bytes) throws Exception {
         Outcome outcome = run(bytes);
         assertTrue(outcome.exit >= 0 || outcome.exit < 0 && outcome.failure != null, "no exit");
         assertTrue(outcome.stdout.length + outcome.stderr.length <= bytes.length, "more output than input");
@@ -238,7 +235,7 @@ class HelperFramesFuzzTest {
         return outcome;
     }
 
-    @Property(tries = 1)
+    @Test
     void theFakeHelperIsReal() throws Exception {
         // the harness itself: a stream cut inside a header is an IOException, not a hang
         Outcome outcome = run(new byte[] {0, 0, 0, 1, 0});

@@ -10,18 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.Tuple.Tuple2;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import java.util.Map;
 import org.fcgibridge.core.io.MemoryBudget;
 import org.fcgibridge.core.testing.Allocations;
+import org.fcgibridge.core.testing.Fuzz;
+import org.junit.jupiter.api.Test;
 
 /**
  * Property tests of the name-value pairs of PARAMS and GET_VALUES: {@link NameValueWriter} then {@link Params#parse}
@@ -31,44 +24,41 @@ import org.fcgibridge.core.testing.Allocations;
  */
 class ParamsFuzzTest {
 
-    @Provide
-    Arbitrary<byte[]> names() {
+    static byte[] names(Fuzz f) {
         // either side of the 127 boundary between the 1- and 4-byte forms
-        return Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.bytes().array(byte[].class).ofMaxSize(20)),
-                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMinSize(120).ofMaxSize(300)));
+        return f.weighted(6, 1) == 0 ? f.bytes(20) : f.bytes(120, 300);
     }
 
-    @Provide
-    Arbitrary<List<Tuple2<byte[], byte[]>>> pairs() {
-        return Combinators.combine(names(), names()).as(Tuple::of).list().ofMaxSize(10);
+    static List<Map.Entry<byte[], byte[]>> pairs(Fuzz f) {
+        return f.list(10, () -> Map.entry(names(f), names(f)));
     }
 
     /** Arbitrary bytes, and written pairs with lengths made to lie and the whole cut anywhere. */
-    @Provide
-    Arbitrary<byte[]> encoded() {
-        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-        Arbitrary<byte[]> mutated = Combinators.combine(pairs(), Arbitraries.integers().between(0, 6).list()
-                        .ofMaxSize(4), Arbitraries.integers().between(0, Integer.MAX_VALUE).list().ofSize(4),
-                Arbitraries.integers().between(0, 100))
-                .as((pairs, values, positions, cutPercent) -> {
-                    byte[] bytes = write(pairs);
-                    for (int i = 0; i < values.size() && bytes.length > 0; i++) {
-                        int at = positions.get(i) % bytes.length;
-                        bytes[at] = (byte) new int[] {0, 0x7F, 0x80, 0xFF, 1, 127, bytes[at] + 1}[values.get(i)];
-                    }
-                    return Arrays.copyOf(bytes, (int) ((long) bytes.length * cutPercent / 100));
-                });
-        return Arbitraries.oneOf(random, mutated);
+    static byte[] encoded(Fuzz f) {
+        if (f.bool()) {
+            return f.bytes(300);
+        }
+        byte[] bytes = write(pairs(f));
+        List<Integer> values = f.list(4, () -> f.between(0, 6));
+        for (int i = 0; i < values.size() && bytes.length > 0; i++) {
+            int at = f.between(0, Integer.MAX_VALUE) % bytes.length;
+            bytes[at] = (byte) new int[] {0, 0x7F, 0x80, 0xFF, 1, 127, bytes[at] + 1}[values.get(i)];
+        }
+        return Arrays.copyOf(bytes, (int) ((long) bytes.length * f.between(0, 100) / 100));
     }
 
-    @Property
-    void writtenPairsParseToThemselves(@ForAll("pairs") List<Tuple2<byte[], byte[]>> pairs) throws ProtocolException {
+    @Test
+    void writtenPairsParseToThemselves() {
+        Fuzz.check(f -> writtenPairsParseToThemselves(pairs(f)));
+    }
+
+    private void writtenPairsParseToThemselves(List<Map.Entry<byte[], byte[]>> pairs) throws ProtocolException {
         byte[] bytes = write(pairs);
         Params params = Params.parse(bytes, 0, bytes.length);
         assertEquals(pairs.size(), params.size());
         for (int i = 0; i < pairs.size(); i++) {
-            assertArrayEquals(pairs.get(i).get1(), params.nameBytesAt(i));
-            assertArrayEquals(pairs.get(i).get2(), params.valueBytesAt(i));
+            assertArrayEquals(pairs.get(i).getKey(), params.nameBytesAt(i));
+            assertArrayEquals(pairs.get(i).getValue(), params.valueBytesAt(i));
             // no byte is lost in decoding a value: UTF-8 when it is, else ISO-8859-1
             byte[] raw = params.valueBytesAt(i);
             String value = params.valueAt(i);
@@ -82,13 +72,17 @@ class ParamsFuzzTest {
                     last = j;
                 }
             }
-            assertArrayEquals(pairs.get(last).get2(), params.getBytes(name));
+            assertArrayEquals(pairs.get(last).getValue(), params.getBytes(name));
         }
     }
 
-    @Property
-    void stringPairsRoundTripThroughTheMap(@ForAll @Size(max = 8) List<@Size(max = 200) String> names,
-                                           @ForAll @Size(max = 8) List<@Size(max = 200) String> values) {
+    @Test
+    void stringPairsRoundTripThroughTheMap() {
+        Fuzz.check(f -> stringPairsRoundTripThroughTheMap(f.list(8, () -> f.string(200)),
+                f.list(8, () -> f.string(200))));
+    }
+
+    private void stringPairsRoundTripThroughTheMap(List<String> names, List<String> values) {
         java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
         for (int i = 0; i < Math.min(names.size(), values.size()); i++) {
             // names are environment variables, ASCII (Params.of writes UTF-8, parse reads names as ISO-8859-1);
@@ -99,9 +93,12 @@ class ParamsFuzzTest {
     }
 
     /** Any bytes parse or throw ProtocolException; what parses is pairs that fit inside the input, in order. */
-    @Property
-    void arbitraryBytesParseOrAreAProtocolError(@ForAll("encoded") byte[] input,
-                                                @ForAll @IntRange(max = 8) int offset) {
+    @Test
+    void arbitraryBytesParseOrAreAProtocolError() {
+        Fuzz.check(f -> arbitraryBytesParseOrAreAProtocolError(encoded(f), f.between(0, 8)));
+    }
+
+    private void arbitraryBytesParseOrAreAProtocolError(byte[] input, int offset) {
         byte[] framed = new byte[offset + input.length + 3];
         System.arraycopy(input, 0, framed, offset, input.length);
         Arrays.fill(framed, offset + input.length, framed.length, (byte) 0x7F); // past the end: must not be read
@@ -112,10 +109,10 @@ class ParamsFuzzTest {
             return;
         }
         long carried = 0;
-        List<Tuple2<byte[], byte[]>> again = new ArrayList<>();
+        List<Map.Entry<byte[], byte[]>> again = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
             carried += params.nameBytesAt(i).length + params.valueBytesAt(i).length + 2;
-            again.add(Tuple.of(params.nameBytesAt(i), params.valueBytesAt(i)));
+            again.add(Map.entry(params.nameBytesAt(i), params.valueBytesAt(i)));
             params.valueAt(i); // decodes without throwing
         }
         assertTrue(carried <= input.length, "pairs carry " + carried + " bytes out of " + input.length);
@@ -132,10 +129,13 @@ class ParamsFuzzTest {
     }
 
     /** A 4-byte length as large as 2^31-1 over a few bytes: refused, and nothing allocated from the claim. */
-    @Property
-    void hugeClaimedLengthsAreRefusedWithoutAllocating(@ForAll @IntRange(min = 128) int claimed,
-                                                       @ForAll boolean inTheName,
-                                                       @ForAll @Size(max = 40) byte[] tail) {
+    @Test
+    void hugeClaimedLengthsAreRefusedWithoutAllocating() {
+        Fuzz.check(f -> hugeClaimedLengthsAreRefusedWithoutAllocating(f.between(128, Integer.MAX_VALUE), f.bool(),
+                f.bytes(40)));
+    }
+
+    private void hugeClaimedLengthsAreRefusedWithoutAllocating(int claimed, boolean inTheName, byte[] tail) {
         byte[] bytes = new byte[8 + tail.length];
         int at = 0;
         if (inTheName) {
@@ -153,11 +153,13 @@ class ParamsFuzzTest {
     }
 
     /** Records split anywhere decode as the whole; past its bound the stream refuses, having allocated at most it. */
-    @Property
-    void aStreamSplitAnywhereDecodesAsTheWhole(@ForAll("encoded") byte[] input,
-                                               @ForAll @Size(max = 10) List<@IntRange(min = 0, max = 80) Integer> cuts,
-                                               @ForAll @IntRange(min = 1, max = 400) int maxBytes,
-                                               @ForAll boolean direct) {
+    @Test
+    void aStreamSplitAnywhereDecodesAsTheWhole() {
+        Fuzz.check(f -> aStreamSplitAnywhereDecodesAsTheWhole(encoded(f), f.list(10, () -> f.between(0, 80)),
+                f.between(1, 400), f.bool()));
+    }
+
+    private void aStreamSplitAnywhereDecodesAsTheWhole(byte[] input, List<Integer> cuts, int maxBytes, boolean direct) {
         MemoryBudget budget = new MemoryBudget(1 << 20);
         ParamsStream stream = new ParamsStream(1, maxBytes, budget);
         int at = 0;
@@ -200,9 +202,9 @@ class ParamsFuzzTest {
         }
     }
 
-    static byte[] write(List<Tuple2<byte[], byte[]>> pairs) {
+    static byte[] write(List<Map.Entry<byte[], byte[]>> pairs) {
         NameValueWriter writer = new NameValueWriter();
-        pairs.forEach(p -> writer.add(p.get1(), p.get2()));
+        pairs.forEach(p -> writer.add(p.getKey(), p.getValue()));
         return writer.toByteArray();
     }
 

@@ -13,20 +13,14 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.fcgibridge.core.testing.Allocations;
+import org.fcgibridge.core.testing.Fuzz;
+import org.junit.jupiter.api.Test;
 
 /**
  * Property tests of the FastCGI record stream as a peer may send it: {@link RecordReader} over any split of the bytes
  * and any buffer size, {@link RecordHeader} and {@link BeginRequestBody}. The number of inputs per property is
- * jqwik's {@code jqwik.tries.default} (src/test/resources/junit-platform.properties; scripts/fuzz.sh for long runs).
+ * {@link Fuzz#tries()} ({@code -Dfuzz.tries}; scripts/fuzz.sh for long runs).
  */
 class RecordReaderFuzzTest {
 
@@ -47,47 +41,39 @@ class RecordReaderFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<Sent>> records() {
+    static List<Sent> records(Fuzz f) {
         // short contents mostly, now and then a long one: records past the reader's buffer must be split too
-        Arbitrary<byte[]> content = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(8, Arbitraries.bytes().array(byte[].class).ofMaxSize(64)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMinSize(64).ofMaxSize(3000)));
-        Arbitrary<Sent> record = Combinators.combine(Arbitraries.integers().between(0, 255),
-                Arbitraries.integers().between(0, 0xFFFF), content, Arbitraries.integers().between(0, 255))
-                .as(Sent::new);
-        return record.list().ofMaxSize(12);
+        return f.list(12, () -> new Sent(f.between(0, 255), f.between(0, 0xFFFF),
+                f.weighted(8, 1) == 0 ? f.bytes(64) : f.bytes(64, 3000), f.between(0, 255)));
     }
 
-    @Provide
-    Arbitrary<List<Integer>> splits() {
-        return Arbitraries.integers().between(1, 40).list().ofMaxSize(8);
+    static List<Integer> splits(Fuzz f) {
+        return f.list(8, () -> f.between(1, 40));
     }
 
     /** Arbitrary bytes, and well-formed streams with a few bytes changed and cut anywhere. */
-    @Provide
-    Arbitrary<byte[]> streams() {
-        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(400);
-        Arbitrary<byte[]> mutated = Combinators.combine(records(), Arbitraries.integers().between(0, 7).list()
-                        .ofMaxSize(6), Arbitraries.integers().between(0, Integer.MAX_VALUE).list().ofSize(8),
-                Arbitraries.integers().between(0, 100))
-                .as((records, values, positions, cutPercent) -> {
-                    byte[] bytes = encode(records);
-                    for (int i = 0; i < values.size() && bytes.length > 0; i++) {
-                        int at = positions.get(i) % bytes.length;
-                        // a version, type, length or padding byte made extreme, or a content byte changed
-                        bytes[at] = (byte) new int[] {0, 1, 0x7F, 0x80, 0xFF, 2, 8, bytes[at] + 1}[values.get(i)];
-                    }
-                    return Arrays.copyOf(bytes, (int) ((long) bytes.length * cutPercent / 100));
-                });
-        return Arbitraries.oneOf(random, mutated);
+    static byte[] streams(Fuzz f) {
+        if (f.bool()) {
+            return f.bytes(400);
+        }
+        byte[] bytes = encode(records(f));
+        List<Integer> values = f.list(6, () -> f.between(0, 7));
+        for (int i = 0; i < values.size() && bytes.length > 0; i++) {
+            int at = f.between(0, Integer.MAX_VALUE) % bytes.length;
+            // a version, type, length or padding byte made extreme, or a content byte changed
+            bytes[at] = (byte) new int[] {0, 1, 0x7F, 0x80, 0xFF, 2, 8, bytes[at] + 1}[values.get(i)];
+        }
+        return Arrays.copyOf(bytes, (int) ((long) bytes.length * f.between(0, 100) / 100));
     }
 
-    @Property
-    void recordsSplitAnywhereAreReadAsSent(@ForAll("records") List<Sent> records,
-                                           @ForAll("splits") List<Integer> splits,
-                                           @ForAll @IntRange(min = 8, max = 200) int bufferSize,
-                                           @ForAll @Size(max = 12) List<@IntRange(min = 0, max = 3000) Integer> reads)
+    @Test
+    void recordsSplitAnywhereAreReadAsSent() {
+        Fuzz.check(f -> recordsSplitAnywhereAreReadAsSent(records(f), splits(f), f.between(8, 200),
+                f.list(12, () -> f.between(0, 3000))));
+    }
+
+    private void recordsSplitAnywhereAreReadAsSent(List<Sent> records, List<Integer> splits, int bufferSize,
+                                                   List<Integer> reads)
             throws IOException {
         RecordReader reader = new RecordReader(new FuzzChannel(encode(records), splits),
                 ByteBuffer.allocate(bufferSize));
@@ -115,11 +101,14 @@ class RecordReaderFuzzTest {
      * Whatever a peer sends ends in records, a clean end, an EOFException (cut short) or a ProtocolException (not
      * FastCGI 1.0), within one header per 8 bytes, and allocates no more than the content a header may claim.
      */
-    @Property
-    void arbitraryBytesEndInRecordsOrADocumentedError(@ForAll("streams") byte[] input,
-                                                      @ForAll("splits") List<Integer> splits,
-                                                      @ForAll @IntRange(min = 8, max = 100) int bufferSize,
-                                                      @ForAll boolean readContents) {
+    @Test
+    void arbitraryBytesEndInRecordsOrADocumentedError() {
+        Fuzz.check(f -> arbitraryBytesEndInRecordsOrADocumentedError(streams(f), splits(f), f.between(8, 100),
+                f.bool()));
+    }
+
+    private void arbitraryBytesEndInRecordsOrADocumentedError(byte[] input, List<Integer> splits, int bufferSize,
+                                                              boolean readContents) {
         FuzzChannel channel = new FuzzChannel(input, splits);
         RecordReader reader = new RecordReader(channel, ByteBuffer.allocate(bufferSize));
         long[] bodies = {0};
@@ -153,8 +142,12 @@ class RecordReaderFuzzTest {
     }
 
     /** Reading from the buffer only (the non-blocking path) sees the very headers the blocking path does. */
-    @Property
-    void bufferedReadingAgreesWithBlockingReading(@ForAll("streams") byte[] input) throws IOException {
+    @Test
+    void bufferedReadingAgreesWithBlockingReading() {
+        Fuzz.check(f -> bufferedReadingAgreesWithBlockingReading(streams(f)));
+    }
+
+    private void bufferedReadingAgreesWithBlockingReading(byte[] input) throws IOException {
         List<RecordHeader> blocking = new ArrayList<>();
         boolean blockingRefused = false;
         boolean blockingClean = false;
@@ -195,8 +188,12 @@ class RecordReaderFuzzTest {
         }
     }
 
-    @Property
-    void aHeaderIsDecodedAsEncodedAndOnlyVersion1IsTaken(@ForAll @Size(8) byte[] bytes) {
+    @Test
+    void aHeaderIsDecodedAsEncodedAndOnlyVersion1IsTaken() {
+        Fuzz.check(f -> aHeaderIsDecodedAsEncodedAndOnlyVersion1IsTaken(f.bytes(8, 8)));
+    }
+
+    private void aHeaderIsDecodedAsEncodedAndOnlyVersion1IsTaken(byte[] bytes) {
         if (bytes[0] != Fcgi.VERSION_1) {
             assertThrows(ProtocolException.class, () -> RecordHeader.decode(bytes, 0));
             return;
@@ -214,9 +211,12 @@ class RecordReaderFuzzTest {
         assertArrayEquals(expected, again);
     }
 
-    @Property
-    void aHeaderTakesOnlyFieldsThatFitTheWire(@ForAll int type, @ForAll int requestId, @ForAll int contentLength,
-                                              @ForAll int paddingLength) {
+    @Test
+    void aHeaderTakesOnlyFieldsThatFitTheWire() {
+        Fuzz.check(f -> aHeaderTakesOnlyFieldsThatFitTheWire(f.anyInt(), f.anyInt(), f.anyInt(), f.anyInt()));
+    }
+
+    private void aHeaderTakesOnlyFieldsThatFitTheWire(int type, int requestId, int contentLength, int paddingLength) {
         boolean fits = type >= 0 && type <= 0xFF && requestId >= 0 && requestId <= 0xFFFF && contentLength >= 0
                 && contentLength <= 0xFFFF && paddingLength >= 0 && paddingLength <= 0xFF;
         if (!fits) {
@@ -228,10 +228,13 @@ class RecordReaderFuzzTest {
                 new RecordHeader(type, requestId, contentLength, paddingLength).bodyLength());
     }
 
-    @Property
-    void beginRequestBodiesAreEightBytesAndRoundTrip(@ForAll @Size(max = 20) byte[] content,
-                                                     @ForAll @IntRange(max = 0xFFFF) int role,
-                                                     @ForAll @IntRange(max = 0xFF) int flags) throws ProtocolException {
+    @Test
+    void beginRequestBodiesAreEightBytesAndRoundTrip() {
+        Fuzz.check(f -> beginRequestBodiesAreEightBytesAndRoundTrip(f.bytes(20), f.between(0, 0xFFFF),
+                f.between(0, 0xFF)));
+    }
+
+    private void beginRequestBodiesAreEightBytesAndRoundTrip(byte[] content, int role, int flags) throws ProtocolException {
         if (content.length != BeginRequestBody.LENGTH) {
             assertThrows(ProtocolException.class, () -> BeginRequestBody.decode(content, 0, content.length));
         } else {
