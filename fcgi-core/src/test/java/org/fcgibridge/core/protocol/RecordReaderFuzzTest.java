@@ -234,7 +234,8 @@ class RecordReaderFuzzTest {
                 f.between(0, 0xFF)));
     }
 
-    private void beginRequestBodiesAreEightBytesAndRoundTrip(byte[] content, int role, int flags) throws ProtocolException {
+    private void beginRequestBodiesAreEightBytesAndRoundTrip(byte[] content, int role, int flags)
+            throws ProtocolException {
         if (content.length != BeginRequestBody.LENGTH) {
             assertThrows(ProtocolException.class, () -> BeginRequestBody.decode(content, 0, content.length));
         } else {

@@ -142,13 +142,24 @@ public final class Fuzz {
         return bytes;
     }
 
-    /** A char of any kind: ASCII mostly, Latin-1, the rest of the BMP, surrogates (lone or paired by chance). */
+    /**
+     * A char: ASCII mostly, then Latin-1, then the rest of the BMP but for surrogates, private use characters and
+     * noncharacters (text as a peer's bytes decode to; a lone surrogate a generator wants it names).
+     */
     public char anyChar() {
-        switch (weighted(6, 2, 2, 1)) {
-            case 0: return (char) random.nextInt(0x80);
-            case 1: return (char) random.nextInt(0x100);
-            case 2: return (char) random.nextInt(0x10000);
-            default: return (char) between(0xD800, 0xDFFF);
+        switch (weighted(6, 2, 2)) {
+            case 0:
+                return (char) random.nextInt(0x80);
+            case 1:
+                return (char) random.nextInt(0x100);
+            default:
+                while (true) {
+                    char c = (char) random.nextInt(0x10000);
+                    boolean excluded = c >= 0xD800 && c <= 0xF8FF || c >= 0xFDD0 && c <= 0xFDEF || c >= 0xFFFE;
+                    if (!excluded) {
+                        return c;
+                    }
+                }
         }
     }
 

@@ -7,17 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.Tuple.Tuple2;
-import net.jqwik.api.constraints.Size;
 import org.fcgibridge.core.protocol.Params;
 import org.fcgibridge.core.protocol.ProtocolException;
+import org.fcgibridge.core.testing.Fuzz;
+import org.junit.jupiter.api.Test;
 
 /**
  * Property tests of the request a FastCGI peer's params describe ({@link CgiRequest#from}): whatever the params, the
@@ -30,32 +23,37 @@ class CgiRequestFuzzTest {
             "SERVER_ADDR", "REMOTE_ADDR", "REMOTE_PORT", "REMOTE_USER", "AUTH_TYPE", "CONTENT_TYPE", "CONTENT_LENGTH",
             "HTTP_CONTENT_LENGTH", "HTTP_COOKIE", "HTTP_X_A", "HTTP_", "HTTP__", "SERVER_PROTOCOL");
 
-    @Provide
-    Arbitrary<List<Tuple2<String, String>>> params() {
-        Arbitrary<String> name = Arbitraries.oneOf(Arbitraries.of(NAMES), Arbitraries.strings().ofMaxLength(8));
-        Arbitrary<String> value = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(20),
-                Arbitraries.of("GET", "POST", "G E T", "", "/", "/a/../b", "/..", "/a?x=1#f", "http://h:1/p?q",
-                        "//x", "a", "/%2e%2e/", "/%c3", "-1", "-2", "12", "9223372036854775808", " 7 ", "on", "off",
-                        "https", "h:8080", "[::1]:99", "[::1]", "h:", "h:99999", ":", "0", "65535", "65536",
-                        "multipart/form-data", "\u00e9", "\r\n"));
-        return Combinators.combine(name, value).as(Tuple::of).list().ofMaxSize(12);
+    static List<Map.Entry<String, String>> params(Fuzz f) {
+        return f.list(12, () -> Map.entry(f.bool() ? f.oneOf(NAMES) : f.string(8),
+                f.bool() ? f.string(20) : f.oneOf("GET", "POST", "G E T", "", "/", "/a/../b", "/..", "/a?x=1#f",
+                        "http://h:1/p?q", "//x", "a", "/%2e%2e/", "/%c3", "-1", "-2", "12", "9223372036854775808",
+                        " 7 ", "on", "off", "https", "h:8080", "[::1]:99", "[::1]", "h:", "h:99999", ":", "0", "65535",
+                        "65536", "multipart/form-data", "\u00e9", "\r\n")));
     }
 
-    @Property
-    void anyParamsMakeAWellFormedRequestOrA400(@ForAll("params") List<Tuple2<String, String>> pairs,
-                                               @ForAll boolean withMethodAndUri) {
+    @Test
+    void anyParamsMakeAWellFormedRequestOrA400() {
+        Fuzz.check(f -> anyParamsMakeAWellFormedRequestOrA400(params(f), f.bool()));
+    }
+
+    private void anyParamsMakeAWellFormedRequestOrA400(List<Map.Entry<String, String>> pairs,
+                                                       boolean withMethodAndUri) {
         Map<String, String> map = new LinkedHashMap<>();
         if (withMethodAndUri) {
             map.put("REQUEST_METHOD", "GET");
             map.put("REQUEST_URI", "/start");
         }
-        pairs.forEach(p -> map.put(p.get1(), p.get2()));
+        pairs.forEach(p -> map.put(p.getKey(), p.getValue()));
         check(Params.of(map));
     }
 
     /** Params straight from bytes (names in ISO-8859-1, values possibly not UTF-8), as a peer sends them. */
-    @Property
-    void paramsFromAnyBytesMakeAWellFormedRequestOrA400(@ForAll @Size(max = 200) byte[] bytes) {
+    @Test
+    void paramsFromAnyBytesMakeAWellFormedRequestOrA400() {
+        Fuzz.check(f -> paramsFromAnyBytesMakeAWellFormedRequestOrA400(f.bytes(200)));
+    }
+
+    private void paramsFromAnyBytesMakeAWellFormedRequestOrA400(byte[] bytes) {
         Params params;
         try {
             params = Params.parse(bytes, 0, bytes.length);

@@ -10,12 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import org.fcgibridge.core.testing.Fuzz;
+import org.junit.jupiter.api.Test;
 
 /**
  * Property tests of application/x-www-form-urlencoded decoding ({@link FormDecoder}), for query strings and form
@@ -26,16 +22,17 @@ class FormDecoderFuzzTest {
     private static final List<Charset> CHARSETS = List.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1,
             StandardCharsets.US_ASCII, StandardCharsets.UTF_16);
 
-    @Provide
-    Arbitrary<String> forms() {
-        return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(40),
-                Arbitraries.of("a", "=", "&", "%", "%2", "%41", "%zz", "%c3%a9", "%c3", "%ff", "+", "%2B", "%26",
-                        "%3D", "%%", "\u00e9", "\ud83d\ude00", "\ud800", "&&", "==").list().ofMaxSize(15)
-                        .map(l -> String.join("", l)));
+    static String forms(Fuzz f) {
+        return f.bool() ? f.string(40) : f.joined(List.of("a", "=", "&", "%", "%2", "%41", "%zz", "%c3%a9", "%c3",
+                "%ff", "+", "%2B", "%26", "%3D", "%%", "\u00e9", "\ud83d\ude00", "\ud800", "&&", "=="), 0, 15);
     }
 
-    @Property
-    void anyTextDecodesWithoutGrowing(@ForAll("forms") String text, @ForAll("charsets") Charset charset) {
+    @Test
+    void anyTextDecodesWithoutGrowing() {
+        Fuzz.check(f -> anyTextDecodesWithoutGrowing(forms(f), f.oneOf(CHARSETS)));
+    }
+
+    private void anyTextDecodesWithoutGrowing(String text, Charset charset) {
         Map<String, List<String>> pairs = FormDecoder.decode(text, charset);
         int decodedLength = 0;
         int count = 0;
@@ -50,15 +47,13 @@ class FormDecoderFuzzTest {
         assertTrue(FormDecoder.unescape(text, charset).length() <= text.length());
     }
 
-    @Provide
-    Arbitrary<Charset> charsets() {
-        return Arbitraries.of(CHARSETS);
+    @Test
+    void encodedPairsDecodeToThemselves() {
+        Fuzz.check(f -> encodedPairsDecodeToThemselves(f.list(6, () -> f.string(20)), f.list(6, () -> f.string(20)),
+                f.bool()));
     }
 
-    @Property
-    void encodedPairsDecodeToThemselves(@ForAll @Size(max = 6) List<String> names,
-                                        @ForAll @Size(max = 6) List<String> values,
-                                        @ForAll boolean latin1) {
+    private void encodedPairsDecodeToThemselves(List<String> names, List<String> values, boolean latin1) {
         Charset charset = latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
         Map<String, List<String>> expected = new LinkedHashMap<>();
         List<String> encoded = new ArrayList<>();
@@ -74,8 +69,12 @@ class FormDecoderFuzzTest {
         assertEquals(expected, FormDecoder.decode(String.join("&", encoded), charset));
     }
 
-    @Property
-    void textWithoutEscapesIsKeptAsItIs(@ForAll String text) {
+    @Test
+    void textWithoutEscapesIsKeptAsItIs() {
+        Fuzz.check(f -> textWithoutEscapesIsKeptAsItIs(f.string(60)));
+    }
+
+    private void textWithoutEscapesIsKeptAsItIs(String text) {
         String plain = text.replace('%', '_').replace('+', '_');
         assertEquals(plain, FormDecoder.unescape(plain, StandardCharsets.UTF_8));
     }

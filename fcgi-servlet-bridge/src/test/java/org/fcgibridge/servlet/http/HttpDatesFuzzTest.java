@@ -8,12 +8,9 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.LongRange;
+import java.util.List;
+import org.fcgibridge.core.testing.Fuzz;
+import org.junit.jupiter.api.Test;
 
 /**
  * Property tests of HTTP dates ({@link HttpDates}), from If-Modified-Since, If-Range and the like: any text parses to
@@ -25,27 +22,38 @@ class HttpDatesFuzzTest {
     private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy",
             Locale.US).withZone(ZoneOffset.UTC);
 
-    @Provide
-    Arbitrary<String> texts() {
-        return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(40),
-                Arbitraries.of("Sun,", " ", "06", "Nov", "1994", "08:49:37", "GMT", "-", "94", "Sunday,", ";",
-                        "length=3", ",", "99999", "Feb", "30", "24:00:00", "\t", "UTC", "0000").list().ofMaxSize(10)
-                        .map(l -> String.join(" ", l)),
-                Arbitraries.longs().between(-10_000_000_000_000L, 300_000_000_000_000L).map(HttpDates::format)
-                        .flatMap(date -> Arbitraries.integers().between(0, date.length())
-                                .map(cut -> date.substring(0, cut) + date.substring(Math.min(cut + 1,
-                                        date.length())))));
+    static String texts(Fuzz f) {
+        switch (f.between(0, 2)) {
+            case 0:
+                return f.string(40);
+            case 1:
+                return String.join(" ", f.list(10, () -> f.oneOf("Sun,", " ", "06", "Nov", "1994", "08:49:37", "GMT",
+                        "-", "94", "Sunday,", ";", "length=3", ",", "99999", "Feb", "30", "24:00:00", "\t", "UTC",
+                        "0000")));
+            default:
+                String date = HttpDates.format(f.between(-10_000_000_000_000L, 300_000_000_000_000L));
+                int cut = f.between(0, date.length());
+                return date.substring(0, cut) + date.substring(Math.min(cut + 1, date.length()));
+        }
     }
 
-    @Property
-    void anyTextIsWholeSecondsOrMinusOne(@ForAll("texts") String text) {
+    @Test
+    void anyTextIsWholeSecondsOrMinusOne() {
+        Fuzz.check(f -> anyTextIsWholeSecondsOrMinusOne(texts(f)));
+    }
+
+    private void anyTextIsWholeSecondsOrMinusOne(String text) {
         long parsed = HttpDates.parse(text);
         assertTrue(parsed == -1 || parsed % 1000 == 0, text + " -> " + parsed);
     }
 
     /** Years 1970 to 9999 in IMF-fixdate and asctime; RFC 850's two-digit years from 1970 to 2069. */
-    @Property
-    void everyFormatParsesToItsInstant(@ForAll @LongRange(min = 0, max = 253_402_300_799L) long seconds) {
+    @Test
+    void everyFormatParsesToItsInstant() {
+        Fuzz.check(f -> everyFormatParsesToItsInstant(f.between(0L, 253_402_300_799L)));
+    }
+
+    private void everyFormatParsesToItsInstant(long seconds) {
         long millis = seconds * 1000;
         Instant instant = Instant.ofEpochSecond(seconds);
         assertEquals(millis, HttpDates.parse(HttpDates.format(millis)));

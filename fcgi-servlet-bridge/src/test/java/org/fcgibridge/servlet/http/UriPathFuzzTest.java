@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.fcgibridge.core.testing.Fuzz;
+import org.junit.jupiter.api.Test;
 
 /**
  * Property tests of request path canonicalization ({@link UriPath}): a canonical path never climbs above the root,
@@ -21,23 +18,33 @@ import net.jqwik.api.Provide;
  */
 class UriPathFuzzTest {
 
+    private static final List<String> SEGMENTS = List.of("a", "b", "WEB-INF", ".", "..", "...", "", "%2e", "%2E",
+            ".%2e", "%2e.", "%2e%2e", "%2E%2E", "..;x", ".;x", "a;b=c", ";", "%2f", "%2F", "%5c", "%5C", "%00", "%",
+            "%2", "%zz", "%41", "%25", "%252e", "%3b", "%3B", "\u00e9", "%c3%a9", "%c3", "%ff", "%e2%82", "%c0%ae",
+            "\u0001", "%0a", "%7f", "a b", "\\", "..\\", "%u002e", "+");
+
     /** Raw paths made of the segments that matter: dots in every disguise, encoded separators, parameters. */
-    @Provide
-    Arbitrary<String> rawPaths() {
-        Arbitrary<String> segment = Arbitraries.oneOf(
-                Arbitraries.of("a", "b", "WEB-INF", ".", "..", "...", "", "%2e", "%2E", ".%2e", "%2e.", "%2e%2e",
-                        "%2E%2E", "..;x", ".;x", "a;b=c", ";", "%2f", "%2F", "%5c", "%5C", "%00", "%", "%2", "%zz",
-                        "%41", "%25", "%252e", "%3b", "%3B", "\u00e9", "%c3%a9", "%c3", "%ff", "%e2%82", "%c0%ae",
-                        "\u0001", "%0a", "%7f", "a b", "\\", "..\\", "%u002e", "+"),
-                Arbitraries.strings().ofMaxLength(4));
-        return Arbitraries.oneOf(
-                segment.list().ofMaxSize(8).map(list -> "/" + String.join("/", list)),
-                segment.list().ofMaxSize(8).map(list -> String.join("/", list)),
-                Arbitraries.strings().ofMaxLength(30));
+    static String rawPaths(Fuzz f) {
+        switch (f.between(0, 2)) {
+            case 0:
+                return "/" + String.join("/", f.list(8, () -> segment(f)));
+            case 1:
+                return String.join("/", f.list(8, () -> segment(f)));
+            default:
+                return f.string(30);
+        }
     }
 
-    @Property
-    void aCanonicalPathNeverLeavesTheRootOrHoldsADotSegment(@ForAll("rawPaths") String raw) {
+    private static String segment(Fuzz f) {
+        return f.bool() ? f.oneOf(SEGMENTS) : f.string(4);
+    }
+
+    @Test
+    void aCanonicalPathNeverLeavesTheRootOrHoldsADotSegment() {
+        Fuzz.check(f -> aCanonicalPathNeverLeavesTheRootOrHoldsADotSegment(rawPaths(f)));
+    }
+
+    private void aCanonicalPathNeverLeavesTheRootOrHoldsADotSegment(String raw) {
         String path;
         try {
             path = UriPath.canonicalize(raw);
@@ -91,43 +98,52 @@ class UriPathFuzzTest {
         return path.equals("/") ? 1 : path.substring(1).split("/", -1).length;
     }
 
-    @Property
-    void climbingAboveTheRootIsRefused(@ForAll("climbs") String raw) {
+    @Test
+    void climbingAboveTheRootIsRefused() {
+        Fuzz.check(f -> climbingAboveTheRootIsRefused(climbs(f)));
+    }
+
+    private void climbingAboveTheRootIsRefused(String raw) {
         assertThrows(BadRequestException.class, () -> UriPath.canonicalize(raw));
     }
 
-    @Provide
-    Arbitrary<String> climbs() {
+    static String climbs(Fuzz f) {
         // k segments down, then k+1 up (some of them disguised), then anything
-        return Arbitraries.integers().between(0, 4).flatMap(k -> Arbitraries.of("..", "%2e%2e", ".%2e", "..;x")
-                .list().ofSize(k + 1).flatMap(ups -> rawPaths().map(tail -> {
-                    StringBuilder b = new StringBuilder();
-                    for (int i = 0; i < k; i++) {
-                        b.append("/d").append(i);
-                    }
-                    ups.forEach(up -> b.append('/').append(up));
-                    return b + (tail.startsWith("/") ? tail : "/" + tail);
-                })));
+        int k = f.between(0, 4);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < k; i++) {
+            b.append("/d").append(i);
+        }
+        for (int i = 0; i <= k; i++) {
+            b.append('/').append(f.oneOf("..", "%2e%2e", ".%2e", "..;x"));
+        }
+        String tail = rawPaths(f);
+        return b + (tail.startsWith("/") ? tail : "/" + tail);
     }
 
-    @Property
-    void encodedSeparatorsAndDotsAreRefusedWherever(@ForAll("rawPaths") String prefix,
-                                                    @ForAll("sneaky") String sneaky,
-                                                    @ForAll("rawPaths") String suffix) {
+    @Test
+    void encodedSeparatorsAndDotsAreRefusedWherever() {
+        Fuzz.check(f -> encodedSeparatorsAndDotsAreRefusedWherever(rawPaths(f), sneaky(f), rawPaths(f)));
+    }
+
+    private void encodedSeparatorsAndDotsAreRefusedWherever(String prefix, String sneaky, String suffix) {
         String raw = "/a" + (prefix.startsWith("/") ? prefix : "/" + prefix) + "/" + sneaky
                 + (suffix.startsWith("/") ? suffix : "/" + suffix);
         assertThrows(BadRequestException.class, () -> UriPath.canonicalize(raw));
     }
 
-    @Provide
-    Arbitrary<String> sneaky() {
-        return Arbitraries.of("%2f", "x%2Fy", "%5c", "a%5Cb", "%00", "x%00", "%2e", "%2e%2e", ".%2E", "..;p", ".;p",
+    static String sneaky(Fuzz f) {
+        return f.oneOf("%2f", "x%2Fy", "%5c", "a%5Cb", "%00", "x%00", "%2e", "%2e%2e", ".%2E", "..;p", ".;p",
                 "%0d", "%0a", "\r", "\n", "%7F", "%", "%g0", "%c3", "%c0%ae%c0%ae");
     }
 
     /** A canonical path is a fixed point (where it has no '%' to decode again nor ';' to cut). */
-    @Property
-    void canonicalizingACanonicalPathChangesNothing(@ForAll("rawPaths") String raw) throws BadRequestException {
+    @Test
+    void canonicalizingACanonicalPathChangesNothing() {
+        Fuzz.check(f -> canonicalizingACanonicalPathChangesNothing(rawPaths(f)));
+    }
+
+    private void canonicalizingACanonicalPathChangesNothing(String raw) throws BadRequestException {
         String path;
         try {
             path = UriPath.canonicalize(raw);
@@ -145,8 +161,12 @@ class UriPathFuzzTest {
         }
     }
 
-    @Property
-    void anyTextEncodesToSafeCharactersOnly(@ForAll String decoded) {
+    @Test
+    void anyTextEncodesToSafeCharactersOnly() {
+        Fuzz.check(f -> anyTextEncodesToSafeCharactersOnly(f.string(40)));
+    }
+
+    private void anyTextEncodesToSafeCharactersOnly(String decoded) {
         String encoded = UriPath.encodePath(decoded);
         for (char c : encoded.toCharArray()) {
             assertTrue(c > 0x20 && c < 0x7F && c != '%' || c == '%', "unsafe " + (int) c + " in " + encoded);
