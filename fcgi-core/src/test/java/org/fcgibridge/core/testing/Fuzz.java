@@ -10,10 +10,11 @@ import java.util.function.Supplier;
  * draws its inputs from the {@code Fuzz} it is given, once per try.
  *
  * <p>{@code -Dfuzz.tries=N} sets the tries per property (default {@value #DEFAULT_TRIES}; scripts/fuzz.sh for long
- * runs), {@code -Dfuzz.seed=S} the seed (default {@value #DEFAULT_SEED}, so every build tries the same inputs), and
- * {@code -Dfuzz.try=I} runs try I alone. Each try draws from its own generator, derived from the seed and the try's
- * index: a failure names both, and {@code -Dfuzz.seed=S -Dfuzz.try=I} replays exactly that input. Nothing is shrunk.
- * Generators lean to the edges (bounds, empty) now and then, where parsers tend to break.
+ * runs), {@code -Dfuzz.seed=S} the seed (default {@value #DEFAULT_SEED}, so every build tries the same inputs),
+ * {@code -Dfuzz.try=I} runs try I alone, and {@code -Dfuzz.report=true} prints a line per property with its tries.
+ * Each try draws from its own generator, derived from the seed and the try's index: a failure names both, and
+ * {@code -Dfuzz.seed=S -Dfuzz.try=I} replays exactly that input. Nothing is shrunk. Generators lean to the edges
+ * (bounds, empty) now and then, where parsers tend to break.
  */
 public final class Fuzz {
     public static final int DEFAULT_TRIES = 1000;
@@ -56,6 +57,7 @@ public final class Fuzz {
     public static void check(int tries, Property property) {
         long seed = seed();
         Integer only = Integer.getInteger("fuzz.try");
+        int done = 0;
         for (int i = only == null ? 0 : only; i < (only == null ? tries : only + 1); i++) {
             try {
                 property.check(new Fuzz(new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i)));
@@ -63,6 +65,14 @@ public final class Fuzz {
                 throw new AssertionError("failed at try " + i + " of " + tries + " with seed " + seed
                         + " (replay: -Dfuzz.seed=" + seed + " -Dfuzz.try=" + i + "): " + failure, failure);
             }
+            done++;
+        }
+        if (Boolean.getBoolean("fuzz.report")) {
+            // one line per property for scripts/fuzz.sh: the test method that called check, and its inputs
+            StackWalker.StackFrame caller = StackWalker.getInstance().walk(frames -> frames
+                    .filter(f -> !f.getClassName().equals(Fuzz.class.getName())).findFirst().orElseThrow());
+            String test = caller.getClassName().substring(caller.getClassName().lastIndexOf('.') + 1);
+            System.out.println("fuzz: " + test + "." + caller.getMethodName() + " tries = " + done + " seed = " + seed);
         }
     }
 
