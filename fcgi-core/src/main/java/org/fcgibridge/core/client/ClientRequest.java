@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -35,8 +36,8 @@ public final class ClientRequest {
     ClientRequest(FcgiClient client, int id, int stdoutCapacity) {
         this.client = client;
         this.id = id;
-        this.stdin = new RecordOutputStream(RecordType.STDIN, id, client::write, 0xFFF8);
-        this.data = new RecordOutputStream(RecordType.DATA, id, client::write, 0xFFF8);
+        this.stdin = new RecordOutputStream(RecordType.STDIN, id, this::send, 0xFFF8);
+        this.data = new RecordOutputStream(RecordType.DATA, id, this::send, 0xFFF8);
         this.stdout = new InputPipe(stdoutCapacity);
     }
 
@@ -45,7 +46,20 @@ public final class ClientRequest {
         return id;
     }
 
-    /** The request body; {@code close()} ends the STDIN stream. */
+    /**
+     * Input records, unless the server has already ended the request (END_REQUEST): a server may answer before the
+     * body is all sent (a servlet that does not read it) and close the connection; what is left is not needed.
+     */
+    private void send(ByteBuffer records) throws IOException {
+        if (!end.isDone() || end.isCompletedExceptionally()) {
+            client.write(records);
+        }
+    }
+
+    /**
+     * The request body; {@code close()} ends the STDIN stream. Once the server has ended the request, what is written
+     * is dropped.
+     */
     public OutputStream stdin() {
         return stdin;
     }

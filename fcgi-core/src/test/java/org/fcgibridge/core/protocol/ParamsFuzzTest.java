@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.fcgibridge.core.io.MemoryBudget;
+import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.testing.Allocations;
 import org.fcgibridge.core.testing.Fuzz;
 import org.junit.jupiter.api.Test;
@@ -160,7 +160,7 @@ class ParamsFuzzTest {
     }
 
     private void aStreamSplitAnywhereDecodesAsTheWhole(byte[] input, List<Integer> cuts, int maxBytes, boolean direct) {
-        MemoryBudget budget = new MemoryBudget(1 << 20);
+        ByteBudget budget = new ByteBudget(1 << 20);
         ParamsStream stream = new ParamsStream(1, maxBytes, budget);
         int at = 0;
         int cut = 0;
