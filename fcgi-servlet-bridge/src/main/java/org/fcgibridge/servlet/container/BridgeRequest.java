@@ -941,7 +941,7 @@ public final class BridgeRequest implements HttpServletRequest {
         if (current == null || role == null || role.equals("*")) {
             return false;
         }
-        if (role.equals("**") && !context.declaredRoles().contains("**")) {
+        if (role.equals("**") && !context.declaresRole("**")) {
             return true;
         }
         PathMatch mapping = dispatch.mapping();

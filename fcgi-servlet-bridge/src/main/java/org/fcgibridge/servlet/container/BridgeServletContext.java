@@ -361,6 +361,11 @@ public final class BridgeServletContext implements ServletContext {
         return authenticator;
     }
 
+    /** Whether the application declares the security-role {@code role} (without copying the set, per request). */
+    boolean declaresRole(String role) {
+        return declaredRoles.contains(role);
+    }
+
     /** The security-roles the application declares (web.xml, {@code @DeclareRoles}, declareRoles). */
     public Set<String> declaredRoles() {
         return Set.copyOf(declaredRoles);

@@ -108,6 +108,9 @@ public final class ConstraintMap {
      * @param method        the HTTP method, case-sensitive
      */
     public Requirement requirement(String pathInContext, String method) {
+        if (empty) {
+            return Requirement.NONE; // most applications: nothing to look up on each request
+        }
         Entry entry = match(pathInContext);
         return entry == null ? Requirement.NONE : entry.of(method);
     }
