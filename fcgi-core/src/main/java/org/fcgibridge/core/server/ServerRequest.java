@@ -10,8 +10,6 @@ import org.fcgibridge.core.io.InputPipe;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
 import org.fcgibridge.core.protocol.Params;
-import org.fcgibridge.core.protocol.ParamsStream;
-import org.fcgibridge.core.protocol.ProtocolException;
 import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordReader;
@@ -35,17 +33,16 @@ final class ServerRequest implements FcgiExchange {
     /** The exit status reported for a request whose runner was abandoned. */
     static final int EXIT_ABANDONED = 2;
 
-    private enum Phase { PARAMS, RUNNING, FINISHED }
+    /** NEW until its params have ended and its streams are set up. */
+    private enum Phase { NEW, RUNNING, FINISHED }
 
     private final ServerConnection connection;
     private final int id;
     private final Role role;
     private final boolean keepConn;
-    final long beganNanos;
 
-    private ParamsStream paramsStream;
     private Params params;
-    private volatile Phase phase = Phase.PARAMS;
+    private volatile Phase phase = Phase.NEW;
 
     private InputStream stdin;
     private RequestInput settlingStdin;
@@ -76,35 +73,16 @@ final class ServerRequest implements FcgiExchange {
     /** The next write through the sink carries END_REQUEST. */
     private boolean finishing;
 
-    ServerRequest(ServerConnection connection, int id, Role role, boolean keepConn, int maxParamsBytes,
-                  ByteBudget paramsBudget) {
+    ServerRequest(ServerConnection connection, int id, Role role, boolean keepConn) {
         this.connection = connection;
         this.id = id;
         this.role = role;
         this.keepConn = keepConn;
-        this.paramsStream = new ParamsStream(id, maxParamsBytes, paramsBudget);
-        this.beganNanos = System.nanoTime();
     }
 
-    // ---- the PARAMS stream, on the connection's thread
-
-    boolean collectingParams() {
-        return phase == Phase.PARAMS;
-    }
-
-    void appendParams(RecordReader reader, int length) throws IOException {
-        reader.readFully(paramsStream.room(length), paramsStream.length(), length);
-        paramsStream.advance(length);
-    }
-
-    /** The PARAMS stream ended: decode it. */
-    void completeParams() throws ProtocolException {
-        params = paramsStream.decode();
-    }
-
-    /** The request is forgotten: what its params still hold goes back to the server's budget. From any thread. */
-    void releaseParams() {
-        paramsStream.release();
+    /** Its params have all arrived (on the connection's thread, before {@link #prepare}). */
+    void paramsEnded(Params params) {
+        this.params = params;
     }
 
     // ---- starting
@@ -147,9 +125,6 @@ final class ServerRequest implements FcgiExchange {
 
     /** Routes a STDIN or DATA record's content to the runner's stream. */
     void inputRecord(RecordType type, RecordReader reader, int length) throws IOException {
-        if (phase == Phase.PARAMS) {
-            throw new ProtocolException(type + " for request " + id + " before its PARAMS ended");
-        }
         if (type == RecordType.STDIN) {
             if (directStdin != null) {
                 directStdin.arrived(length);
@@ -172,7 +147,7 @@ final class ServerRequest implements FcgiExchange {
     /** Whether the request waits for the web server: params, or input its runner has not seen the end of. */
     boolean awaitsInput() {
         switch (phase) {
-            case PARAMS:
+            case NEW:
                 return true;
             case RUNNING:
                 return directStdin != null ? !directStdin.isEnded()
