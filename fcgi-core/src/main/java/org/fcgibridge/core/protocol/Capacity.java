@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Capacity {
     private final int maxConns;
     private final int maxReqs;
+    private final int maxOverloaded;
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger overloaded = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
 
     /**
@@ -21,21 +23,40 @@ public final class Capacity {
         }
         this.maxConns = maxConns;
         this.maxReqs = maxReqs;
+        this.maxOverloaded = Math.max(16, maxConns / 8);
     }
 
-    /**
-     * Counts a new connection if there is room for it.
-     *
-     * @return false if the server has FCGI_MAX_CONNS connections: this one is overloaded, every request on it is
-     *         answered FCGI_OVERLOADED, and it is not counted (do not call {@link #connectionClosed()} for it)
-     */
-    public boolean connectionOpened() {
-        return takeOne(connections, maxConns);
+    /** How a new connection is let in. */
+    public enum Admission {
+        /** Counted; its requests are admitted as the request slots allow. */
+        ADMITTED,
+        /**
+         * Over FCGI_MAX_CONNS: kept open just long enough to answer each request FCGI_OVERLOADED, so that the web server
+         * learns why (a few such connections at most).
+         */
+        OVERLOADED,
+        /** Over FCGI_MAX_CONNS with enough overloaded connections open already: close it at once. */
+        REFUSED
     }
 
-    /** A connection counted by {@link #connectionOpened()} has closed. */
-    public void connectionClosed() {
-        connections.decrementAndGet();
+    /** Counts a new connection; pass the answer to {@link #connectionClosed(Admission)} when it closes. */
+    public Admission connectionOpened() {
+        if (takeOne(connections, maxConns)) {
+            return Admission.ADMITTED;
+        }
+        if (takeOne(overloaded, maxOverloaded)) {
+            return Admission.OVERLOADED;
+        }
+        return Admission.REFUSED;
+    }
+
+    /** A connection let in by {@link #connectionOpened()} has closed; once per connection. */
+    public void connectionClosed(Admission admission) {
+        if (admission == Admission.ADMITTED) {
+            connections.decrementAndGet();
+        } else if (admission == Admission.OVERLOADED) {
+            overloaded.decrementAndGet();
+        }
     }
 
     /** Takes a request slot; false if FCGI_MAX_REQS requests are active on the server. */

@@ -67,8 +67,8 @@ public final class ConnectionProtocol<R> {
         final long beganNanos;
         final ParamsStream params;
         final R handle;
-        /** Its params have ended; it is the listener's to run. Read and written by the reader thread. */
-        boolean started;
+        /** Its params have ended; it is the listener's to run. Written by the reader thread. */
+        volatile boolean started;
 
         Active(int id, boolean keepConn, long beganNanos, ParamsStream params, R handle) {
             this.id = id;
@@ -380,10 +380,9 @@ public final class ConnectionProtocol<R> {
 
     /**
      * The connection is closed: every request is forgotten, its params and its slot given back, and nothing more is
-     * admitted. Idempotent.
+     * admitted; the listener is told of each request that never started ({@link Listener#dropped}). Idempotent.
      *
-     * @return the handles of the requests that were active: the started ones have lost their web server, the others
-     *         never ran
+     * @return the started requests that were active: they have lost their web server
      */
     public List<R> close() {
         List<Active<R>> lost;
@@ -391,13 +390,17 @@ public final class ConnectionProtocol<R> {
             closing = true;
             lost = new ArrayList<>(active.values());
         }
-        List<R> handles = new ArrayList<>(lost.size());
+        List<R> started = new ArrayList<>(lost.size());
         for (Active<R> request : lost) {
             if (forget(request)) {
-                handles.add(request.handle);
+                if (request.started) {
+                    started.add(request.handle);
+                } else {
+                    listener.dropped(request.handle);
+                }
             }
         }
-        return handles;
+        return started;
     }
 
     @Override

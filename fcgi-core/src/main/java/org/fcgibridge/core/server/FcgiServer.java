@@ -60,7 +60,6 @@ public final class FcgiServer implements Closeable {
     private final ByteBudget spoolBudget;
     private final BufferPool outputBuffers;
     private final Capacity capacity;
-    private final AtomicInteger overloadConnections = new AtomicInteger();
     /** Threads between entering accept() and registering what it returned: close() waits for them. */
     private final AtomicInteger admitting = new AtomicInteger();
     private final AtomicLong connectionCounter = new AtomicLong();
@@ -205,8 +204,8 @@ public final class FcgiServer implements Closeable {
     }
 
     void connectionEnded(ServerConnection connection) {
-        if (connections.remove(connection) && !connection.isOverloaded()) {
-            capacity.connectionClosed();
+        if (connections.remove(connection)) {
+            capacity.connectionClosed(connection.admission());
         }
     }
 
@@ -278,32 +277,21 @@ public final class FcgiServer implements Closeable {
                 return null;
             }
         }
-        boolean overloaded = !capacity.connectionOpened();
-        if (overloaded && overloadConnections.incrementAndGet() > Math.max(16, params.maxConns() / 8)) {
-            overloadConnections.decrementAndGet();
+        Capacity.Admission admission = capacity.connectionOpened();
+        if (admission == Capacity.Admission.REFUSED) {
             LOG.log(System.Logger.Level.WARNING, "{0}: refused, over FCGI_MAX_CONNS", name);
             closeQuietly(channel);
             return null;
         }
         ServerConnection connection;
         try {
-            connection = new ServerConnection(this, channel, name, overloaded);
+            connection = new ServerConnection(this, channel, name, admission);
         } catch (RuntimeException | Error e) {
-            if (overloaded) {
-                overloadConnections.decrementAndGet();
-            } else {
-                capacity.connectionClosed();
-            }
+            capacity.connectionClosed(admission);
             throw e;
         }
         connections.add(connection);
-        return overloaded ? () -> {
-            try {
-                connection.run();
-            } finally {
-                overloadConnections.decrementAndGet();
-            }
-        } : connection;
+        return connection;
     }
 
     private static String describePeer(SocketAddress peer) {

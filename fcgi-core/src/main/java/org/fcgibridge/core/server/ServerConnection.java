@@ -7,6 +7,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.fcgibridge.core.protocol.Capacity;
 import org.fcgibridge.core.protocol.ConnectionProtocol;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
@@ -47,7 +48,7 @@ final class ServerConnection implements Runnable, ConnectionProtocol.Listener<Se
     private final ServerParams params;
     private final SocketChannel channel;
     private final String name;
-    private final boolean overloaded;
+    private final Capacity.Admission admission;
     private final RecordReader reader;
     private final ByteBuffer inputBuffer;
     private final ConnectionOutput output;
@@ -67,22 +68,23 @@ final class ServerConnection implements Runnable, ConnectionProtocol.Listener<Se
      */
     private volatile long awaitingSince;
 
-    ServerConnection(FcgiServer server, SocketChannel channel, String name, boolean overloaded) {
+    ServerConnection(FcgiServer server, SocketChannel channel, String name, Capacity.Admission admission) {
         this.server = server;
         this.params = server.params();
         this.channel = channel;
         this.name = name;
-        this.overloaded = overloaded;
+        this.admission = admission;
         this.output = new ConnectionOutput(channel);
-        this.protocol = new ConnectionProtocol<>(name, params.protocolLimits(), server.capacity(), overloaded,
+        this.protocol = new ConnectionProtocol<>(name, params.protocolLimits(), server.capacity(),
+                admission == Capacity.Admission.OVERLOADED,
                 server.paramsBudget(), output, this);
         this.inputBuffer = server.inputBuffers().take();
         this.reader = new RecordReader(new TimedInput(), inputBuffer);
     }
 
-    /** Whether the server was at FCGI_MAX_CONNS when this connection came (it is not counted). */
-    boolean isOverloaded() {
-        return overloaded;
+    /** How the server let this connection in. */
+    Capacity.Admission admission() {
+        return admission;
     }
 
     @Override
