@@ -451,7 +451,7 @@ final class ServerConnection implements Runnable, ConnectionProtocol.Listener<Se
         long graceNanos = params.terminateGrace().toNanos();
         for (ServerRequest request : started) {
             if (request.isTerminated()) {
-                if (request.isRunning() && now - request.terminatedNanos > graceNanos) {
+                if (request.isRunning() && now - request.terminatedNanos() > graceNanos) {
                     abandon(request);
                 }
             } else if (requestNanos > 0 && request.startedNanos != 0 && now - request.startedNanos > requestNanos) {
