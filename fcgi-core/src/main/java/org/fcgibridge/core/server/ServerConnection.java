@@ -279,7 +279,7 @@ final class ServerConnection implements Runnable, ConnectionProtocol.Listener<Se
             } else {
                 // a worker leaves the close to the connection's thread, which sees the web server's close: closed
                 // under a blocked read, a channel signals the reader's thread and fails its read with an exception,
-                // which cost the CGI runner ~15% of its time with keep_conn off
+                // a cost the CGI runner with keep_conn off felt (docs/BENCHMARKS.md)
                 closeGently(reason);
             }
         }
