@@ -682,6 +682,23 @@ class ConnectionProtocolTest {
         assertEquals(List.of(), sink.take(), "close writes nothing");
     }
 
+    @Test
+    void aRequestBegunWhileTheConnectionIsClosedFromAnotherThreadIsNotLeft() throws IOException {
+        // the watchdog closes a connection (idle, params overdue) while its reader admits a BEGIN_REQUEST: the
+        // request must not stay behind the close, holding its slot in the server for ever
+        Capacity capacity = new Capacity(10, 10);
+        ConnectionProtocol<Handle> protocol = protocol(limits(false), capacity, false, ByteBudget.unlimited());
+        listener.onBegun = protocol::close;
+        begin(protocol, 1, true);
+
+        assertEquals(List.of("begun 1", "dropped 1"), listener.take());
+        assertEquals(0, capacity.requests());
+        assertTrue(protocol.isIdle());
+        assertEquals(List.of(), protocol.close());
+        params(protocol, 1);
+        assertEquals(List.of(), listener.take());
+    }
+
     // ---- the body's declared length
 
     @ParameterizedTest(name = "CONTENT_LENGTH {0}, limit {1}: too large {2}")
