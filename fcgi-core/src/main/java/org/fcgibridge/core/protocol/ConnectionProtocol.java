@@ -90,6 +90,8 @@ public final class ConnectionProtocol<R> {
     private final Map<Integer, Active<R>> active = new HashMap<>(4);
     /** No request is admitted any more (KEEP_CONN off, an overloaded connection, closed); guarded by this. */
     private boolean closing;
+    /** {@link #close()} was called: a request admitted from now on is not kept; guarded by this. */
+    private boolean closed;
 
     /**
      * @param name         the connection's name, for the log
@@ -220,8 +222,18 @@ public final class ConnectionProtocol<R> {
             Active<R> request = new Active<>(id, body.keepConn(), System.nanoTime(),
                     new ParamsStream(id, limits.maxParamsBytes(), paramsBudget),
                     listener.begun(id, role, body.keepConn()));
+            boolean lost;
             synchronized (this) {
-                active.put(id, request);
+                lost = closed;
+                if (!lost) {
+                    active.put(id, request);
+                }
+            }
+            if (lost) {
+                // closed by another thread (the watchdog) while the listener made the handle: close() did not see
+                // the request, which would hold its slot in the server for ever
+                capacity.giveRequest();
+                listener.dropped(request.handle);
             }
             return;
         }
@@ -388,6 +400,7 @@ public final class ConnectionProtocol<R> {
         List<Active<R>> lost;
         synchronized (this) {
             closing = true;
+            closed = true;
             lost = new ArrayList<>(active.values());
         }
         List<R> started = new ArrayList<>(lost.size());
