@@ -50,9 +50,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ProtocolParityIT {
     /** The launcher options of a scenario group: each group gets its own launcher, so no limit leaks into another. */
     enum Limits {
-        /** Short timeouts and small bounds, which the scenarios that do not test them stay well within. */
-        PLAIN("--idle-timeout", "2", "--params-timeout", "1", "--max-params-bytes", "8192", "--max-body-bytes",
-                "1000"),
+        /** Small bounds, which the scenarios that do not test them stay well within; the default timeouts. */
+        PLAIN("--max-params-bytes", "8192", "--max-body-bytes", "1000"),
+        /** Short timeouts: kept apart, so that no other scenario's close can be one of them. */
+        STALLS("--idle-timeout", "2", "--params-timeout", "1"),
         MAX_CONNS("--max-conns", "2"),
         MAX_REQS("--max-reqs", "2"),
         MULTIPLEXED("--mpxs-conns", "--max-requests-per-connection", "2");
@@ -160,6 +161,12 @@ class ProtocolParityIT {
         return new RawConnection(bridge(engine, limits).port());
     }
 
+    /** A new connection, once the server has answered on {@code previous}: connections admitted in order. */
+    private static RawConnection connected(RawConnection previous, String engine, Limits limits) throws Exception {
+        assertEquals(3, values(previous).size(), "GET_VALUES answered");
+        return connect(engine, limits);
+    }
+
     // ---- admission: roles, ids, multiplexing, the limits FCGI_MAX_CONNS and FCGI_MAX_REQS
 
     @ParameterizedTest
@@ -198,7 +205,6 @@ class ProtocolParityIT {
         try (RawConnection raw = connect(engine, Limits.PLAIN)) {
             raw.send(concat(begin(1, Role.RESPONDER, true), params(1, post("/echo", 3))));
             raw.send(begin(1, Role.RESPONDER, true)); // nothing after it: no other record may be what closes
-            raw.setTimeout(5000);
             assertTrue(raw.isClosedByServer(), "a protocol error: the connection is closed");
         }
     }
@@ -232,12 +238,11 @@ class ProtocolParityIT {
     @ParameterizedTest
     @ValueSource(strings = {"standalone", "jetty"})
     void aRequestOnAConnectionPastMaxConnsIsOverloaded(String engine) throws Exception {
+        // one after the other, with a round trip on each: the server has taken the two before the third connects
         try (RawConnection first = connect(engine, Limits.MAX_CONNS);
-             RawConnection second = connect(engine, Limits.MAX_CONNS);
-             RawConnection third = connect(engine, Limits.MAX_CONNS)) {
-            // a round trip on each of the two: the server has taken them before the third speaks
-            assertEquals("2", values(first).get("FCGI_MAX_CONNS"));
-            assertEquals("2", values(second).get("FCGI_MAX_CONNS"));
+             RawConnection second = connected(first, engine, Limits.MAX_CONNS);
+             RawConnection third = connected(second, engine, Limits.MAX_CONNS)) {
+            assertEquals("2", values(third).get("FCGI_MAX_CONNS"));
             third.send(simpleRequest(1, true, get("/echo")));
             Received answer = third.read();
             assertEquals(RecordType.END_REQUEST, answer == null ? null : answer.recordType(),
@@ -255,8 +260,8 @@ class ProtocolParityIT {
     @ValueSource(strings = {"standalone", "jetty"})
     void maxReqsCountsTheRequestsOfTheWholeServer(String engine) throws Exception {
         try (RawConnection first = connect(engine, Limits.MAX_REQS);
-             RawConnection second = connect(engine, Limits.MAX_REQS);
-             RawConnection third = connect(engine, Limits.MAX_REQS)) {
+             RawConnection second = connected(first, engine, Limits.MAX_REQS);
+             RawConnection third = connected(second, engine, Limits.MAX_REQS)) {
             assertEquals("2", values(first).get("FCGI_MAX_REQS"));
             for (RawConnection running : List.of(first, second)) {
                 running.send(simpleRequest(1, true, get("/wait?ms=3000")));
@@ -372,7 +377,7 @@ class ProtocolParityIT {
     @ParameterizedTest
     @ValueSource(strings = {"standalone", "jetty"})
     void paramsThatNeverEndCloseTheConnectionAtTheParamsTimeout(String engine) throws Exception {
-        try (RawConnection raw = connect(engine, Limits.PLAIN)) {
+        try (RawConnection raw = connect(engine, Limits.STALLS)) {
             raw.send(begin(1, Role.RESPONDER, true));
             long start = System.nanoTime();
             List<byte[]> pieces = new ArrayList<>();
@@ -401,14 +406,14 @@ class ProtocolParityIT {
     @ParameterizedTest
     @ValueSource(strings = {"standalone", "jetty"})
     void aRecordThatTricklesInIsCutAtTheIdleTimeout(String engine) throws Exception {
-        try (RawConnection raw = connect(engine, Limits.PLAIN)) {
+        try (RawConnection raw = connect(engine, Limits.STALLS)) {
             byte[] request = simpleRequest(1, true, get("/echo"));
             List<byte[]> pieces = new ArrayList<>();
-            for (int i = 0; i < 30; i++) { // a byte every 250 ms: the first record alone would take 4 s
+            for (int i = 0; i < 20; i++) { // a byte every 500 ms: BEGIN_REQUEST alone would take 8 s
                 pieces.add(new byte[] {request[i]});
             }
             long start = System.nanoTime();
-            int sent = sentUntilClosed(raw, pieces, 250);
+            int sent = sentUntilClosed(raw, pieces, 500);
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(sent < pieces.size(), "closed with --idle-timeout 2 while bytes kept trickling");
             assertTrue(took < 5000, "closed after " + took + " ms");
