@@ -383,6 +383,8 @@ final class FcgiConnection extends AbstractConnection
         if (stream.role() == Role.AUTHORIZER) {
             stream.onInputEnd(); // an authorizer gets no body
             execute(task);
+        } else if (limits.mpxsConns()) {
+            execute(task); // the connection keeps reading for the other requests on it, and sees an ABORT_REQUEST
         } else {
             starting = stream;
             startingTask = task;

@@ -231,6 +231,9 @@ final class FcgiHttpStream implements HttpStream {
             }
             fail(cause);
             handling = started;
+            if (handler != null && handler != Thread.currentThread()) {
+                handler.interrupt(); // as the standalone engine terminates a runner: a servlet that waits stops
+            }
         }
         resumeReader();
         if (!handling) {
