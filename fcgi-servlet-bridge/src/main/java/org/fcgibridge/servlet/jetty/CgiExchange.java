@@ -107,7 +107,13 @@ final class CgiExchange implements FcgiExchange, RequestStream {
             deadline = connection.connector().getScheduler().schedule(() -> timeOut(timeout), timeout.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
-        connection.execute(this::run);
+        try {
+            connection.execute(this::run);
+        } catch (RuntimeException e) { // the pool is stopping: end the request here, with nothing run
+            LOG.log(System.Logger.Level.DEBUG, "{0}: CGI request {1} not run: {2}", connection.id(), id, e);
+            terminate(new InterruptedIOException("request " + id + " not run: " + e));
+            finish(EXIT_ABANDONED);
+        }
     }
 
     private void run() {
