@@ -3,11 +3,9 @@ package org.fcgibridge.servlet.jetty;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
-import org.eclipse.jetty.util.component.Graceful;
 import org.fcgibridge.core.cgi.CgiRunnerFactory;
 import org.fcgibridge.core.protocol.Params;
 import org.fcgibridge.core.runner.FcgiExchange;
@@ -20,14 +18,14 @@ import org.fcgibridge.core.runner.RunnerFactory;
  * under a prefix (as {@link PrefixRouter} tells it, the same test as the standalone engine's) do not go to Jetty but
  * to fcgi-core's runners, normally its {@link CgiRunnerFactory}, each as a {@link CgiExchange} on its connection.
  *
- * <p>Give it to {@link FcgiConnectionFactory}, which manages it as a bean: a graceful stop of the server waits for
- * the scripts still running (within the server's stop timeout), and the stop terminates those left.
+ * <p>Give it to {@link FcgiConnectionFactory}, which manages it as a bean. A graceful stop of the server lets the
+ * scripts running finish within its stop timeout (Jetty's connector waits for its connections, and a script holds
+ * its own); the stop then terminates those left, also on a connection paused because its script does not read.
  */
-public final class CgiMount extends AbstractLifeCycle implements Graceful {
+public final class CgiMount extends AbstractLifeCycle {
     private final PrefixRouter router;
     private final RunnerFactory runners;
     private final Set<CgiExchange> running = ConcurrentHashMap.newKeySet();
-    private volatile CompletableFuture<Void> shutdown;
 
     /**
      * @param prefix  a request path such as "/cgi-bin" (a trailing slash is ignored)
@@ -61,33 +59,6 @@ public final class CgiMount extends AbstractLifeCycle implements Graceful {
     /** A request's END_REQUEST has gone out (or could not). */
     void finished(CgiExchange exchange) {
         running.remove(exchange);
-        CompletableFuture<Void> stopping = shutdown;
-        if (stopping != null && running.isEmpty()) {
-            stopping.complete(null);
-        }
-    }
-
-    /** The scripts running now. */
-    public int running() {
-        return running.size();
-    }
-
-    @Override
-    public CompletableFuture<Void> shutdown() {
-        CompletableFuture<Void> stopping = shutdown;
-        if (stopping == null) {
-            stopping = new CompletableFuture<>();
-            shutdown = stopping;
-        }
-        if (running.isEmpty()) {
-            stopping.complete(null);
-        }
-        return stopping;
-    }
-
-    @Override
-    public boolean isShutdown() {
-        return shutdown != null;
     }
 
     /** The scripts that outlived the grace are terminated, as on the standalone engine. */
@@ -98,11 +69,5 @@ public final class CgiMount extends AbstractLifeCycle implements Graceful {
             exchange.onAbort(new EofException("the server stopped"));
         }
         super.doStop();
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        shutdown = null;
-        super.doStart();
     }
 }

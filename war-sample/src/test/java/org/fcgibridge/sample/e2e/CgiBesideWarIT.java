@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.fcgibridge.core.client.ClientRequest;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.client.FcgiResponse;
@@ -53,6 +54,8 @@ class CgiBesideWarIT {
         dir = temporary;
         scripts = RunningBridge.scripts(dir);
         script("sleeper.sh", "echo $$ > \"sleeper-$QUERY_STRING.pid\"\nexec sleep 60\n");
+        script("slow.sh", "echo $$ > \"sleeper-$QUERY_STRING.pid\"\nsleep 2\n"
+                + "printf 'Content-Type: text/plain\\n\\nfinished\\n'\n");
         script("status.sh", "printf 'Content-Type: text/plain\\n\\nsome output\\n'\n"
                 + "echo 'a line for the error log' >&2\nexit 3\n");
     }
@@ -216,6 +219,42 @@ class CgiBesideWarIT {
         assertEquals(504, late.statusCode(), late.body());
         assertTrue(System.nanoTime() - began >= Duration.ofSeconds(REQUEST_TIMEOUT).toNanos(), "not before the limit");
         awaitGone(awaitScript(engine + "-timeout"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void sigtermLetsARunningScriptFinishWithinTheGrace(String engine) throws Exception {
+        try (RunningBridge stopping = RunningBridge.start(Files.createDirectories(dir.resolve(engine + "-stop")),
+                "--engine", engine, "--cgi-root", scripts.toString(), "--grace", "20");
+             FcgiClient client = client(stopping)) {
+            ClientRequest request = client.begin(Role.RESPONDER, params("GET", "/cgi-bin/slow.sh", engine + "-stop",
+                    -1), true);
+            request.stdin().close();
+            awaitScript(engine + "-stop");
+            stopping.process().process().destroy(); // SIGTERM while the script runs
+            FcgiResponse finished = request.readResponse();
+            assertEquals("finished\n", finished.bodyText());
+            assertEquals(0, finished.appStatus());
+            assertTrue(stopping.process().process().waitFor(20, TimeUnit.SECONDS), "the launcher did not stop");
+            assertEquals(0, stopping.process().process().exitValue(), stopping.process().stderrText());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void pastTheGraceARunningScriptIsKilled(String engine) throws Exception {
+        try (RunningBridge stopping = RunningBridge.start(Files.createDirectories(dir.resolve(engine + "-grace")),
+                "--engine", engine, "--cgi-root", scripts.toString(), "--grace", "1");
+             FcgiClient client = client(stopping)) {
+            ClientRequest request = client.begin(Role.RESPONDER, params("GET", "/cgi-bin/sleeper.sh",
+                    engine + "-grace", -1), true);
+            request.stdin().close();
+            long script = awaitScript(engine + "-grace");
+            stopping.process().process().destroy(); // SIGTERM; the script sleeps for 60 s
+            assertTrue(stopping.process().process().waitFor(20, TimeUnit.SECONDS), "the launcher did not stop");
+            assertEquals(0, stopping.process().process().exitValue(), stopping.process().stderrText());
+            awaitGone(script);
+        }
     }
 
     private static FcgiClient client(RunningBridge bridge) throws IOException {
