@@ -36,7 +36,7 @@ import org.fcgibridge.servlet.http.ResponseHeaders;
  * (up to {@value #SETTLE_LIMIT} bytes): nginx stops sending a body once it has the response's head, so whatever the
  * application will still read must be taken now.
  */
-final class FcgiHttpStream implements HttpStream {
+final class FcgiHttpStream implements HttpStream, RequestStream {
     private static final System.Logger LOG = System.getLogger(FcgiHttpStream.class.getName());
     private static final int QUEUE_LIMIT = 256 * 1024;
     private static final int SETTLE_LIMIT = 16 * 1024 * 1024;
@@ -146,7 +146,7 @@ final class FcgiHttpStream implements HttpStream {
         return channel;
     }
 
-    int id() {
+    public int id() {
         return id;
     }
 
@@ -154,7 +154,7 @@ final class FcgiHttpStream implements HttpStream {
         return role;
     }
 
-    boolean keepConn() {
+    public boolean keepConn() {
         return keepConn;
     }
 
@@ -164,7 +164,7 @@ final class FcgiHttpStream implements HttpStream {
      * STDIN content. Returns false when the application has too much unread: the connection then stops reading until
      * this stream calls {@link FcgiConnection#resume()}.
      */
-    boolean onInput(byte[] content) {
+    public boolean onInput(byte[] content) {
         boolean wake;
         boolean full;
         synchronized (this) {
@@ -211,7 +211,7 @@ final class FcgiHttpStream implements HttpStream {
     }
 
     /** The empty STDIN record: the body is complete. */
-    void onInputEnd() {
+    public void onInputEnd() {
         boolean wake;
         synchronized (this) {
             inputEnded = true;
@@ -223,7 +223,7 @@ final class FcgiHttpStream implements HttpStream {
     }
 
     /** ABORT_REQUEST, or the connection failed: the request's client is gone. */
-    void onAbort(Throwable cause) {
+    public void onAbort(Throwable cause) {
         boolean handling;
         synchronized (this) {
             if (completed) {
@@ -438,11 +438,6 @@ final class FcgiHttpStream implements HttpStream {
         }
     }
 
-    /** The request never started (aborted while its params arrived, or its connection closed): gives back its buffer. */
-    void drop() {
-        connection.giveOutputBuffer(stdoutBuffer);
-    }
-
     /** Answers with a plain-text page, without Jetty: for a request that cannot be mapped at all. */
     void sendPlain(int status, String text) throws IOException {
         byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
@@ -516,7 +511,7 @@ final class FcgiHttpStream implements HttpStream {
     }
 
     /** Whether the request still expects body bytes from the web server. */
-    synchronized boolean waitsForInput() {
+    public synchronized boolean waitsForInput() {
         return !inputEnded && inputFailure == null && !completed;
     }
 }
