@@ -72,7 +72,8 @@ final class CgiExchange implements FcgiExchange, RequestStream {
         this.role = role;
         this.keepConn = keepConn;
         this.params = params;
-        this.input = new CgiInput(connection.maxBodyBytes(), connection::pause, connection::resume);
+        this.input = new CgiInput(connection.maxBodyBytes(), connection.inputBufferBytes(), connection::pause,
+                connection::resume);
         if (role == Role.AUTHORIZER) {
             input.end(); // an authorizer gets no body
         }

@@ -12,17 +12,17 @@ import org.fcgibridge.core.runner.InputRefusedException;
 
 /**
  * A CGI request's body as its runner reads it (blocking), fed by the connection's reading thread (never blocking):
- * past {@value #QUEUE_LIMIT} unread bytes the connection pauses, and resumes once the runner has read them. When the
+ * past {@code queueLimit} unread bytes (--input-buffer-bytes) the connection pauses, and resumes once the runner has read them. When the
  * runner starts to answer, the rest of the body is taken without that limit (up to {@value #SETTLE_LIMIT} bytes),
  * as for a servlet ({@link FcgiHttpStream}): nginx stops sending a body once it has the response's head, so a script
  * that answers first and reads later must find the body here. Past {@code maxBody} bytes, reads fail with an
  * {@link InputRefusedException} (413), as on the standalone engine.
  */
 final class CgiInput extends InputStream {
-    static final int QUEUE_LIMIT = 256 * 1024;
     static final int SETTLE_LIMIT = 16 * 1024 * 1024;
 
     private final long maxBody;
+    private final int queueLimit;
     private final Runnable pause;
     private final Runnable resume;
     private final ReentrantLock lock = new ReentrantLock();
@@ -42,12 +42,14 @@ final class CgiInput extends InputStream {
     private IOException failure;
 
     /**
-     * @param maxBody the most bytes of a body, 0 for no limit
+     * @param maxBody    the most bytes of a body, 0 for no limit
+     * @param queueLimit the unread bytes past which the connection pauses
      * @param pause   stops the connection's reading (called before {@link #offer} returns false)
      * @param resume  lets a paused connection read again
      */
-    CgiInput(long maxBody, Runnable pause, Runnable resume) {
+    CgiInput(long maxBody, int queueLimit, Runnable pause, Runnable resume) {
         this.maxBody = maxBody;
+        this.queueLimit = queueLimit;
         this.pause = pause;
         this.resume = resume;
     }
@@ -72,7 +74,7 @@ final class CgiInput extends InputStream {
                         + " began"));
                 return true;
             }
-            if (queued > QUEUE_LIMIT && !settling) {
+            if (queued > queueLimit && !settling) {
                 pausedReader = true;
                 pause.run();
                 return false;
@@ -214,7 +216,7 @@ final class CgiInput extends InputStream {
         boolean wake;
         lock.lock();
         try {
-            wake = pausedReader && (queued <= QUEUE_LIMIT || settling || closed || failure != null);
+            wake = pausedReader && (queued <= queueLimit || settling || closed || failure != null);
             if (wake) {
                 pausedReader = false;
             }

@@ -144,6 +144,11 @@ final class FcgiConnection extends AbstractConnection
         return id;
     }
 
+    /** Unread body bytes a request may hold before the connection stops reading. */
+    int inputBufferBytes() {
+        return limits.inputBufferBytes();
+    }
+
     /** The most bytes of a body a request may have, 0 for no limit. */
     long maxBodyBytes() {
         return limits.maxBodyBytes();

@@ -17,11 +17,13 @@ import org.junit.jupiter.api.Timeout;
 /** A CGI request's body on the Jetty engine: the connection pauses and resumes around what the script has read. */
 @Timeout(30)
 class CgiInputTest {
+    private static final int QUEUE_LIMIT = 256 * 1024;
+
     private final AtomicInteger pauses = new AtomicInteger();
     private final AtomicInteger resumes = new AtomicInteger();
 
     private CgiInput input(long maxBody) {
-        return new CgiInput(maxBody, pauses::incrementAndGet, resumes::incrementAndGet);
+        return new CgiInput(maxBody, QUEUE_LIMIT, pauses::incrementAndGet, resumes::incrementAndGet);
     }
 
     @Test
@@ -32,7 +34,7 @@ class CgiInputTest {
         while (input.offer(record)) {
             offered++;
         }
-        assertEquals(CgiInput.QUEUE_LIMIT / record.length, offered, "records taken before the pause");
+        assertEquals(QUEUE_LIMIT / record.length, offered, "records taken before the pause");
         assertEquals(1, pauses.get());
         assertEquals(0, resumes.get());
         input.readNBytes(2 * record.length);
@@ -100,7 +102,7 @@ class CgiInputTest {
         CgiInput input = input(0);
         input.offer(new byte[10]);
         input.close();
-        assertTrue(input.offer(new byte[CgiInput.QUEUE_LIMIT + 1]));
+        assertTrue(input.offer(new byte[QUEUE_LIMIT + 1]));
         assertEquals(0, pauses.get());
         assertEquals(-1, input.read());
     }
