@@ -65,12 +65,14 @@ public final class RecordOutputStream extends OutputStream {
         return contentWritten;
     }
 
-    /**
-     * Up to the first {@value #FIRST_CONTENT} content bytes, copied as the first record left (for STDOUT, the head of
-     * the response); empty while none has.
-     */
+    /** Up to the first {@value #FIRST_CONTENT} content bytes written (for STDOUT, the head of the response). */
     public byte[] firstContent() {
-        return firstContent == null ? new byte[0] : firstContent.clone();
+        if (firstContent != null) {
+            return firstContent.clone();
+        }
+        byte[] buffered = new byte[closed ? 0 : Math.min(buffered(), FIRST_CONTENT)];
+        buf.get(Fcgi.HEADER_LENGTH, buffered);
+        return buffered;
     }
 
     /** Whether the stream has been closed. */

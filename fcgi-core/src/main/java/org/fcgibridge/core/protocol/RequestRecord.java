@@ -11,7 +11,7 @@ public final class RequestRecord {
     private final long startedNanos = System.nanoTime();
     private final long startedMillis = System.currentTimeMillis();
     private volatile Thread thread;
-    private volatile int status;
+    private volatile byte[] head;
     private volatile String runner;
     private volatile boolean aborted;
     private volatile boolean timedOut;
@@ -65,14 +65,62 @@ public final class RequestRecord {
         this.thread = thread;
     }
 
-    /** The status of its response, 0 while it has none. */
+    /**
+     * The status of its response, from the head of its STDOUT (a CGI response): its {@code Status} header, else 302
+     * for a {@code Location}, else 200; 0 while nothing has been sent.
+     */
     public int status() {
-        return status;
+        byte[] sent = head;
+        if (sent == null || sent.length == 0) {
+            return 0;
+        }
+        boolean location = false;
+        int line = 0;
+        for (int i = 0; i <= sent.length; i++) {
+            if (i == sent.length || sent[i] == '\n') {
+                int end = i > line && sent[i - 1] == '\r' ? i - 1 : i;
+                if (end == line) {
+                    break; // the blank line: the head has ended
+                }
+                if (startsWith(sent, line, end, "status:")) {
+                    return statusCode(sent, line + 7, end);
+                }
+                location |= startsWith(sent, line, end, "location:");
+                line = i + 1;
+            }
+        }
+        return location ? 302 : 200;
     }
 
-    /** The engine: the response's status. */
-    public void answered(int status) {
-        this.status = status;
+    private static boolean startsWith(byte[] bytes, int from, int to, String lowerCasePrefix) {
+        if (to - from < lowerCasePrefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < lowerCasePrefix.length(); i++) {
+            if (Character.toLowerCase((char) bytes[from + i]) != lowerCasePrefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int statusCode(byte[] bytes, int from, int to) {
+        while (from < to && bytes[from] == ' ') {
+            from++;
+        }
+        int code = 0;
+        for (int i = from; i < Math.min(to, from + 3); i++) {
+            if (bytes[i] < '0' || bytes[i] > '9') {
+                return 200;
+            }
+            code = code * 10 + bytes[i] - '0';
+        }
+        return code >= 100 && code <= 999 ? code : 200;
+    }
+
+    /** The engine: the start of what the response's STDOUT carried (see {@link #status()}). */
+    public void responded(byte[] stdoutHead) {
+        this.head = stdoutHead;
     }
 
     /** What runs it (a servlet's name, a script's path and pid), or null. */
