@@ -83,6 +83,16 @@ public final class CgiRunnerFactory implements RunnerFactory {
         running.release();
     }
 
+    /** Scripts running now (their process started, or starting). */
+    public int runningScripts() {
+        return config.maxRunning() - running.availablePermits();
+    }
+
+    /** Scripts admitted and waiting for their turn to run (--max-running). */
+    public int waitingScripts() {
+        return running.getQueueLength();
+    }
+
     /** Scripts admitted now: running, or waiting their turn. */
     public int admittedScripts() {
         return config.maxProcesses() - processes.availablePermits();

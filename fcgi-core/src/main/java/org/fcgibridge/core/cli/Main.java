@@ -9,6 +9,7 @@ import org.fcgibridge.core.echo.EchoHandler;
 import org.fcgibridge.core.echo.HelloHandler;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
+import org.fcgibridge.core.server.ListeningSocket;
 import org.fcgibridge.core.server.PortExposure;
 
 /**
@@ -69,8 +70,13 @@ public final class Main {
                 return 0;
             }
             options = new ServerOptions(line);
-            runners = cgi ? new CgiRunnerFactory(CgiOptions.config(line))
-                    : RunnerFactory.of(args[0].equals("echo") ? new EchoHandler() : new HelloHandler());
+            if (cgi) {
+                CgiRunnerFactory scripts = new CgiRunnerFactory(CgiOptions.config(line));
+                options.operations.watch(scripts);
+                runners = scripts;
+            } else {
+                runners = RunnerFactory.of(args[0].equals("echo") ? new EchoHandler() : new HelloHandler());
+            }
         } catch (CommandLine.UsageException e) {
             err.println(e.getMessage());
             err.println(USAGE);
@@ -79,9 +85,17 @@ public final class Main {
         ShutdownSignals signals = ShutdownSignals.install();
         FcgiServer server;
         try {
-            server = FcgiServer.start(options.listen, options.params, runners, options.socketMode);
+            server = FcgiServer.start(ListeningSocket.open(options.listen, options.socketMode), options.params,
+                    runners, options.operations.monitor());
         } catch (IOException | RuntimeException e) {
             err.println("cannot start: " + e.getMessage());
+            return 1;
+        }
+        try {
+            options.operations.started(server.localAddress());
+        } catch (IOException e) {
+            server.close();
+            err.println("cannot start: --slowlog: " + e.getMessage());
             return 1;
         }
         String exposure = PortExposure.warning(options.listen, options.params.webServerAddrs());
@@ -90,7 +104,10 @@ public final class Main {
         }
         out.println("fcgi-core " + args[0] + " listening on " + server.describeAddress());
         out.flush();
-        signals.awaitStop(server::close);
+        signals.awaitStop(() -> {
+            server.close();
+            options.operations.close();
+        });
         return 0;
     }
 }

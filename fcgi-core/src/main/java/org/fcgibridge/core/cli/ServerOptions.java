@@ -1,7 +1,10 @@
 package org.fcgibridge.core.cli;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import org.fcgibridge.core.ops.Operations;
 import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.core.server.WebServerAddresses;
@@ -13,7 +16,8 @@ final class ServerOptions {
     static final Set<String> WITH_VALUE = Set.of("listen", "socket-mode", "max-conns", "max-reqs",
             "max-requests-per-connection", "max-params-bytes", "params-budget-bytes", "max-body-bytes",
             "spool-budget-bytes", "input-buffer-bytes", "output-record-bytes", "idle-timeout", "params-timeout",
-            "request-timeout", "terminate-grace", "grace", "web-server-addrs", "threads");
+            "request-timeout", "terminate-grace", "grace", "web-server-addrs", "threads", "status-path", "ping-path",
+            "ping-response", "slowlog", "slowlog-timeout");
     static final Set<String> FLAGS = Set.of("mpxs-conns", "help");
 
     static final String HELP = String.join("\n",
@@ -35,11 +39,18 @@ final class ServerOptions {
             "  --terminate-grace SECONDS     a terminated request's time to stop before it is ended (default 5)",
             "  --grace SECONDS               on SIGTERM, let requests finish this long (default 30)",
             "  --web-server-addrs LIST       FCGI_WEB_SERVER_ADDRS: IPs allowed to connect (default: env or any)",
-            "  --threads auto|platform|virtual  (default auto: virtual threads on Java 21+)");
+            "  --threads auto|platform|virtual  (default auto: virtual threads on Java 21+)",
+            "  --status-path PATH            answer PATH with the server's status (?json, ?openmetrics, ?full)",
+            "  --ping-path PATH              answer PATH with --ping-response, for health checks",
+            "  --ping-response TEXT          the ping's body (default pong)",
+            "  --slowlog FILE                write the stack of each request running past --slowlog-timeout",
+            "  --slowlog-timeout SECONDS     (default 5)");
 
     final ListenAddress listen;
     final String socketMode;
     final ServerParams params;
+    /** The status page, ping and slow log the options ask for. */
+    final Operations operations;
 
     ServerOptions(CommandLine line) throws CommandLine.UsageException {
         try {
@@ -80,6 +91,19 @@ final class ServerOptions {
             throw new CommandLine.UsageException("--threads must be auto, platform or virtual");
         }
         params = p;
+        operations = operations(line);
+    }
+
+    private static Operations operations(CommandLine line) throws CommandLine.UsageException {
+        try {
+            return Operations.of(line.has("status-path") ? line.get("status-path", "") : null,
+                    line.has("ping-path") ? line.get("ping-path", "") : null,
+                    line.has("ping-response") ? line.get("ping-response", "") : null,
+                    line.has("slowlog") ? Path.of(line.get("slowlog", "")) : null,
+                    line.seconds("slowlog-timeout", Duration.ofSeconds(5)));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException(e.getMessage());
+        }
     }
 
     private static int outputRecordBytes(int value) throws CommandLine.UsageException {

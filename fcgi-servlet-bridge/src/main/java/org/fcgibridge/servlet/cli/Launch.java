@@ -1,6 +1,7 @@
 package org.fcgibridge.servlet.cli;
 
 import java.time.Duration;
+import org.fcgibridge.core.ops.Operations;
 import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.servlet.AccessLog;
 
@@ -10,15 +11,18 @@ public final class Launch implements AutoCloseable {
     private final Served served;
     private final AccessLog log;
     private final WorkDirectory work;
+    private final Operations operations;
     private final long graceSeconds;
     private boolean closed;
 
     /** What started, each possibly null (a start that failed half way closes what it had). */
-    Launch(HttpFront front, Served served, AccessLog log, WorkDirectory work, long graceSeconds) {
+    Launch(HttpFront front, Served served, AccessLog log, WorkDirectory work, Operations operations,
+           long graceSeconds) {
         this.front = front;
         this.served = served;
         this.log = log;
         this.work = work;
+        this.operations = operations;
         this.graceSeconds = graceSeconds;
     }
 
@@ -61,6 +65,9 @@ public final class Launch implements AutoCloseable {
         }
         if (served != null) {
             served.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        if (operations != null) {
+            operations.close();
         }
         if (log != null) {
             log.close();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.fcgibridge.core.cli.FatalErrors;
 import org.fcgibridge.core.cli.ShutdownSignals;
+import org.fcgibridge.core.ops.Operations;
 import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ListeningSocket;
 import org.fcgibridge.core.server.PortExposure;
@@ -103,6 +104,10 @@ public final class Launcher implements Callable<Integer> {
     /** Every limit of the FastCGI server, the same on both engines. */
     @Mixin
     LimitOptions limits = new LimitOptions();
+
+    /** The status page, the ping and the slow log, the same on both engines. */
+    @Mixin
+    OperationsOptions operationsOptions = new OperationsOptions();
 
     private static final System.Logger LOG = System.getLogger(Launcher.class.getName());
 
@@ -219,6 +224,7 @@ public final class Launcher implements Callable<Integer> {
         String mode = mode(socketMode);
         InetSocketAddress httpAt = http == null ? null : httpAddress(http);
         ServerParams params = limits.params();
+        Operations operations = operationsOptions.operations();
         if (webServerRoles != null) {
             if (!trustWebServerAuth) {
                 throw new IllegalArgumentException("--web-server-roles needs --trust-web-server-auth");
@@ -241,9 +247,10 @@ public final class Launcher implements Callable<Integer> {
             WebServerLogin webServer = trustWebServerAuth ? WebServerLogin.of(webServerRoles, users) : null;
             served = engine == Engine.jetty
                     ? Served.jetty(war, contextPath, socket, params, log, cgiRoot, cgiPrefix, users,
-                    work.resolve("jetty"), webServer)
+                    work.resolve("jetty"), webServer, operations)
                     : Served.standalone(war, contextPath, socket, params, log, cgiRoot, cgiPrefix, work.path(), users,
-                    webServer);
+                    webServer, operations);
+            operations.started(socket.localAddress());
             if (front != null) {
                 front.route("", served.backend());
             }
@@ -251,7 +258,7 @@ public final class Launcher implements Callable<Integer> {
             if (served == null) {
                 socket.close(); // the engine owns it once it has started
             }
-            new Launch(front, served, log, work, 0).close();
+            new Launch(front, served, log, work, operations, 0).close();
             if (e instanceof LaunchException) {
                 throw (LaunchException) e;
             }
@@ -263,7 +270,7 @@ public final class Launcher implements Callable<Integer> {
             }
             throw (RuntimeException) e;
         }
-        return new Launch(front, served, log, work, limits.grace);
+        return new Launch(front, served, log, work, operations, limits.grace);
     }
 
     /** The FastCGI socket, bound and listening; nothing accepts on it until the application has started. */

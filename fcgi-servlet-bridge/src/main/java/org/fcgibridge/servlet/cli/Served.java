@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.fcgibridge.core.cgi.CgiConfig;
 import org.fcgibridge.core.cgi.CgiRunnerFactory;
+import org.fcgibridge.core.ops.Operations;
 import org.fcgibridge.core.runner.PrefixRouter;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
@@ -49,13 +50,14 @@ interface Served extends AutoCloseable {
      * on), with the users of {@code realm} (or none) and those the web server authenticates ({@code webServer}, or
      * null: REMOTE_USER ignored), CGI scripts of {@code cgiRoot} (or null) under {@code cgiPrefix}.
      *
-     * @param work where the application is unpacked, and its temporary files go
+     * @param work       where the application is unpacked, and its temporary files go
+     * @param operations the status page, ping and slow log asked for: its monitor watches the server
      * @throws DeploymentException if the application cannot be deployed
      * @throws IOException         if the CGI scripts' directory cannot be read
      */
     static Served standalone(Path war, String contextPath, ListeningSocket socket, ServerParams params,
                              AccessLog log, Path cgiRoot, String cgiPrefix, Path work, RealmFile realm,
-                             WebServerLogin webServer) throws DeploymentException, IOException {
+                             WebServerLogin webServer, Operations operations) throws DeploymentException, IOException {
         WebAppDeployer.Deployment deployment = WebAppDeployer.deploy(war, contextPath, Served.class.getClassLoader(),
                 work, context -> {
                     context.setRealm(realm);
@@ -65,9 +67,13 @@ interface Served extends AutoCloseable {
         try {
             RunnerFactory runners = RunnerFactory.of(new ServletResponder(deployment.context(), log));
             if (cgiRoot != null) {
-                runners = new PrefixRouter(cgiPrefix, scripts(cgiRoot, cgiPrefix), runners);
+                runners = new PrefixRouter(cgiPrefix, scripts(cgiRoot, cgiPrefix, operations), runners);
             }
-            server = FcgiServer.start(socket, params, runners);
+            if (operations.status() != null) {
+                operations.status().gauge("sessions_active", "HTTP sessions in memory now.",
+                        deployment.context()::activeSessions);
+            }
+            server = FcgiServer.start(socket, params, runners, operations.monitor());
         } catch (IOException | RuntimeException e) {
             deployment.undeploy();
             throw e;
@@ -107,16 +113,18 @@ interface Served extends AutoCloseable {
      * or null: REMOTE_USER ignored), CGI scripts of {@code cgiRoot} (or null) under {@code cgiPrefix}, run by the
      * same runner as on the standalone engine.
      *
-     * @param work Jetty's temporary directory for the application
+     * @param work       Jetty's temporary directory for the application
+     * @param operations the status page, ping and slow log asked for: its monitor watches the server
      * @throws IllegalStateException if the application fails to deploy
      * @throws IOException           if the CGI scripts' directory cannot be read
      */
     static Served jetty(Path war, String contextPath, ListeningSocket socket, ServerParams params, AccessLog log,
-                        Path cgiRoot, String cgiPrefix, RealmFile realm, Path work, WebServerLogin webServer)
-            throws IOException {
-        CgiMount scripts = cgiRoot == null ? null : new CgiMount(cgiPrefix, scripts(cgiRoot, cgiPrefix));
+                        Path cgiRoot, String cgiPrefix, RealmFile realm, Path work, WebServerLogin webServer,
+                        Operations operations) throws IOException {
+        CgiMount scripts = cgiRoot == null ? null
+                : new CgiMount(cgiPrefix, scripts(cgiRoot, cgiPrefix, operations));
         JettyWarServer jetty = JettyWarServer.start(war, contextPath, socket, params, params.gracePeriod(), log,
-                realm, work, webServer, scripts);
+                realm, work, webServer, scripts, operations.status());
         return new Served() {
             @Override
             public String describeAddress() {
@@ -145,9 +153,14 @@ interface Served extends AutoCloseable {
         };
     }
 
-    /** fcgi-core's CGI runner for the scripts of {@code root}, named by the request path under {@code prefix}. */
-    private static RunnerFactory scripts(Path root, String prefix) throws IOException {
-        return new CgiRunnerFactory(CgiConfig.of(root).mountedAt(prefix));
+    /**
+     * fcgi-core's CGI runner for the scripts of {@code root}, named by the request path under {@code prefix}; its
+     * scripts running and waiting on the status page.
+     */
+    private static RunnerFactory scripts(Path root, String prefix, Operations operations) throws IOException {
+        CgiRunnerFactory scripts = new CgiRunnerFactory(CgiConfig.of(root).mountedAt(prefix));
+        operations.watch(scripts);
+        return scripts;
     }
 
     /** An address a local client can connect to: the wildcard becomes loopback. */

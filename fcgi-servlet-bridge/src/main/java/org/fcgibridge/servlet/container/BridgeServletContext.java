@@ -781,6 +781,11 @@ public final class BridgeServletContext implements ServletContext {
         return sessions;
     }
 
+    /** The application's sessions in memory now (for the status page). */
+    public int activeSessions() {
+        return sessions.count();
+    }
+
     /** The web application's files. */
     public WebResources resources() {
         return resources;

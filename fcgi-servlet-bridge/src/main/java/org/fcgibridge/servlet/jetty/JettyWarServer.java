@@ -10,9 +10,13 @@ import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.session.DefaultSessionCache;
 import org.eclipse.jetty.session.DefaultSessionIdManager;
 import org.eclipse.jetty.session.HouseKeeper;
+import org.eclipse.jetty.session.SessionCache;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.fcgibridge.core.ops.ServerStatus;
+import org.fcgibridge.core.protocol.ProtocolMonitor;
 import org.fcgibridge.core.server.ListeningSocket;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.servlet.AccessLog;
@@ -58,12 +62,24 @@ public final class JettyWarServer implements AutoCloseable {
     public static JettyWarServer start(Path war, String contextPath, ListeningSocket socket, ServerParams limits,
                                        Duration grace, AccessLog accessLog, RealmFile realm, Path workDirectory,
                                        WebServerLogin webServer, CgiMount scripts) {
+        return start(war, contextPath, socket, limits, grace, accessLog, realm, workDirectory, webServer, scripts,
+                null);
+    }
+
+    /**
+     * Like {@link #start(Path, String, ListeningSocket, ServerParams, Duration, AccessLog, RealmFile, Path,
+     * WebServerLogin, CgiMount)}, with the server's status ({@code --status-path}, the slow log), or null: it is the
+     * FastCGI connections' monitor, and shows the application's active sessions.
+     */
+    public static JettyWarServer start(Path war, String contextPath, ListeningSocket socket, ServerParams limits,
+                                       Duration grace, AccessLog accessLog, RealmFile realm, Path workDirectory,
+                                       WebServerLogin webServer, CgiMount scripts, ServerStatus status) {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(64, limits.maxConns() / 4), 8);
         threads.setName("jetty-engine");
         Server server = new Server(threads);
         server.addBean(sessionIds(server), true);
         FcgiConnectionFactory fastcgi = new FcgiConnectionFactory(FcgiConnectionFactory.quietConfiguration(), limits,
-                scripts);
+                scripts, status == null ? ProtocolMonitor.NONE : status);
         ListeningSocketConnector connector = new ListeningSocketConnector(server, socket, fastcgi);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         server.addConnector(connector);
@@ -75,7 +91,11 @@ public final class JettyWarServer implements AutoCloseable {
         // Servlet 6.0 section 10.10: a welcome file may name a servlet's mapping. "exact", not any match: *.jsp is
         // mapped to the JSP servlet, and a directory without an index file would be dispatched to it for index.jsp.
         webapp.setInitParameter(DefaultServlet.CONTEXT_INIT + "welcomeServlets", "exact");
-        webapp.setSessionHandler(new ApplicationSessionHandler());
+        ApplicationSessionHandler sessions = new ApplicationSessionHandler();
+        webapp.setSessionHandler(sessions);
+        if (status != null) {
+            status.gauge("sessions_active", "HTTP sessions in memory now.", () -> activeSessions(sessions));
+        }
         webapp.setServletHandler(new MappingConflictsServletHandler());
         webapp.setSecurityHandler(new RealmSecurityHandler(realm, webServer));
         server.setHandler(new GracefulHandler(webapp));
@@ -95,6 +115,12 @@ public final class JettyWarServer implements AutoCloseable {
             throw new IllegalStateException(war + ": the web application failed to start in Jetty: " + rootCause(e), e);
         }
         return new JettyWarServer(server, connector, webapp, socket);
+    }
+
+    /** The sessions of Jetty's in-memory cache (the default), or -1 (unknown) with another cache. */
+    private static long activeSessions(ApplicationSessionHandler sessions) {
+        SessionCache cache = sessions.getSessionCache();
+        return cache instanceof DefaultSessionCache ? ((DefaultSessionCache) cache).getSessionsCurrent() : -1;
     }
 
     /**
