@@ -84,15 +84,16 @@ public final class Main {
         }
         ShutdownSignals signals = ShutdownSignals.install();
         FcgiServer server;
+        ListeningSocket socket;
         try {
-            server = FcgiServer.start(ListeningSocket.open(options.listen, options.socketMode), options.params,
-                    runners, options.operations.monitor());
+            socket = ListeningSocket.open(options.listen, options.socketMode);
+            server = FcgiServer.start(socket, options.params, runners, options.operations.monitor());
         } catch (IOException | RuntimeException e) {
             err.println("cannot start: " + e.getMessage());
             return 1;
         }
         try {
-            options.operations.started(server.localAddress());
+            options.operations.started(socket);
         } catch (IOException e) {
             server.close();
             err.println("cannot start: --slowlog: " + e.getMessage());

@@ -13,38 +13,55 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The accept queue of a listening TCP socket, as Linux shows it in /proc/net/tcp and /proc/net/tcp6: for a socket in
- * the LISTEN state, rx_queue is the connections waiting for accept() and tx_queue the backlog they may fill. Unix
- * sockets have no such figures in /proc/net/unix, and other systems have no /proc: {@link #read()} then says unknown.
+ * The accept queue of a listening socket. Linux shows the connections waiting for accept() of a TCP socket in
+ * /proc/net/tcp and /proc/net/tcp6, as the rx_queue of its row in the LISTEN state (tx_queue there is not the backlog:
+ * only netlink, {@code ss -lt}, tells that). How many may wait is the backlog the server asked of listen(), capped by
+ * net.core.somaxconn. Unix sockets have no queue in /proc/net/unix, and other systems have no /proc: unknown.
  */
 final class ListenBacklog {
     /** Neither the queue nor its length is known. */
     static final long[] UNKNOWN = {-1, -1};
     private static final String LISTEN = "0A";
     private static final Path[] TABLES = {Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")};
+    private static final Path SOMAXCONN = Path.of("/proc/sys/net/core/somaxconn");
 
     private final Path[] tables;
+    private final long length;
     /** The hex forms the socket's local address may take in the tables; empty: not a TCP socket. */
     private final List<String> addresses;
     private final String port;
 
-    private ListenBacklog(Path[] tables, List<String> addresses, int port) {
+    private ListenBacklog(Path[] tables, List<String> addresses, int port, long length) {
         this.tables = tables;
+        this.length = length;
         this.addresses = addresses;
         this.port = String.format(Locale.ROOT, "%04X", port);
     }
 
-    /** The backlog of the socket bound to {@code local} (null or not TCP: always unknown). */
-    static ListenBacklog of(SocketAddress local) {
-        return of(local, TABLES);
+    /**
+     * The queue of the socket bound to {@code local} (null or not TCP: the queue is unknown), which asked listen() for
+     * {@code backlog} (negative: unknown, an inherited socket).
+     */
+    static ListenBacklog of(SocketAddress local, int backlog) {
+        return of(local, backlog < 0 ? -1 : Math.min(backlog, somaxconn(backlog)), TABLES);
     }
 
-    static ListenBacklog of(SocketAddress local, Path... tables) {
+    static ListenBacklog of(SocketAddress local, long length, Path... tables) {
         if (!(local instanceof InetSocketAddress) || ((InetSocketAddress) local).getAddress() == null) {
-            return new ListenBacklog(tables, List.of(), 0);
+            return new ListenBacklog(tables, List.of(), 0, length);
         }
         InetSocketAddress inet = (InetSocketAddress) local;
-        return new ListenBacklog(tables, hexForms(inet.getAddress()), inet.getPort());
+        return new ListenBacklog(tables, hexForms(inet.getAddress()), inet.getPort(), length);
+    }
+
+    /** The kernel's cap on any backlog; {@code fallback} where it does not say. */
+    private static long somaxconn(long fallback) {
+        try {
+            // not readString: it trusts the size procfs reports, and reads a part
+            return Long.parseLong(Files.readAllLines(SOMAXCONN).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return fallback;
+        }
     }
 
     /**
@@ -52,8 +69,12 @@ final class ListenBacklog {
      * the system does not say.
      */
     long[] read() {
+        return new long[] {queue(), length};
+    }
+
+    private long queue() {
         if (addresses.isEmpty()) {
-            return UNKNOWN;
+            return -1;
         }
         for (Path table : tables) {
             List<String> lines;
@@ -63,30 +84,30 @@ final class ListenBacklog {
                 continue; // not Linux, or no IPv6
             }
             for (String line : lines) {
-                long[] found = match(line.trim().split("\\s+"));
-                if (found != null) {
+                long found = match(line.trim().split("\\s+"));
+                if (found >= 0) {
                     return found;
                 }
             }
         }
-        return UNKNOWN;
+        return -1;
     }
 
-    /** The queues of a row "sl local rem st tx:rx ..." if it is our socket listening. */
-    private long[] match(String[] fields) {
+    /** The rx_queue of a row "sl local rem st tx:rx ..." if it is our socket listening, else -1. */
+    private long match(String[] fields) {
         if (fields.length < 5 || !fields[3].equals(LISTEN)) {
-            return null;
+            return -1;
         }
         int colon = fields[1].indexOf(':');
         if (colon < 0 || !fields[1].substring(colon + 1).equalsIgnoreCase(port)
                 || !addresses.contains(fields[1].substring(0, colon).toUpperCase(Locale.ROOT))) {
-            return null;
+            return -1;
         }
         String[] queues = fields[4].split(":");
         try {
-            return new long[] {Long.parseLong(queues[1], 16), Long.parseLong(queues[0], 16)};
+            return Long.parseLong(queues[1], 16);
         } catch (RuntimeException e) {
-            return null;
+            return -1;
         }
     }
 

@@ -1,11 +1,11 @@
 package org.fcgibridge.core.ops;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.fcgibridge.core.cgi.CgiRunnerFactory;
 import org.fcgibridge.core.protocol.ProtocolMonitor;
+import org.fcgibridge.core.server.ListeningSocket;
 
 /**
  * The operator's views of one server, as the command line asks for them: the status page, the ping, the slow log.
@@ -72,16 +72,16 @@ public final class Operations implements AutoCloseable {
     }
 
     /**
-     * The server listens on {@code local} (its accept queue goes on the status page) and serves: the slow log
+     * The server listens on {@code socket} (its accept queue goes on the status page) and serves: the slow log
      * starts.
      *
      * @throws IOException if the slow log's file cannot be opened
      */
-    public synchronized void started(SocketAddress local) throws IOException {
+    public synchronized void started(ListeningSocket socket) throws IOException {
         if (status == null) {
             return;
         }
-        status.listening(local);
+        status.listening(socket.localAddress(), socket.backlog());
         if (slowLogFile != null && slowLog == null) {
             slowLog = new SlowLog(slowLogFile, slowLogTimeout, status);
             slowLog.start();

@@ -46,7 +46,7 @@ public final class ServerStatus implements ProtocolMonitor {
     private final LongAdder overloaded = new LongAdder();
     private final Set<RequestRecord> inFlight = ConcurrentHashMap.newKeySet();
     private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
-    private volatile ListenBacklog backlog = ListenBacklog.of(null);
+    private volatile ListenBacklog backlog = ListenBacklog.of(null, -1);
 
     private record Gauge(String name, String help, LongSupplier value) {
     }
@@ -78,9 +78,12 @@ public final class ServerStatus implements ProtocolMonitor {
         return path;
     }
 
-    /** The server listens on {@code local}: its accept queue is shown where the system tells it (Linux, TCP). */
-    public ServerStatus listening(SocketAddress local) {
-        backlog = ListenBacklog.of(local);
+    /**
+     * The server listens on {@code local}, with the backlog it asked listen() for (negative: unknown): its accept queue
+     * is shown where the system tells it (Linux, TCP).
+     */
+    public ServerStatus listening(SocketAddress local, int requestedBacklog) {
+        backlog = ListenBacklog.of(local, requestedBacklog);
         return this;
     }
 
@@ -242,8 +245,8 @@ public final class ServerStatus implements ProtocolMonitor {
         metrics.add(Metric.counter("overloaded_refusals", "Requests refused with FCGI_OVERLOADED (--max-conns, "
                 + "--max-reqs).", overloaded.sum()));
         metrics.add(Metric.gauge("listen_queue", "Connections waiting to be accepted (Linux, TCP only).", queue[0]));
-        metrics.add(Metric.gauge("listen_queue_len", "How many connections may wait to be accepted (Linux, TCP "
-                + "only).", queue[1]));
+        metrics.add(Metric.gauge("listen_queue_len", "How many connections may wait to be accepted: the backlog, "
+                + "capped by net.core.somaxconn.", queue[1]));
         metrics.add(Metric.gauge("heap_used_bytes", "Java heap in use.", runtime.totalMemory() - runtime.freeMemory()));
         metrics.add(Metric.gauge("heap_max_bytes", "The most Java heap the JVM will use.", runtime.maxMemory()));
         for (Gauge gauge : gauges) {

@@ -24,13 +24,14 @@ final class StatusPage {
     static byte[] text(List<Metric> metrics, List<InFlight> requests) {
         StringBuilder out = new StringBuilder(1024);
         for (Metric metric : metrics) {
-            String name = metric.name().replace('_', ' ') + (metric.labelName() == null ? ""
-                    : " " + metric.labelValue());
+            boolean startTime = metric.name().equals("start_time_seconds");
+            String name = startTime ? "start time" : metric.name().replace('_', ' ')
+                    + (metric.labelName() == null ? "" : " " + metric.labelValue());
             out.append(name).append(':');
             pad(out, name.length() + 1, 28);
             if (!metric.known()) {
                 out.append("unknown");
-            } else if (metric.name().equals("start_time_seconds")) {
+            } else if (startTime) {
                 out.append(Instant.ofEpochSecond(metric.value()));
             } else {
                 out.append(metric.value());

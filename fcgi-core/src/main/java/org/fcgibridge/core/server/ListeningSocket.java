@@ -46,6 +46,11 @@ public final class ListeningSocket implements Closeable {
         return new ListeningSocket(address, Listeners.open(address, unixSocketMode, BACKLOG));
     }
 
+    /** The backlog asked of listen(), or -1 for the inherited socket (whoever bound it chose). */
+    public int backlog() {
+        return address.kind() == ListenAddress.Kind.INHERITED ? -1 : BACKLOG;
+    }
+
     /** The address as configured. */
     public ListenAddress address() {
         return address;

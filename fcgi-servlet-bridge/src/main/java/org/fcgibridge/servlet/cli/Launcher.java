@@ -250,7 +250,7 @@ public final class Launcher implements Callable<Integer> {
                     work.resolve("jetty"), webServer, operations)
                     : Served.standalone(war, contextPath, socket, params, log, cgiRoot, cgiPrefix, work.path(), users,
                     webServer, operations);
-            operations.started(socket.localAddress());
+            operations.started(socket);
             if (front != null) {
                 front.route("", served.backend());
             }
