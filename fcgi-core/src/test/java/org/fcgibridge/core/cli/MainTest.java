@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -219,5 +221,51 @@ class MainTest {
         assertEquals("rw-rw----", ServerOptions.parseMode("660"));
         assertEquals("rw-rw-rw-", ServerOptions.parseMode("0666"));
         assertEquals("rwxr-x---", ServerOptions.parseMode("rwxr-x---"));
+    }
+
+    @Test
+    void echoAnswersItsStatusPageAndPingBeforeTheHandler() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("cgi-bin"));
+        Scripts.script(root, "hello.sh", Scripts.HELLO_SH);
+        try (JavaProcess process = echo("--listen", "127.0.0.1:0", "--status-path", "/fcgi-status", "--ping-path",
+                "/ping", "--ping-response", "ok");
+                FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1",
+                        portOf(process.awaitLine("listening on", 30))))) {
+            for (int i = 0; i < 3; i++) {
+                FcgiResponse echoed = client.execute(Role.RESPONDER, Map.of("REQUEST_METHOD", "GET", "REQUEST_URI",
+                        "/x?" + i, "QUERY_STRING", "" + i), new byte[0], true);
+                assertEquals(200, echoed.status());
+            }
+            FcgiResponse ping = client.execute(Role.RESPONDER, Map.of("REQUEST_URI", "/ping"), new byte[0], true);
+            assertEquals("ok\n", ping.bodyText());
+            assertEquals("no-cache", ping.header("Cache-Control"));
+            FcgiResponse status = client.execute(Role.RESPONDER, Map.of("REQUEST_URI", "/fcgi-status?json",
+                    "QUERY_STRING", "json"), new byte[0], true);
+            assertEquals("application/json", status.header("Content-Type"));
+            JsonNode json = new ObjectMapper().readTree(status.bodyText());
+            assertEquals(3, json.get("accepted_requests").asLong(), status.bodyText());
+            assertEquals(3, json.get("responses").get("2xx").asLong(), status.bodyText());
+            assertEquals(1, json.get("connections_open").asLong(), status.bodyText());
+            assertEquals(0, json.get("listen_queue").asLong(), "a TCP socket's queue, from /proc: " + status.bodyText());
+        }
+    }
+
+    @Test
+    void theCgiCommandShowsItsScriptsOnTheStatusPage() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("cgi-bin"));
+        Scripts.script(root, "hello.sh", Scripts.HELLO_SH);
+        try (JavaProcess process = JavaProcess.start(JavaProcess.command(List.of(), Main.class.getName(), "cgi",
+                "--root", root.toString(), "--listen", "127.0.0.1:0", "--status-path", "/fcgi-status"),
+                dir.resolve("stderr.txt"));
+                FcgiClient client = FcgiClient.connect(new InetSocketAddress("127.0.0.1",
+                        portOf(process.awaitLine("listening on", 30))))) {
+            assertEquals(200, client.execute(Role.RESPONDER, Map.of("SCRIPT_FILENAME",
+                    root.resolve("hello.sh").toString()), new byte[0], true).status());
+            FcgiResponse status = client.execute(Role.RESPONDER, Map.of("REQUEST_URI", "/fcgi-status"), new byte[0],
+                    true);
+            assertTrue(status.bodyText().contains("\naccepted requests:          1\n")
+                    && status.bodyText().contains("\ncgi scripts running:        0\n")
+                    && status.bodyText().contains("\ncgi scripts waiting:        0\n"), status.bodyText());
+        }
     }
 }
