@@ -11,8 +11,12 @@ final class Examples {
 
     /** The text of {@code docs/examples/name}. */
     static String read(String name) throws IOException {
-        Path dir = Path.of(System.getProperty("docs.examples", "../docs/examples"));
-        return Files.readString(dir.resolve(name));
+        return Files.readString(path(name));
+    }
+
+    /** The file {@code docs/examples/name}. */
+    static Path path(String name) {
+        return Path.of(System.getProperty("docs.examples", "../docs/examples")).resolve(name);
     }
 
     /** The example with the documented bridge address, 127.0.0.1:9000, replaced by {@code bridgePort}'s. */

@@ -3,6 +3,7 @@ package org.fcgibridge.sample.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -207,5 +208,26 @@ class StatusPageIT {
         assertTrue(families.get("fcgi_request_elapsed_seconds").samples.stream()
                 .anyMatch(s -> s.labels().get("uri").equals("/sleep?for=status")));
         assertEquals("app /sleep", sleeping.get(30, TimeUnit.SECONDS).body());
+    }
+
+    /** docs/examples/fcgi-bridge-ping, the check fcgi-bridge-health.service runs, against the bridge itself. */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void theDocumentedPingCheckPassesAndFails(String engine) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/cgi-fcgi")), "libfcgi-bin's cgi-fcgi is not installed");
+        nginx(engine);
+        Path check = Examples.path("fcgi-bridge-ping");
+        String address = "127.0.0.1:" + bridges.get(engine).port();
+        assertEquals(0, run("/bin/sh", check.toString(), address, "/fcgi-ping", "alive"));
+        assertEquals(1, run("/bin/sh", check.toString(), address, "/fcgi-ping", "pong"), "another text");
+        assertEquals(1, run("/bin/sh", check.toString(), address, "/fcgi-ping/x", "alive"), "the application's path");
+        assertEquals(1, run("/bin/sh", check.toString(), "127.0.0.1:1", "/fcgi-ping", "alive"), "nothing listens");
+    }
+
+    private static int run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the check ended");
+        return process.exitValue();
     }
 }
