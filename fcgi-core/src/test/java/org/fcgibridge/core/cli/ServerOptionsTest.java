@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import org.fcgibridge.core.ops.ServerStatus;
 import org.fcgibridge.core.server.ServerParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,8 +41,9 @@ class ServerOptionsTest {
         assertEquals(expected, parsed);
         Set<String> named = new HashSet<>(ServerOptions.WITH_VALUE);
         named.addAll(ServerOptions.FLAGS);
+        named.removeAll(Set.of("status-path", "ping-path", "ping-response", "slowlog", "slowlog-timeout"));
         assertEquals(ServerParams.class.getRecordComponents().length + 3, named.size(),
-                "one option per field, and --listen, --socket-mode, --help: " + named);
+                "one option per field, and --listen, --socket-mode, --help (beside the operations options): " + named);
     }
 
     @Test
@@ -64,5 +66,21 @@ class ServerOptionsTest {
     void aBadValueIsAUsageErrorNamingTheOption(String option, String value, String message) {
         assertEquals(message, assertThrows(CommandLine.UsageException.class, () -> params(option, value))
                 .getMessage());
+    }
+
+    @Test
+    void theOperationsOptionsAreCheckedAndNoneMeansNoMonitor() throws Exception {
+        assertEquals(org.fcgibridge.core.protocol.ProtocolMonitor.NONE, options().operations.monitor());
+        assertEquals(ServerStatus.class, options("--ping-path", "/ping").operations.monitor().getClass());
+        assertEquals(ServerStatus.class, options("--status-path", "/s", "--slowlog", "slow.log", "--slowlog-timeout",
+                "2").operations.monitor().getClass());
+        assertThrows(CommandLine.UsageException.class, () -> options("--status-path", "status"));
+        assertThrows(CommandLine.UsageException.class, () -> options("--ping-response", "ok"));
+        assertThrows(CommandLine.UsageException.class, () -> options("--status-path", "/a", "--ping-path", "/a"));
+        assertThrows(CommandLine.UsageException.class, () -> options("--slowlog", "f", "--slowlog-timeout", "0"));
+    }
+
+    private static ServerOptions options(String... args) throws CommandLine.UsageException {
+        return new ServerOptions(new CommandLine(args, 0, ServerOptions.WITH_VALUE, ServerOptions.FLAGS));
     }
 }
