@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -75,11 +76,16 @@ class StatusPageIT {
     private final Map<String, NginxProcess> nginxes = new HashMap<>();
     private Path dir;
     private Path war;
+    private Path scripts;
 
     @BeforeAll
     void war(@TempDir Path temporary) throws Exception {
         dir = temporary;
         war = new WarBuilder(dir.resolve("war")).source("t.Everything", APP).packed("everything");
+        scripts = RunningBridge.scripts(dir);
+        Path nap = Files.writeString(scripts.resolve("nap.sh"), "#!/bin/sh\nsleep 2\n"
+                + "printf 'Content-Type: text/plain\\n\\nrested\\n'\n");
+        Files.setPosixFilePermissions(nap, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     @AfterAll
@@ -96,7 +102,8 @@ class StatusPageIT {
         if (nginx == null) {
             Path at = Files.createDirectories(dir.resolve(engine));
             RunningBridge bridge = RunningBridge.startWar(at, war, "--engine", engine, "--http", "0",
-                    "--status-path", "/fcgi-status", "--ping-path", "/fcgi-ping", "--ping-response", "alive");
+                    "--status-path", "/fcgi-status", "--ping-path", "/fcgi-ping", "--ping-response", "alive",
+                    "--cgi-root", scripts.toString());
             bridges.put(engine, bridge);
             nginx = NginxProcess.start(at.resolve("nginx"),
                     Configs.forNginx(Examples.pointedAt("nginx-fcgi-status.conf", bridge.port())));
@@ -208,6 +215,29 @@ class StatusPageIT {
         assertTrue(families.get("fcgi_request_elapsed_seconds").samples.stream()
                 .anyMatch(s -> s.labels().get("uri").equals("/sleep?for=status")));
         assertEquals("app /sleep", sleeping.get(30, TimeUnit.SECONDS).body());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aRunningCgiScriptIsCounted(String engine) throws Exception {
+        int port = nginx(engine).port();
+        assertEquals(0, json(port, "json").get("cgi_scripts_waiting").asLong());
+        CompletableFuture<HttpResponse<String>> napping = http.sendAsync(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/cgi-bin/nap.sh")).timeout(Duration.ofSeconds(30)).build(),
+                BodyHandlers.ofString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        JsonNode status = json(port, "json&full");
+        while (status.get("cgi_scripts_running").asLong() != 1) {
+            assertTrue(System.nanoTime() < deadline, "the script never counted as running: " + status);
+            status = json(port, "json&full");
+        }
+        assertTrue(status.get("requests").toString().contains("/cgi-bin/nap.sh"), status.toString());
+        assertEquals("rested\n", napping.get(30, TimeUnit.SECONDS).body());
+        status = json(port, "json");
+        while (status.get("cgi_scripts_running").asLong() != 0) {
+            assertTrue(System.nanoTime() < deadline, "the script never ended: " + status);
+            status = json(port, "json");
+        }
     }
 
     /** docs/examples/fcgi-bridge-ping, the check fcgi-bridge-health.service runs, against the bridge itself. */
