@@ -238,10 +238,13 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
             if (completed) {
                 return;
             }
+            boolean bodyPending = !inputEnded && inputFailure == null;
             fail(cause);
             handling = started;
-            if (handler != null && handler != Thread.currentThread()) {
-                handler.interrupt(); // as the standalone engine terminates a runner: a servlet that waits stops
+            if (!bodyPending && handler != null && handler != Thread.currentThread()) {
+                // as the standalone engine terminates a runner: a servlet that waits on something else stops (one
+                // that waits for its body meets the failure there, which Jetty takes quietly)
+                handler.interrupt();
             }
         }
         resumeReader();
