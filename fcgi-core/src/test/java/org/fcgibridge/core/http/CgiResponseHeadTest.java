@@ -43,7 +43,8 @@ class CgiResponseHeadTest {
 
     @Test
     void reasonPhrasesComeFromTheOneTable() {
-        assertEquals("Status: 500 Internal Server Error\r\n\r\n", text(new CgiResponseHead().status(500).toByteArray()));
+        assertEquals("Status: 500 Internal Server Error\r\n\r\n",
+                text(new CgiResponseHead().status(500).toByteArray()));
         assertEquals("Status: 413 Content Too Large\r\n\r\n", text(new CgiResponseHead().status(413).toByteArray()));
         assertEquals("Status: 203 Non-Authoritative Information\r\n\r\n",
                 text(new CgiResponseHead().status(203).toByteArray()));
