@@ -22,7 +22,9 @@ import org.fcgibridge.core.http.CgiResponseHead;
 
 /**
  * The response of a servlet behind FastCGI: status, headers and a buffer with the servlet API's commit semantics,
- * written to STDOUT as a CGI response (a {@code Status:} line, the headers, a blank line, the body).
+ * written to STDOUT as a CGI response (a {@code Status:} line, the headers, a blank line, the body). The container
+ * holds this object and calls its own methods on it (completion, error pages, includes); the application is given
+ * its {@link #facade()}.
  *
  * <p>Nothing leaves until the buffer overflows, the servlet flushes, or the response completes; a response that
  * completes within its buffer gets a Content-Length. A response to HEAD counts its body but sends none. Once the
@@ -80,6 +82,7 @@ public class BridgeResponse implements HttpServletResponse {
     private String defaultEncoding = "iso-8859-1";
     private WriteListenerHost writeListenerHost;
     private WriteListener writeListener;
+    private ResponseFacade facade;
 
     /** How {@link #sendRedirect} makes a relative location absolute. */
     public interface RedirectBase {
@@ -99,6 +102,17 @@ public class BridgeResponse implements HttpServletResponse {
         this.out = out;
         this.head = head;
         this.redirectBase = redirectBase;
+    }
+
+    /**
+     * The response as the application is given it (filters, servlets, error pages, startAsync): the servlet API of
+     * this response and nothing else, so that no application can cast its way to the container's methods here.
+     */
+    public HttpServletResponse facade() {
+        if (facade == null) {
+            facade = new ResponseFacade(this);
+        }
+        return facade;
     }
 
     /**
