@@ -2,6 +2,7 @@ package org.fcgibridge.core.server;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.fcgibridge.core.protocol.ProtocolLimits;
 
 /**
  * The server's limits and timeouts, immutable. Start from {@link #defaults()} and change what you need with the
@@ -147,6 +148,19 @@ public record ServerParams(
                 requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
+    /**
+     * Both bounds of params at once, for values that each of {@link #withMaxParamsBytes} and
+     * {@link #withParamsBudgetBytes} would refuse alone (a budget below the current maximum, a maximum above the
+     * current budget).
+     *
+     * @throws IllegalArgumentException if {@code maxParams} is not positive or {@code budget} is below it
+     */
+    public ServerParams withParamsLimits(int maxParams, long budget) {
+        return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParams, budget,
+                maxBodyBytes, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout,
+                requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
+    }
+
     public ServerParams withMaxBodyBytes(long value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
                 paramsBudgetBytes, value, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout,
@@ -224,5 +238,11 @@ public record ServerParams(
         if (value.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative: " + value);
         }
+    }
+
+    /** What the FastCGI protocol enforces on each connection, from these params. */
+    public ProtocolLimits protocolLimits() {
+        return new ProtocolLimits(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
+                maxBodyBytes, paramsTimeout);
     }
 }

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.fcgibridge.core.cli.FatalErrors;
 import org.fcgibridge.core.cli.ShutdownSignals;
@@ -14,7 +13,6 @@ import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ListeningSocket;
 import org.fcgibridge.core.server.PortExposure;
 import org.fcgibridge.core.server.ServerParams;
-import org.fcgibridge.core.server.WebServerAddresses;
 import org.fcgibridge.servlet.AccessLog;
 import org.fcgibridge.servlet.jetty.JettyStartupLog;
 import org.fcgibridge.servlet.security.RealmFile;
@@ -22,6 +20,7 @@ import org.fcgibridge.servlet.security.WebServerLogin;
 import org.fcgibridge.servlet.war.DeploymentException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -100,43 +99,9 @@ public final class Launcher implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     String socketMode;
 
-    @Option(names = "--max-conns", defaultValue = "1024", description = "FCGI_MAX_CONNS (default: ${DEFAULT-VALUE})")
-    int maxConns;
-
-    @Option(names = "--max-reqs", defaultValue = "1024", description = "FCGI_MAX_REQS (default: ${DEFAULT-VALUE})")
-    int maxReqs;
-
-    @Option(names = "--mpxs-conns", description = "FCGI_MPXS_CONNS=1: concurrent requests on one connection")
-    boolean mpxsConns;
-
-    @Option(names = "--max-params-bytes", defaultValue = "262144",
-            description = "PARAMS of one request (default: ${DEFAULT-VALUE})")
-    int maxParamsBytes;
-
-    @Option(names = "--max-body-bytes", defaultValue = "0", paramLabel = "N",
-            description = "a request body larger than this answers 413 (nginx's client_max_body_size); 0 = no limit "
-                    + "(default: ${DEFAULT-VALUE})")
-    long maxBodyBytes;
-
-    @Option(names = "--idle-timeout", defaultValue = "120", paramLabel = "SECONDS",
-            description = "close a connection that waits this long (default: ${DEFAULT-VALUE})")
-    long idleTimeout;
-
-    @Option(names = "--request-timeout", defaultValue = "300", paramLabel = "SECONDS",
-            description = "terminate a request that runs longer, 0 = never (default: ${DEFAULT-VALUE})")
-    long requestTimeout;
-
-    @Option(names = "--grace", defaultValue = "30", paramLabel = "SECONDS",
-            description = "on SIGTERM, let requests in flight finish this long (default: ${DEFAULT-VALUE})")
-    long grace;
-
-    @Option(names = "--web-server-addrs", paramLabel = "LIST",
-            description = "FCGI_WEB_SERVER_ADDRS: the IP addresses allowed to connect (default: the environment's)")
-    String webServerAddrs;
-
-    @Option(names = "--threads", defaultValue = "AUTO", paramLabel = "KIND",
-            description = "AUTO, PLATFORM or VIRTUAL (default: ${DEFAULT-VALUE}: virtual threads on Java 21+)")
-    ServerParams.ThreadKind threads;
+    /** Every limit of the FastCGI server, the same on both engines. */
+    @Mixin
+    LimitOptions limits = new LimitOptions();
 
     private static final System.Logger LOG = System.getLogger(Launcher.class.getName());
 
@@ -228,7 +193,7 @@ public final class Launcher implements Callable<Integer> {
         } finally {
             held.end(started);
         }
-        String exposure = PortExposure.warning(ListenAddress.parse(listen), webServers());
+        String exposure = PortExposure.warning(ListenAddress.parse(listen), limits.webServers());
         if (exposure != null) {
             err.println("fcgi-bridge: " + exposure);
         }
@@ -252,12 +217,7 @@ public final class Launcher implements Callable<Integer> {
         ListenAddress address = ListenAddress.parse(listen);
         String mode = mode(socketMode);
         InetSocketAddress httpAt = http == null ? null : httpAddress(http);
-        ServerParams params = ServerParams.defaults().withMaxConns(maxConns).withMaxReqs(maxReqs)
-                .withMpxsConns(mpxsConns).withMaxParamsBytes(maxParamsBytes).withMaxBodyBytes(maxBodyBytes)
-                .withIdleTimeout(Duration.ofSeconds(idleTimeout))
-                .withRequestTimeout(Duration.ofSeconds(requestTimeout)).withGracePeriod(Duration.ofSeconds(grace))
-                .withThreads(threads);
-        params = params.withWebServerAddrs(webServers());
+        ServerParams params = limits.params();
         if (engine == Engine.jetty && cgiRoot != null) {
             throw new IllegalArgumentException("--cgi-root needs the standalone engine");
         }
@@ -304,7 +264,7 @@ public final class Launcher implements Callable<Integer> {
             }
             throw (RuntimeException) e;
         }
-        return new Launch(front, served, log, work, grace);
+        return new Launch(front, served, log, work, limits.grace);
     }
 
     /** The FastCGI socket, bound and listening; nothing accepts on it until the application has started. */
@@ -339,11 +299,6 @@ public final class Launcher implements Callable<Integer> {
         } catch (IOException e) {
             throw new LaunchException("--cgi-root " + Failures.reason(e), e);
         }
-    }
-
-    /** FCGI_WEB_SERVER_ADDRS: --web-server-addrs, else the environment's. */
-    private WebServerAddresses webServers() {
-        return webServerAddrs == null ? WebServerAddresses.fromEnvironment() : WebServerAddresses.parse(webServerAddrs);
     }
 
     private static String mode(String mode) {
