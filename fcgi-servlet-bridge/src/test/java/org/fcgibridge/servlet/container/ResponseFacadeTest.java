@@ -31,6 +31,8 @@ import org.fcgibridge.servlet.http.CgiRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The application is given a facade of the response (as Tomcat's ResponseFacade): casting it reaches the servlet API
@@ -151,28 +153,19 @@ class ResponseFacadeTest {
                 "\r\n\r\n") + 4);
     }
 
-    @Test
-    void anIncludedServletGetsTheFacadeThroughTheApplicationsWrapper() throws IOException {
-        assertEquals("Status: 200 OK a[INCLUDE 200]b", get("/s/include"));
-        assertEquals(List.of("REQUEST /s/include: false []", "INCLUDE /s/include (wrapped): false []"), seen);
-    }
-
-    @Test
-    void aForwardedServletGetsTheFacade() throws IOException {
-        assertEquals("Status: 200 OK [FORWARD 200]", get("/s/forward"));
-        assertEquals(List.of("REQUEST /s/forward: false []", "FORWARD /s/forwarded: false []"), seen);
-    }
-
-    @Test
-    void anErrorPageGetsTheFacade() throws IOException {
-        assertEquals("Status: 418 I'm a Teapot [ERROR 418]", get("/s/error"));
-        assertEquals(List.of("REQUEST /s/error: false []", "ERROR /s/errorpage: false []"), seen);
-    }
-
-    @Test
-    void startAsyncKeepsTheFacadeAsTheOriginalResponse() throws IOException {
-        assertEquals("Status: 200 OK true[ASYNC 200]", get("/s/async"));
-        assertEquals(List.of("REQUEST /s/async: false []", "ASYNC /s/dispatched: false []"), seen);
+    /**
+     * Each way the response is handed on (include through the application's wrapper, forward, an error page, an
+     * ASYNC dispatch after startAsync()) gives the facade, and works: the answer, then what each dispatch found.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "/s/include | Status: 200 OK a[INCLUDE 200]b | INCLUDE /s/include (wrapped)",
+        "/s/forward | Status: 200 OK [FORWARD 200]   | FORWARD /s/forwarded",
+        "/s/error   | Status: 418 I'm a Teapot [ERROR 418] | ERROR /s/errorpage",
+        "/s/async   | Status: 200 OK true[ASYNC 200] | ASYNC /s/dispatched"})
+    void everyDispatchGetsTheFacade(String path, String answer, String dispatched) throws IOException {
+        assertEquals(answer, get(path));
+        assertEquals(List.of("REQUEST " + path + ": false []", dispatched + ": false []"), seen);
     }
 
     @Test
