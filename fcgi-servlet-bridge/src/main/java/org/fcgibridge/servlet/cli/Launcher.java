@@ -78,7 +78,8 @@ public final class Launcher implements Callable<Integer> {
     String http;
 
     @Option(names = "--cgi-root", paramLabel = "DIR",
-            description = "serve the legacy CGI scripts of DIR beside the WAR, under --cgi-prefix")
+            description = "serve the legacy CGI scripts of DIR beside the WAR, under --cgi-prefix, with either "
+                    + "engine (fcgi-core's CGI runner: path containment, --request-timeout, process limits)")
     Path cgiRoot;
 
     @Option(names = "--cgi-prefix", defaultValue = "/cgi-bin", paramLabel = "PATH",
@@ -218,9 +219,6 @@ public final class Launcher implements Callable<Integer> {
         String mode = mode(socketMode);
         InetSocketAddress httpAt = http == null ? null : httpAddress(http);
         ServerParams params = limits.params();
-        if (engine == Engine.jetty && cgiRoot != null) {
-            throw new IllegalArgumentException("--cgi-root needs the standalone engine");
-        }
         if (webServerRoles != null) {
             if (!trustWebServerAuth) {
                 throw new IllegalArgumentException("--web-server-roles needs --trust-web-server-auth");
@@ -242,7 +240,8 @@ public final class Launcher implements Callable<Integer> {
             log = accessLog == null ? null : AccessLog.open(accessLog, out);
             WebServerLogin webServer = trustWebServerAuth ? WebServerLogin.of(webServerRoles, users) : null;
             served = engine == Engine.jetty
-                    ? Served.jetty(war, contextPath, socket, params, log, users, work.resolve("jetty"), webServer)
+                    ? Served.jetty(war, contextPath, socket, params, log, cgiRoot, cgiPrefix, users,
+                    work.resolve("jetty"), webServer)
                     : Served.standalone(war, contextPath, socket, params, log, cgiRoot, cgiPrefix, work.path(), users,
                     webServer);
             if (front != null) {
