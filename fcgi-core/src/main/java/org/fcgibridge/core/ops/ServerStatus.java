@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import org.fcgibridge.core.http.CgiResponseHead;
 import org.fcgibridge.core.protocol.Params;
 import org.fcgibridge.core.protocol.ProtocolMonitor;
 import org.fcgibridge.core.protocol.ProtocolStatus;
@@ -270,8 +271,8 @@ public final class ServerStatus implements ProtocolMonitor {
 
     /** A whole CGI response: 200, the type, the length, never cached. */
     private static byte[] page(String contentType, byte[] body) {
-        byte[] head = ("Status: 200 OK\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length
-                + "\r\nCache-Control: no-cache\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] head = new CgiResponseHead().status(200).field("Content-Type", contentType)
+                .field("Content-Length", body.length).field("Cache-Control", "no-cache").toByteArray();
         byte[] all = new byte[head.length + body.length];
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(body, 0, all, head.length, body.length);
