@@ -101,7 +101,7 @@ class SlowLogLaunchIT {
         List<String> entries = text.lines().filter(line -> line.contains("] pid ")).toList();
         assertEquals(1, entries.size(), text);
         assertTrue(text.contains("request = GET /nap\n"), text);
-        assertTrue(text.contains("\tat t.Sleepy.doGet(Sleepy.java:"), "the servlet's method is in the stack: " + text);
+        assertTrue(text.contains("t.Sleepy.doGet(Sleepy.java:"), "the servlet's method is in the stack: " + text);
         assertEquals(1, new ObjectMapper().readTree(get(bridge, "/fcgi-status?json")).get("slow_requests").asLong());
     }
 
