@@ -135,14 +135,26 @@ public final class ServerStatus implements ProtocolMonitor {
         if (statusPath == null && pingPath == null) {
             return null;
         }
-        String path = path(params);
-        if (path.equals(pingPath)) {
+        String uri = params.get("REQUEST_URI", "");
+        if (uri.isEmpty()) {
+            uri = params.get("SCRIPT_NAME", "") + params.get("PATH_INFO", "");
+        }
+        if (isPath(uri, pingPath)) {
             return pingResponse.clone();
         }
-        if (path.equals(statusPath)) {
+        if (isPath(uri, statusPath)) {
             return statusPage(query(params));
         }
         return null;
+    }
+
+    /**
+     * Whether the request's path, as the client sent it (REQUEST_URI without its query; else SCRIPT_NAME +
+     * PATH_INFO), is {@code path}: compared in place, as every request asks.
+     */
+    private static boolean isPath(String uri, String path) {
+        return path != null && uri.startsWith(path)
+                && (uri.length() == path.length() || uri.charAt(path.length()) == '?');
     }
 
     @Override
@@ -170,19 +182,6 @@ public final class ServerStatus implements ProtocolMonitor {
         if (request.isAborted()) {
             aborts.increment();
         }
-    }
-
-    /**
-     * The request's path as the client sent it, without the query: REQUEST_URI's, else SCRIPT_NAME + PATH_INFO
-     * (fcgi-core's RequestPath, where it exists, says the same).
-     */
-    private static String path(Params params) {
-        String uri = params.get("REQUEST_URI", "");
-        if (uri.isEmpty()) {
-            return params.get("SCRIPT_NAME", "") + params.get("PATH_INFO", "");
-        }
-        int query = uri.indexOf('?');
-        return query < 0 ? uri : uri.substring(0, query);
     }
 
     private static String query(Params params) {
