@@ -96,7 +96,7 @@ public final class Main {
             options.operations.started(socket);
         } catch (IOException e) {
             server.close();
-            err.println("cannot start: --slowlog: " + e.getMessage());
+            err.println("cannot start: " + e.getMessage());
             return 1;
         }
         String exposure = PortExposure.warning(options.listen, options.params.webServerAddrs());

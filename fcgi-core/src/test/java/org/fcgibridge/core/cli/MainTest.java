@@ -246,7 +246,8 @@ class MainTest {
             assertEquals(3, json.get("accepted_requests").asLong(), status.bodyText());
             assertEquals(3, json.get("responses").get("2xx").asLong(), status.bodyText());
             assertEquals(1, json.get("connections_open").asLong(), status.bodyText());
-            assertEquals(0, json.get("listen_queue").asLong(), "a TCP socket's queue, from /proc: " + status.bodyText());
+            assertEquals(0, json.get("listen_queue").asLong(),
+                    "a TCP socket's queue, from /proc: " + status.bodyText());
         }
     }
 

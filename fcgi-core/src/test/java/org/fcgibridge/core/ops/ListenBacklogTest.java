@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ListenBacklogTest {
-    private static final String HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid"
-            + "  timeout inode\n";
+    private static final String HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+            + "retrnsmt   uid  timeout inode\n";
 
     @Test
     void aRowOfProcNetTcpGivesTheQueueAndItsLength(@TempDir Path dir) throws Exception {
