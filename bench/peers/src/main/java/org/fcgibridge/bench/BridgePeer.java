@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.zip.CRC32;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
-import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.servlet.ServletResponder;
 import org.fcgibridge.servlet.container.BridgeServletContext;

@@ -28,7 +28,7 @@ import org.fcgibridge.core.protocol.RecordHeader;
 import org.fcgibridge.core.protocol.RecordReader;
 import org.fcgibridge.core.protocol.RecordType;
 import org.fcgibridge.core.protocol.Role;
-import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.net.ListenAddress;
 
 /**
  * A FastCGI client over one connection (TCP or Unix domain): what a web server does, for tests, tools, load

@@ -2,6 +2,7 @@ package org.fcgibridge.core.server;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.fcgibridge.core.net.WebServerAddresses;
 
 /**
  * The server's limits and timeouts, immutable. Start from {@link #defaults()} and change what you need with the

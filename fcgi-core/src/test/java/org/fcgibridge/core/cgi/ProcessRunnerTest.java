@@ -29,7 +29,7 @@ import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.runner.PrefixRouter;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
-import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.core.testing.Processes;
 import org.fcgibridge.core.testing.Scripts;

@@ -21,7 +21,7 @@ import org.fcgibridge.core.client.ClientRequest;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.client.FcgiResponse;
 import org.fcgibridge.core.protocol.Role;
-import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.testing.JavaProcess;
 import org.fcgibridge.core.testing.Peers;
 import org.fcgibridge.core.testing.Processes;

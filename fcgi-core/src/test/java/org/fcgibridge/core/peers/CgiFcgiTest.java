@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.fcgibridge.core.echo.EchoHandler;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
-import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.core.testing.Peers;
 import org.junit.jupiter.api.Test;

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.fcgibridge.core.cgi.CgiConfig;
 import org.fcgibridge.core.cgi.CgiRunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
-import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.core.testing.HttpProbe;
 import org.fcgibridge.core.testing.NginxProcess;

@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
 import org.fcgibridge.core.echo.EchoHandler;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
-import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.core.testing.HttpProbe;
 import org.fcgibridge.core.testing.NginxProcess;

@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.fcgibridge.core.client.ClientRequest;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.client.FcgiResponse;
+import org.fcgibridge.core.net.ListenAddress;
+import org.fcgibridge.core.net.WebServerAddresses;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Params;
 import org.fcgibridge.core.protocol.ProtocolStatus;

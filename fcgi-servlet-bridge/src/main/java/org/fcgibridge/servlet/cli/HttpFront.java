@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.fcgibridge.core.client.ClientRequest;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.protocol.Role;
-import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.net.ListenAddress;
 
 /**
  * A development front that speaks HTTP: each request is sent, as nginx would send it, over a real FastCGI connection
