@@ -3,8 +3,8 @@ package org.fcgibridge.core.cli;
 import java.util.Locale;
 import java.util.Set;
 import org.fcgibridge.core.net.ListenAddress;
-import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.core.net.WebServerAddresses;
+import org.fcgibridge.core.server.ServerParams;
 
 /**
  * The server options every command shares: where to listen, and the limits and timeouts of {@link ServerParams}.
