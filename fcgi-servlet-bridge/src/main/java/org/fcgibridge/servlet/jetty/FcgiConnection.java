@@ -44,10 +44,9 @@ import org.fcgibridge.core.protocol.RecordSink;
 import org.fcgibridge.core.protocol.RecordType;
 import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.server.ServerParams;
-import org.fcgibridge.servlet.ServletResponder;
 import org.fcgibridge.servlet.http.BadRequestException;
 import org.fcgibridge.servlet.http.CgiRequest;
-import org.fcgibridge.servlet.http.ParamsView;
+import org.fcgibridge.servlet.http.FcgiAttributes;
 
 /**
  * A FastCGI connection from a web server, inside Jetty. When bytes arrive, Jetty calls {@link #onFillable()}, which
@@ -487,8 +486,7 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         HttpChannel channel = channels.newHttpChannel(new RequestMetaData(this, cgi, requestId));
         Runnable task = stream.start(channel, metaData(cgi), limits.requestTimeout());
         Request request = channel.getRequest();
-        request.setAttribute(ServletResponder.ROLE_ATTRIBUTE, role.name());
-        request.setAttribute(ServletResponder.PARAMS_ATTRIBUTE, new ParamsView(params));
+        FcgiAttributes.of(role, params).forEach(request::setAttribute);
         if (role == Role.AUTHORIZER) {
             stream.onInputEnd(); // an authorizer gets no body
             execute(task);
