@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
+import org.fcgibridge.core.http.RequestPath;
 import org.fcgibridge.core.runner.FcgiExchange;
 import org.fcgibridge.core.runner.FcgiHandler;
 import org.fcgibridge.core.runner.FunctionRunner;
@@ -63,9 +64,10 @@ public final class ServletResponder implements FcgiHandler {
             request = CgiRequest.from(exchange.params());
         } catch (BadRequestException e) {
             LOG.log(System.Logger.Level.INFO, "400 for request {0}: {1}", exchange.requestId(), e.getMessage());
-            String uri = exchange.params().get("REQUEST_SCHEME", "http") + "://"
-                    + exchange.params().get("HTTP_HOST", exchange.params().get("SERVER_NAME", "localhost"))
-                    + exchange.params().get("REQUEST_URI", "");
+            String path = RequestPath.raw(exchange.params());
+            String query = exchange.params().get("QUERY_STRING", "");
+            String uri = CgiRequest.origin(exchange.params()) + (path == null ? "" : path)
+                    + (query.isEmpty() ? "" : "?" + query);
             BridgeResponse response = new BridgeResponse(exchange.stdout(), false, null);
             response.setStatus(400);
             DefaultErrorPage.write(response, uri, 400, e.getMessage());
