@@ -86,6 +86,18 @@ class LauncherIT {
             HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(base
                     + "/cgi-bin/none.sh")).build(), BodyHandlers.ofString());
             assertEquals(404, missing.statusCode());
+            // the client's path decides, as the servlet container maps it, not what the web server rewrote
+            // DOCUMENT_URI to (nginx after try_files or index)
+            try (FcgiClient client = FcgiClient.connect(ListenAddress.tcp("127.0.0.1", bridge.port()))) {
+                FcgiResponse script = client.execute(Map.of("REQUEST_METHOD", "GET", "REQUEST_URI",
+                        "/cgi-bin/report.sh/june", "DOCUMENT_URI", "/index.html", "SERVER_NAME", "localhost",
+                        "SERVER_PROTOCOL", "HTTP/1.1"), new byte[0]);
+                assertEquals("script=/cgi-bin/report.sh info=/june query=\n", script.bodyText(), script.toString());
+                FcgiResponse application = client.execute(Map.of("REQUEST_METHOD", "GET", "REQUEST_URI", "/hello",
+                        "DOCUMENT_URI", "/cgi-bin/report.sh", "SERVER_NAME", "localhost",
+                        "SERVER_PROTOCOL", "HTTP/1.1"), new byte[0]);
+                assertTrue(application.bodyText().contains("Hello, world!"), application.toString());
+            }
         }
     }
 
