@@ -24,8 +24,8 @@ import java.util.Set;
  * @param mountPrefix    null: the script is SCRIPT_FILENAME (or DOCUMENT_ROOT + SCRIPT_NAME); else a path prefix such
  *                       as "/cgi-bin" under which the request path names the script in the first root
  * @param spawnHelper    whether scripts are started by fcgi-bridge's spawn helpers, small C programs that start them
- *                       and relay their output (about three times the JDK's rate: 1.1x-1.25x fcgiwrap's against 0.4x,
- *                       docs/BENCHMARKS.md); the JDK's ProcessBuilder when false, or when the helper is not there
+ *                       and relay their output, several times faster than the JDK's way (docs/BENCHMARKS.md); the
+ *                       JDK's ProcessBuilder when false, or when the helper is not there
  */
 public record CgiConfig(List<Path> roots, Set<Path> allowed, Map<String, String> environment, int maxProcesses,
                         int maxRunning, Duration killGrace, boolean logStderr, String mountPrefix,

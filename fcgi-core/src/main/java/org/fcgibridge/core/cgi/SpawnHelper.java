@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Starts CGI scripts through a small C program ({@code src/main/c/spawn-helper.c}, built with the module where a C
- * compiler is, and shipped in the jar) that starts them with posix_spawn and relays their output, stderr and exit. The JDK's own way costs a second exec per script (its jspawnhelper) and a scan of the JVM's descriptors:
- * the runner reached 0.4x fcgiwrap's rate with it. The helper listens on a Unix socket in a directory only this user
+ * compiler is, and shipped in the jar) that starts them with posix_spawn and relays their output, stderr and exit. The
+ * JDK's own way costs a second exec per script (its jspawnhelper) and a scan of the JVM's descriptors (figures in
+ * docs/BENCHMARKS.md). The helper listens on a Unix socket in a directory only this user
  * can enter; the thread that starts a script sends the order on a {@link HelperConnection} taken from a pool and
  * reads the script's frames on it ({@link HelperScript}), so no other thread takes part (the protocol is at the head
  * of the C source). The JVM runs a few ({@link SpawnHelpers}); each ends when the JVM does (its stdin ends).

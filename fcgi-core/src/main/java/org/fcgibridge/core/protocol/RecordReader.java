@@ -12,7 +12,7 @@ import java.nio.channels.ReadableByteChannel;
  * <p>Use: {@link #next()} for a header, then {@link #read} the content (or not: the next call to {@link #next()}
  * skips what is left of it and its padding, whatever the padding length). Not thread-safe.
  */
-public final class RecordReader {
+public final class RecordReader implements RecordContent {
     /** The default buffer: a record header plus a good slice of a full record. */
     public static final int DEFAULT_BUFFER_SIZE = 32 * 1024;
 
@@ -92,6 +92,12 @@ public final class RecordReader {
         return contentRemaining;
     }
 
+    /** The current record's content bytes not read yet: {@link #contentRemaining()}. */
+    @Override
+    public int remaining() {
+        return contentRemaining;
+    }
+
     /**
      * Reads up to {@code len} bytes of the current record's content, blocking until at least one is there.
      *
@@ -119,6 +125,7 @@ public final class RecordReader {
      *
      * @throws EOFException if the record or the channel has fewer
      */
+    @Override
     public void readFully(byte[] dst, int off, int len) throws IOException {
         if (len > contentRemaining) {
             throw new EOFException("record has " + contentRemaining + " content bytes, not " + len);

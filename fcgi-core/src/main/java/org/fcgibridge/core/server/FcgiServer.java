@@ -24,6 +24,7 @@ import org.fcgibridge.core.io.BufferPool;
 import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.net.ListeningSocket;
+import org.fcgibridge.core.protocol.Capacity;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordReader;
 import org.fcgibridge.core.runner.RunnerFactory;
@@ -60,8 +61,7 @@ public final class FcgiServer implements Closeable {
     private final ByteBudget paramsBudget;
     private final ByteBudget spoolBudget;
     private final BufferPool outputBuffers;
-    private final AtomicInteger activeRequests = new AtomicInteger();
-    private final AtomicInteger overloadConnections = new AtomicInteger();
+    private final Capacity capacity;
     /** Threads between entering accept() and registering what it returned: close() waits for them. */
     private final AtomicInteger admitting = new AtomicInteger();
     private final AtomicLong connectionCounter = new AtomicLong();
@@ -80,6 +80,7 @@ public final class FcgiServer implements Closeable {
         this.workers = Executors.newCachedThreadPool(ThreadMaker.factory(params.threads(), "fcgi-worker-"));
         int pooled = Math.min(params.maxConns(), 256);
         this.paramsBudget = new ByteBudget(params.paramsBudgetBytes());
+        this.capacity = new Capacity(params.maxConns(), params.maxReqs());
         this.spoolBudget = new ByteBudget(params.spoolBudgetBytes());
         this.inputBuffers = new BufferPool(pooled, () -> ByteBuffer.allocateDirect(RecordReader.DEFAULT_BUFFER_SIZE));
         this.outputBuffers = new BufferPool(pooled, () -> RecordOutputStream.allocate(params.outputRecordBytes()));
@@ -166,7 +167,7 @@ public final class FcgiServer implements Closeable {
 
     /** Requests between BEGIN_REQUEST and END_REQUEST now, over all connections. */
     public int activeRequestCount() {
-        return activeRequests.get();
+        return capacity.requests();
     }
 
     /** The bound on request bodies in temporary files, over all requests. */
@@ -191,20 +192,9 @@ public final class FcgiServer implements Closeable {
         return runnerFactory;
     }
 
-    boolean acquireRequestSlot() {
-        while (true) {
-            int current = activeRequests.get();
-            if (current >= params.maxReqs()) {
-                return false;
-            }
-            if (activeRequests.compareAndSet(current, current + 1)) {
-                return true;
-            }
-        }
-    }
-
-    void releaseRequestSlot() {
-        activeRequests.decrementAndGet();
+    /** The server's FCGI_MAX_CONNS and FCGI_MAX_REQS, counted over its connections. */
+    Capacity capacity() {
+        return capacity;
     }
 
     void execute(Runnable task) {
@@ -216,7 +206,9 @@ public final class FcgiServer implements Closeable {
     }
 
     void connectionEnded(ServerConnection connection) {
-        connections.remove(connection);
+        if (connections.remove(connection)) {
+            capacity.connectionClosed(connection.admission());
+        }
     }
 
     /**
@@ -287,22 +279,21 @@ public final class FcgiServer implements Closeable {
                 return null;
             }
         }
-        boolean overloaded = connections.size() >= params.maxConns();
-        if (overloaded && overloadConnections.incrementAndGet() > Math.max(16, params.maxConns() / 8)) {
-            overloadConnections.decrementAndGet();
+        Capacity.Admission admission = capacity.connectionOpened();
+        if (admission == Capacity.Admission.REFUSED) {
             LOG.log(System.Logger.Level.WARNING, "{0}: refused, over FCGI_MAX_CONNS", name);
             closeQuietly(channel);
             return null;
         }
-        ServerConnection connection = new ServerConnection(this, channel, name, overloaded);
+        ServerConnection connection;
+        try {
+            connection = new ServerConnection(this, channel, name, admission);
+        } catch (RuntimeException | Error e) {
+            capacity.connectionClosed(admission);
+            throw e;
+        }
         connections.add(connection);
-        return overloaded ? () -> {
-            try {
-                connection.run();
-            } finally {
-                overloadConnections.decrementAndGet();
-            }
-        } : connection;
+        return connection;
     }
 
     private static String describePeer(SocketAddress peer) {
@@ -365,7 +356,7 @@ public final class FcgiServer implements Closeable {
         }
         socket.close(); // first: once isRunning() says false, a connect is refused (and the socket file is gone)
         running = false;
-        LOG.log(System.Logger.Level.INFO, "closing; {0} requests in flight", activeRequests.get());
+        LOG.log(System.Logger.Level.INFO, "closing; {0} requests in flight", capacity.requests());
         try {
             while (admitting.get() > 0) {
                 TimeUnit.MILLISECONDS.sleep(1);

@@ -5,21 +5,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
-import org.fcgibridge.core.protocol.BeginRequestBody;
+import org.fcgibridge.core.protocol.Capacity;
+import org.fcgibridge.core.protocol.ConnectionProtocol;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
-import org.fcgibridge.core.protocol.NameValueWriter;
 import org.fcgibridge.core.protocol.Params;
 import org.fcgibridge.core.protocol.ProtocolException;
 import org.fcgibridge.core.protocol.ProtocolStatus;
+import org.fcgibridge.core.protocol.RecordContent;
 import org.fcgibridge.core.protocol.RecordHeader;
-import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordReader;
 import org.fcgibridge.core.protocol.RecordType;
 import org.fcgibridge.core.protocol.Role;
@@ -27,8 +23,9 @@ import org.fcgibridge.core.runner.CgiResponses;
 import org.fcgibridge.core.runner.Runner;
 
 /**
- * One web server connection: reads records on its own thread, answers management records, begins, feeds and aborts
- * requests, honours KEEP_CONN, and serialises the records that requests write.
+ * One web server connection on a blocking socket: reads records on its own thread and hands each to the
+ * {@link ConnectionProtocol}, which decides what the protocol decides; runs the requests it admits, feeds and aborts
+ * them, and enforces the time limits that depend on the socket.
  *
  * <p>When the connection carries one request at a time (FCGI_MPXS_CONNS=0, the default: nginx, Apache, lighttpd,
  * Caddy and h2o never multiplex) and the runner allows it, the request runs right here on the connection's thread,
@@ -38,7 +35,7 @@ import org.fcgibridge.core.runner.Runner;
  *
  * <p>A malformed record closes this connection, with the reason logged, and nothing else.
  */
-final class ServerConnection implements Runnable {
+final class ServerConnection implements Runnable, ConnectionProtocol.Listener<ServerRequest> {
     private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     /**
@@ -51,15 +48,12 @@ final class ServerConnection implements Runnable {
     private final ServerParams params;
     private final SocketChannel channel;
     private final String name;
-    private final boolean overloaded;
+    private final Capacity.Admission admission;
     private final RecordReader reader;
     private final ByteBuffer inputBuffer;
-    private final ReentrantLock writeLock = new ReentrantLock();
-    /** Scratch for small records this thread writes itself. */
-    private final byte[] scratch = new byte[Fcgi.HEADER_LENGTH + 8];
+    private final ConnectionOutput output;
+    private final ConnectionProtocol<ServerRequest> protocol;
 
-    /** Active requests by id; guarded by {@code this}. */
-    private final Map<Integer, ServerRequest> requests = new HashMap<>(4);
     /** A STDOUT buffer kept for the next request; guarded by {@code this}. */
     private ByteBuffer spareOutput;
     private boolean draining;
@@ -67,25 +61,30 @@ final class ServerConnection implements Runnable {
 
     private volatile boolean closed;
     private volatile long lingeringSince;
-    /** A request without KEEP_CONN has ended (or is sending its END_REQUEST): the connection takes no new one. */
-    private volatile boolean ending;
     private volatile long readingSince;
     /**
      * When the connection, with no request, began to wait for its next record (0: it is not): the record must
      * arrive whole within the idle timeout, however its bytes trickle in.
      */
     private volatile long awaitingSince;
-    private volatile long writingSince;
-    private boolean broken;
 
-    ServerConnection(FcgiServer server, SocketChannel channel, String name, boolean overloaded) {
+    ServerConnection(FcgiServer server, SocketChannel channel, String name, Capacity.Admission admission) {
         this.server = server;
         this.params = server.params();
         this.channel = channel;
         this.name = name;
-        this.overloaded = overloaded;
+        this.admission = admission;
+        this.output = new ConnectionOutput(channel);
+        this.protocol = new ConnectionProtocol<>(name, params.protocolLimits(), server.capacity(),
+                admission == Capacity.Admission.OVERLOADED,
+                server.paramsBudget(), output, this);
         this.inputBuffer = server.inputBuffers().take();
         this.reader = new RecordReader(new TimedInput(), inputBuffer);
+    }
+
+    /** How the server let this connection in. */
+    Capacity.Admission admission() {
+        return admission;
     }
 
     @Override
@@ -124,13 +123,13 @@ final class ServerConnection implements Runnable {
 
     private void serve() throws IOException {
         while (!closed) {
-            awaitingSince = isIdle() ? System.nanoTime() | 1 : 0;
+            awaitingSince = protocol.isIdle() ? System.nanoTime() | 1 : 0;
             RecordHeader header = reader.next();
             if (header == null) {
                 close("closed by the web server", System.Logger.Level.DEBUG);
                 return;
             }
-            handle(header);
+            protocol.handle(header, reader);
             awaitingSince = 0;
         }
     }
@@ -148,7 +147,7 @@ final class ServerConnection implements Runnable {
                 close("closed by the web server", System.Logger.Level.DEBUG);
                 throw new ClosedChannelException();
             }
-            handle(header);
+            protocol.handle(header, reader);
         });
     }
 
@@ -169,7 +168,7 @@ final class ServerConnection implements Runnable {
                 channel.configureBlocking(true);
             }
             while (reader.hasWholeRecord()) {
-                handle(reader.next());
+                protocol.handle(reader.next(), reader);
             }
             if (n < 0) {
                 close("closed by the web server", System.Logger.Level.DEBUG);
@@ -195,127 +194,19 @@ final class ServerConnection implements Runnable {
         void run() throws IOException;
     }
 
-    private void handle(RecordHeader header) throws IOException {
-        RecordType type = header.recordType();
-        int id = header.requestId();
-        if (id == Fcgi.NULL_REQUEST_ID) {
-            handleManagement(header, type);
-            return;
-        }
-        if (type == RecordType.BEGIN_REQUEST) {
-            begin(header);
-            return;
-        }
-        ServerRequest request = find(id);
-        if (request == null || type == null) {
-            return; // a record for an inactive request, or of a type we do not know: ignored, as the spec says
-        }
-        switch (type) {
-            case ABORT_REQUEST:
-                request.abort();
-                break;
-            case PARAMS:
-                if (request.collectingParams()) {
-                    if (header.contentLength() > 0) {
-                        request.appendParams(reader, header.contentLength());
-                    } else {
-                        start(request);
-                    }
-                }
-                break;
-            case STDIN:
-            case DATA:
-                request.inputRecord(type, reader, header.contentLength());
-                break;
-            default:
-                break; // a record only applications send: ignored
-        }
-    }
+    // ---- what the protocol asks
 
-    private void handleManagement(RecordHeader header, RecordType type) throws IOException {
-        if (type == RecordType.GET_VALUES) {
-            byte[] content = reader.readContent();
-            Params asked = Params.parse(content, 0, content.length);
-            NameValueWriter answer = new NameValueWriter();
-            for (int i = 0; i < asked.size(); i++) {
-                String value = valueOf(asked.nameAt(i));
-                if (value != null) {
-                    answer.add(asked.nameAt(i), value);
-                }
-            }
-            writeRecord(RecordType.GET_VALUES_RESULT, Fcgi.NULL_REQUEST_ID, answer.toByteArray());
-        } else {
-            byte[] body = new byte[8];
-            body[0] = (byte) header.type();
-            writeRecord(RecordType.UNKNOWN_TYPE, Fcgi.NULL_REQUEST_ID, body);
-        }
-    }
-
-    private String valueOf(String variable) {
-        switch (variable) {
-            case Fcgi.MAX_CONNS:
-                return Integer.toString(params.maxConns());
-            case Fcgi.MAX_REQS:
-                return Integer.toString(params.maxReqs());
-            case Fcgi.MPXS_CONNS:
-                return params.mpxsConns() ? "1" : "0";
-            default:
-                return null;
-        }
-    }
-
-    private void begin(RecordHeader header) throws IOException {
-        int id = header.requestId();
-        reader.readFully(scratch, 0, Math.min(header.contentLength(), scratch.length));
-        BeginRequestBody body = BeginRequestBody.decode(scratch, 0, header.contentLength());
-        if (ending || lingeringSince != 0) {
-            // sent after a request without KEEP_CONN: this connection is closing, its output shut; nothing is started
-            LOG.log(System.Logger.Level.DEBUG, "{0}: request {1} begun on a closing connection: ignored", name, id);
-            return;
-        }
-        Role role = body.role();
-        ProtocolStatus rejection;
-        synchronized (this) {
-            if (requests.containsKey(id)) {
-                throw new ProtocolException("BEGIN_REQUEST for request " + id + ", which is active");
-            }
-            if (role == null) {
-                rejection = ProtocolStatus.UNKNOWN_ROLE;
-            } else if (overloaded) {
-                rejection = ProtocolStatus.OVERLOADED;
-            } else if (!requests.isEmpty() && !params.mpxsConns()) {
-                rejection = ProtocolStatus.CANT_MPX_CONN;
-            } else if (requests.size() >= params.maxRequestsPerConnection()) {
-                throw new ProtocolException("more than " + params.maxRequestsPerConnection()
-                        + " concurrent requests on one connection");
-            } else if (!server.acquireRequestSlot()) {
-                rejection = ProtocolStatus.OVERLOADED;
-            } else {
-                requests.put(id, new ServerRequest(this, id, role, body.keepConn(), params.maxParamsBytes(),
-                        server.paramsBudget()));
-                return;
-            }
-        }
-        LOG.log(System.Logger.Level.DEBUG, "{0}: request {1} rejected: {2}", name, id, rejection);
-        writeEndRequest(id, 0, rejection);
-        boolean idle;
-        synchronized (this) {
-            idle = requests.isEmpty();
-        }
-        if ((!body.keepConn() || overloaded) && idle) {
-            closeGently(overloaded ? "over FCGI_MAX_CONNS" : "rejected a request without KEEP_CONN");
-        }
-    }
-
-    private synchronized ServerRequest find(int id) {
-        return requests.get(id);
+    @Override
+    public ServerRequest begun(int requestId, Role role, boolean keepConn) {
+        return new ServerRequest(this, requestId, role, keepConn);
     }
 
     /** The PARAMS stream of {@code request} ended: make its runner and run it. */
-    private void start(ServerRequest request) throws IOException {
-        request.completeParams();
+    @Override
+    public void paramsEnded(ServerRequest request, Params requestParams, boolean bodyTooLarge) {
+        request.paramsEnded(requestParams);
         Runner runner;
-        if (declaresTooLargeABody(request)) {
+        if (bodyTooLarge) {
             runner = new CannedRunner(request, CgiResponses.response(413, "The request body is larger than "
                     + params.maxBodyBytes() + " bytes."));
         } else {
@@ -337,17 +228,25 @@ final class ServerConnection implements Runnable {
         }
     }
 
-    /** A CONTENT_LENGTH over --max-body-bytes: answered 413 at once, the body skipped as it arrives. */
-    private boolean declaresTooLargeABody(ServerRequest request) {
-        if (params.maxBodyBytes() == 0) {
-            return false;
-        }
-        String length = request.params().get("CONTENT_LENGTH");
-        try {
-            return length != null && Long.parseLong(length.trim()) > params.maxBodyBytes();
-        } catch (NumberFormatException e) {
-            return false; // the runner judges a malformed length
-        }
+    @Override
+    public boolean input(ServerRequest request, RecordType stream, RecordContent content) throws IOException {
+        request.inputRecord(stream, reader, content.remaining());
+        return true;
+    }
+
+    @Override
+    public void aborted(ServerRequest request) {
+        request.abort();
+    }
+
+    @Override
+    public void dropped(ServerRequest request) {
+        // it holds nothing before it starts
+    }
+
+    @Override
+    public void closeRequested(String reason) {
+        closeGently(reason);
     }
 
     private synchronized ByteBuffer takeOutputBuffer() {
@@ -358,13 +257,12 @@ final class ServerConnection implements Runnable {
 
     /**
      * A request's runner has returned and its END_REQUEST has been sent (or could not be). Forgets the request, keeps
-     * its output buffer for the next one, and closes the connection if KEEP_CONN was off or the server is draining.
+     * its output buffer for the next one, and closes the connection if KEEP_CONN was off.
      *
      * @param outputBuffer the request's STDOUT buffer, free to reuse; null if something may still use it
      */
     void requestFinished(ServerRequest request, ByteBuffer outputBuffer) {
-        forget(request);
-        boolean closeNow;
+        protocol.ending(request.requestId(), request);
         synchronized (this) {
             if (outputBuffer != null) {
                 if (releasedBuffers || spareOutput != null) {
@@ -373,30 +271,17 @@ final class ServerConnection implements Runnable {
                     spareOutput = outputBuffer;
                 }
             }
-            closeNow = !request.keepConn();
         }
-        if (closeNow) {
+        if (protocol.closesWhenIdle()) {
             String reason = "request without KEEP_CONN done";
             if (request.inputEnded() && request.ranOnConnectionThread()) {
                 close(reason, System.Logger.Level.DEBUG);
             } else {
                 // a worker leaves the close to the connection's thread, which sees the web server's close: closed
                 // under a blocked read, a channel signals the reader's thread and fails its read with an exception,
-                // which cost the CGI runner ~15% of its time with keep_conn off
+                // a cost the CGI runner with keep_conn off felt (docs/BENCHMARKS.md)
                 closeGently(reason);
             }
-        }
-    }
-
-    /** Frees the request's id and its slot in the server; once only, whoever comes first. */
-    private void forget(ServerRequest request) {
-        boolean removed;
-        synchronized (this) {
-            removed = requests.remove(request.requestId(), request);
-        }
-        if (removed) {
-            request.releaseParams();
-            server.releaseRequestSlot();
         }
     }
 
@@ -412,15 +297,12 @@ final class ServerConnection implements Runnable {
             }
             lingeringSince = System.nanoTime() | 1;
         }
+        protocol.stopAdmitting();
         LOG.log(System.Logger.Level.DEBUG, "{0}: {1}; closing", name, reason);
-        writeLock.lock();
         try {
-            broken = true;
-            channel.shutdownOutput();
+            output.shutdown();
         } catch (IOException e) {
             close(reason, System.Logger.Level.DEBUG);
-        } finally {
-            writeLock.unlock();
         }
     }
 
@@ -433,18 +315,15 @@ final class ServerConnection implements Runnable {
      * @throws IOException if the request has ended or the connection failed
      */
     void write(ServerRequest request, ByteBuffer records, boolean last) throws IOException {
-        writeLock.lock();
-        try {
+        output.write(records, () -> {
             if (request.ended) {
                 throw new IOException("request " + request.requestId() + " has ended");
             }
             if (last) {
                 ended(request);
             }
-            writeLocked(records);
-        } finally {
-            writeLock.unlock();
-        }
+            return true;
+        });
     }
 
     /**
@@ -453,49 +332,7 @@ final class ServerConnection implements Runnable {
      */
     private void ended(ServerRequest request) {
         request.ended = true;
-        if (!request.keepConn()) {
-            ending = true;
-        }
-        forget(request);
-    }
-
-    private void writeLocked(ByteBuffer records) throws IOException {
-        if (broken) {
-            throw new ClosedChannelException();
-        }
-        writingSince = System.nanoTime() | 1;
-        try {
-            while (records.hasRemaining()) {
-                channel.write(records);
-            }
-        } catch (IOException e) {
-            broken = true;
-            throw e;
-        } finally {
-            writingSince = 0;
-        }
-    }
-
-    private void writeRecord(RecordType type, int id, byte[] content) throws IOException {
-        byte[] record = new byte[Fcgi.HEADER_LENGTH + content.length + Fcgi.paddingFor(content.length)];
-        RecordHeader.of(type, id, content.length).encode(record, 0);
-        System.arraycopy(content, 0, record, Fcgi.HEADER_LENGTH, content.length);
-        writeRaw(ByteBuffer.wrap(record));
-    }
-
-    private void writeEndRequest(int id, int appStatus, ProtocolStatus status) throws IOException {
-        byte[] record = new byte[Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH];
-        EndRequestBody.encodeRecord(record, 0, id, appStatus, status);
-        writeRaw(ByteBuffer.wrap(record));
-    }
-
-    private void writeRaw(ByteBuffer records) throws IOException {
-        writeLock.lock();
-        try {
-            writeLocked(records);
-        } finally {
-            writeLock.unlock();
-        }
+        protocol.ending(request.requestId(), request);
     }
 
     /**
@@ -513,16 +350,16 @@ final class ServerConnection implements Runnable {
         }
         EndRequestBody.encodeRecord(records, at, request.requestId(), ServerRequest.EXIT_ABANDONED,
                 ProtocolStatus.REQUEST_COMPLETE);
-        writeLock.lock();
         try {
-            if (!request.ended) {
+            output.write(ByteBuffer.wrap(records, 0, at + Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH), () -> {
+                if (request.ended) {
+                    return false;
+                }
                 ended(request);
-                writeLocked(ByteBuffer.wrap(records, 0, at + Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH));
-            }
+                return true;
+            });
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: could not end {1}: {2}", name, request, e.getMessage());
-        } finally {
-            writeLock.unlock();
         }
         requestFinished(request, null);
     }
@@ -541,14 +378,13 @@ final class ServerConnection implements Runnable {
      * Closes the connection and terminates its requests. Idempotent.
      */
     void close(String reason, System.Logger.Level level) {
-        List<ServerRequest> lost;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            lost = new ArrayList<>(requests.values());
         }
+        List<ServerRequest> lost = protocol.close();
         LOG.log(level, "{0}: {1}", name, reason);
         try {
             channel.close();
@@ -556,7 +392,6 @@ final class ServerConnection implements Runnable {
             LOG.log(System.Logger.Level.DEBUG, "{0}: close failed: {1}", name, e.getMessage());
         }
         for (ServerRequest request : lost) {
-            request.releaseParams();
             request.connectionLost("lost its connection: " + reason);
             if (!request.isRunning()) {
                 requestFinished(request, null);
@@ -572,10 +407,6 @@ final class ServerConnection implements Runnable {
         return draining;
     }
 
-    private synchronized boolean isIdle() {
-        return requests.isEmpty();
-    }
-
     /** Called by the server's watchdog: enforces the idle, params and request time limits. */
     void checkTimes(long now) {
         if (closed) {
@@ -588,43 +419,39 @@ final class ServerConnection implements Runnable {
         }
         long idleNanos = params.idleTimeout().toNanos();
         long reading = readingSince;
-        if (isDraining() && reading != 0 && now - reading > DRAIN_QUIET_NANOS && isIdle()) {
+        boolean idle = protocol.isIdle();
+        if (isDraining() && reading != 0 && now - reading > DRAIN_QUIET_NANOS && idle) {
             closeGently("server closing");
             return;
         }
-        long writing = writingSince;
+        long writing = output.writingSince();
         if (idleNanos > 0 && writing != 0 && now - writing > idleNanos) {
             close("the web server did not take the response for " + params.idleTimeout().toSeconds() + " s",
                     System.Logger.Level.WARNING);
             return;
         }
-        List<ServerRequest> active;
-        synchronized (this) {
-            active = requests.isEmpty() ? List.of() : new ArrayList<>(requests.values());
-        }
+        List<ServerRequest> started = protocol.started();
         if (idleNanos > 0 && reading != 0 && now - reading > idleNanos
-                && (active.isEmpty() || active.stream().anyMatch(ServerRequest::awaitsInput))) {
-            close((active.isEmpty() ? "idle for " : "input stalled for ") + params.idleTimeout().toSeconds() + " s",
+                && (idle || protocol.awaitsParams() || started.stream().anyMatch(ServerRequest::awaitsInput))) {
+            close((idle ? "idle for " : "input stalled for ") + params.idleTimeout().toSeconds() + " s",
                     System.Logger.Level.INFO);
             return;
         }
         long awaiting = awaitingSince;
-        if (idleNanos > 0 && awaiting != 0 && now - awaiting > idleNanos && isIdle()) {
+        if (idleNanos > 0 && awaiting != 0 && now - awaiting > idleNanos && idle) {
             close("no whole record for " + params.idleTimeout().toSeconds() + " s", System.Logger.Level.INFO);
             return;
         }
-        long paramsNanos = params.paramsTimeout().toNanos();
+        String overdue = protocol.overdue(now);
+        if (overdue != null) {
+            close(overdue, System.Logger.Level.WARNING);
+            return;
+        }
         long requestNanos = params.requestTimeout().toNanos();
         long graceNanos = params.terminateGrace().toNanos();
-        for (ServerRequest request : active) {
-            if (request.collectingParams()) {
-                if (paramsNanos > 0 && now - request.beganNanos > paramsNanos) {
-                    close("params of request " + request.requestId() + " did not arrive within "
-                            + params.paramsTimeout().toSeconds() + " s", System.Logger.Level.WARNING);
-                    return;
-                }
-            } else if (request.isTerminated()) {
-                if (request.isRunning() && now - request.terminatedNanos > graceNanos) {
+        for (ServerRequest request : started) {
+            if (request.isTerminated()) {
+                if (request.isRunning() && now - request.terminatedNanos() > graceNanos) {
                     abandon(request);
                 }
             } else if (requestNanos > 0 && request.startedNanos != 0 && now - request.startedNanos > requestNanos) {

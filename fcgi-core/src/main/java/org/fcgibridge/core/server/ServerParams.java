@@ -3,6 +3,7 @@ package org.fcgibridge.core.server;
 import java.time.Duration;
 import java.util.Objects;
 import org.fcgibridge.core.net.WebServerAddresses;
+import org.fcgibridge.core.protocol.ProtocolLimits;
 
 /**
  * The server's limits and timeouts, immutable. Start from {@link #defaults()} and change what you need with the
@@ -225,5 +226,11 @@ public record ServerParams(
         if (value.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative: " + value);
         }
+    }
+
+    /** What the FastCGI protocol enforces on each connection, from these params. */
+    public ProtocolLimits protocolLimits() {
+        return new ProtocolLimits(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
+                maxBodyBytes, paramsTimeout);
     }
 }

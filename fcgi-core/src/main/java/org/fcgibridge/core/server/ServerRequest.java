@@ -10,8 +10,6 @@ import org.fcgibridge.core.io.InputPipe;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
 import org.fcgibridge.core.protocol.Params;
-import org.fcgibridge.core.protocol.ParamsStream;
-import org.fcgibridge.core.protocol.ProtocolException;
 import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordReader;
@@ -35,17 +33,16 @@ final class ServerRequest implements FcgiExchange {
     /** The exit status reported for a request whose runner was abandoned. */
     static final int EXIT_ABANDONED = 2;
 
-    private enum Phase { PARAMS, RUNNING, FINISHED }
+    /** NEW until its params have ended and its streams are set up. */
+    private enum Phase { NEW, RUNNING, FINISHED }
 
     private final ServerConnection connection;
     private final int id;
     private final Role role;
     private final boolean keepConn;
-    final long beganNanos;
 
-    private ParamsStream paramsStream;
     private Params params;
-    private volatile Phase phase = Phase.PARAMS;
+    private volatile Phase phase = Phase.NEW;
 
     private InputStream stdin;
     private RequestInput settlingStdin;
@@ -59,15 +56,7 @@ final class ServerRequest implements FcgiExchange {
     private RecordOutputStream stderr;
     private ByteBuffer stdoutBuffer;
 
-    private final Object guard = new Object();
-    private Thread runnerThread;
-    private boolean inIo;
-    private boolean interruptPending;
-    private boolean savedInterrupt;
-    private volatile Runner runner;
-    private volatile boolean terminated;
-    private volatile String terminationReason;
-    volatile long terminatedNanos;
+    private final RunnerTermination termination;
     volatile boolean timedOut;
     volatile long startedNanos;
 
@@ -76,35 +65,17 @@ final class ServerRequest implements FcgiExchange {
     /** The next write through the sink carries END_REQUEST. */
     private boolean finishing;
 
-    ServerRequest(ServerConnection connection, int id, Role role, boolean keepConn, int maxParamsBytes,
-                  ByteBudget paramsBudget) {
+    ServerRequest(ServerConnection connection, int id, Role role, boolean keepConn) {
         this.connection = connection;
         this.id = id;
         this.role = role;
         this.keepConn = keepConn;
-        this.paramsStream = new ParamsStream(id, maxParamsBytes, paramsBudget);
-        this.beganNanos = System.nanoTime();
+        this.termination = new RunnerTermination(id);
     }
 
-    // ---- the PARAMS stream, on the connection's thread
-
-    boolean collectingParams() {
-        return phase == Phase.PARAMS;
-    }
-
-    void appendParams(RecordReader reader, int length) throws IOException {
-        reader.readFully(paramsStream.room(length), paramsStream.length(), length);
-        paramsStream.advance(length);
-    }
-
-    /** The PARAMS stream ended: decode it. */
-    void completeParams() throws ProtocolException {
-        params = paramsStream.decode();
-    }
-
-    /** The request is forgotten: what its params still hold goes back to the server's budget. From any thread. */
-    void releaseParams() {
-        paramsStream.release();
+    /** Its params have all arrived (on the connection's thread, before {@link #prepare}). */
+    void paramsEnded(Params params) {
+        this.params = params;
     }
 
     // ---- starting
@@ -147,9 +118,6 @@ final class ServerRequest implements FcgiExchange {
 
     /** Routes a STDIN or DATA record's content to the runner's stream. */
     void inputRecord(RecordType type, RecordReader reader, int length) throws IOException {
-        if (phase == Phase.PARAMS) {
-            throw new ProtocolException(type + " for request " + id + " before its PARAMS ended");
-        }
         if (type == RecordType.STDIN) {
             if (directStdin != null) {
                 directStdin.arrived(length);
@@ -172,7 +140,7 @@ final class ServerRequest implements FcgiExchange {
     /** Whether the request waits for the web server: params, or input its runner has not seen the end of. */
     boolean awaitsInput() {
         switch (phase) {
-            case PARAMS:
+            case NEW:
                 return true;
             case RUNNING:
                 return directStdin != null ? !directStdin.isEnded()
@@ -201,29 +169,20 @@ final class ServerRequest implements FcgiExchange {
 
     void run(Runner chosen) {
         int status;
-        synchronized (guard) {
-            runner = chosen;
-            if (!terminated) {
-                runnerThread = Thread.currentThread();
-            }
-        }
+        boolean run = termination.enter(chosen);
         startedNanos = System.nanoTime();
         try {
-            status = terminated ? EXIT_ABANDONED : chosen.run();
+            status = run ? chosen.run() : EXIT_ABANDONED;
         } catch (Throwable e) {
-            if (terminated && e instanceof IOException) {
+            if (termination.isTerminated() && e instanceof IOException) {
                 // its streams were closed under it, as termination does: expected, not a fault of the runner
-                LOG.log(System.Logger.Level.DEBUG, "request {0}, {1}: {2}", id, terminationReason, e.toString());
+                LOG.log(System.Logger.Level.DEBUG, "request {0}, {1}: {2}", id, termination.reason(), e.toString());
             } else {
                 LOG.log(System.Logger.Level.ERROR, "runner failed on request " + id, e);
             }
             status = EXIT_ABANDONED;
         } finally {
-            synchronized (guard) {
-                runnerThread = null;
-                interruptPending = false;
-            }
-            Thread.interrupted();
+            termination.leave();
         }
         finish(status);
     }
@@ -288,23 +247,8 @@ final class ServerRequest implements FcgiExchange {
 
     /** Asks the runner to stop: interrupts its thread (safely), fails its input, and tells the runner. */
     void terminate(String reason) {
-        Runner r;
-        synchronized (guard) {
-            if (terminated) {
-                return;
-            }
-            terminated = true;
-            terminationReason = reason;
-            terminatedNanos = System.nanoTime();
-            Thread t = runnerThread;
-            if (t != null) {
-                if (inIo || t == Thread.currentThread()) {
-                    interruptPending = true;
-                } else {
-                    t.interrupt();
-                }
-            }
-            r = runner;
+        if (!termination.terminate(reason)) {
+            return;
         }
         InterruptedIOException cause = new InterruptedIOException("request " + id + " " + reason);
         if (stdinPipe != null) {
@@ -313,13 +257,15 @@ final class ServerRequest implements FcgiExchange {
         if (dataPipe != null) {
             dataPipe.fail(cause);
         }
-        if (r != null) {
-            r.terminate();
-        }
     }
 
     boolean isTerminated() {
-        return terminated;
+        return termination.isTerminated();
+    }
+
+    /** When the request was terminated ({@link System#nanoTime()}). */
+    long terminatedNanos() {
+        return termination.terminatedNanos();
     }
 
     /** The connection is gone: nothing can be sent any more, and the runner should stop. */
@@ -329,41 +275,16 @@ final class ServerRequest implements FcgiExchange {
     }
 
     void checkNotTerminated() throws InterruptedIOException {
-        if (terminated) {
-            throw new InterruptedIOException("request " + id + " " + terminationReason);
-        }
+        termination.check();
     }
 
-    /**
-     * Marks the start of channel I/O by this request's runner thread, so that termination defers its interrupt.
-     *
-     * @return whether the guard was taken (pass it to {@link #endIo(boolean)})
-     * @throws InterruptedIOException if the request has been terminated
-     */
+    /** See {@link RunnerTermination#beginIo()}. */
     boolean beginIo() throws InterruptedIOException {
-        synchronized (guard) {
-            if (Thread.currentThread() != runnerThread || inIo) {
-                return false;
-            }
-            checkNotTerminated();
-            savedInterrupt = Thread.interrupted();
-            inIo = true;
-            return true;
-        }
+        return termination.beginIo();
     }
 
-    void endIo(boolean guarded) {
-        if (!guarded) {
-            return;
-        }
-        synchronized (guard) {
-            inIo = false;
-            if (savedInterrupt || interruptPending) {
-                savedInterrupt = false;
-                interruptPending = false;
-                Thread.currentThread().interrupt();
-            }
-        }
+    void endIo(boolean marked) {
+        termination.endIo(marked);
     }
 
     /** STDOUT's records: the first waits until the request's input has all arrived (see {@link RequestInput}). */
@@ -394,7 +315,7 @@ final class ServerRequest implements FcgiExchange {
 
     @Override
     public void checkWebServer() throws IOException {
-        if (directStdin == null || Thread.currentThread() != runnerThread) {
+        if (directStdin == null || !termination.isRunnerThread()) {
             return; // on a worker, the connection's thread reads all the time
         }
         boolean guarded = beginIo();

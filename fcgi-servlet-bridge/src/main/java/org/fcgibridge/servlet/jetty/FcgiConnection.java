@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,14 +27,12 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Blocker;
 import org.fcgibridge.core.io.BufferPool;
 import org.fcgibridge.core.io.ByteBudget;
-import org.fcgibridge.core.protocol.BeginRequestBody;
-import org.fcgibridge.core.protocol.EndRequestBody;
+import org.fcgibridge.core.protocol.Capacity;
+import org.fcgibridge.core.protocol.ConnectionProtocol;
 import org.fcgibridge.core.protocol.Fcgi;
-import org.fcgibridge.core.protocol.NameValueWriter;
 import org.fcgibridge.core.protocol.Params;
-import org.fcgibridge.core.protocol.ParamsStream;
 import org.fcgibridge.core.protocol.ProtocolException;
-import org.fcgibridge.core.protocol.ProtocolStatus;
+import org.fcgibridge.core.protocol.RecordContent;
 import org.fcgibridge.core.protocol.RecordHeader;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordSink;
@@ -50,35 +45,31 @@ import org.fcgibridge.servlet.http.FcgiAttributes;
 
 /**
  * A FastCGI connection from a web server, inside Jetty. When bytes arrive, Jetty calls {@link #onFillable()}, which
- * takes the whole records in the input buffer (a buffer holds the largest record), answers management records, and
- * turns each request into a Jetty request ({@link FcgiHttpStream}), mapped from its params by the same
+ * takes the whole records in the input buffer (a buffer holds the largest record) and hands each to the
+ * {@link ConnectionProtocol} that the standalone engine's connections use too, which decides what the protocol
+ * decides. Each request it admits becomes a Jetty request ({@link FcgiHttpStream}), mapped from its params by the same
  * {@link CgiRequest} as the standalone engine. A request without a body (a GET) runs right there, as Jetty's HTTP/1
  * connection runs its requests; one with a body runs on another thread while its STDIN is queued, and reading pauses
  * while the queue is full. Records go out whole, one write at a time ({@link RecordSink}), so concurrent requests on
  * one connection never interleave inside a record.
  */
-final class FcgiConnection extends AbstractConnection implements RecordSink {
+final class FcgiConnection extends AbstractConnection
+        implements RecordSink, ConnectionProtocol.Listener<FcgiHttpStream> {
     private static final System.Logger LOG = System.getLogger(FcgiConnection.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Connector connector;
     private final HttpConfiguration configuration;
     private final ServerParams limits;
-    /** The server's bound on params still arriving, over all connections. */
-    private final ByteBudget paramsBudget;
+    private final Capacity capacity;
+    private final Capacity.Admission admission;
     private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final String id = "fcgi-" + IDS.incrementAndGet();
     private final BufferPool inputBuffers;
     private final BufferPool outputBuffers;
 
-    /** A request between BEGIN_REQUEST and its last PARAMS record. */
-    private record Beginning(Role role, boolean keepConn, ParamsStream params, long beganNanos) {
-    }
-
-    /** Requests collecting their params, and running ones, by id; guarded by this. */
-    private final Map<Integer, Beginning> beginning = new HashMap<>();
-    private final Map<Integer, FcgiHttpStream> running = new HashMap<>();
+    private final ConnectionProtocol<FcgiHttpStream> protocol;
     private volatile boolean closing;
     /**
      * A request whose params are complete but whose first STDIN record has not come yet (reader thread only): if that
@@ -99,15 +90,23 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
     /** Writes under way: one still there at the idle timeout has made no progress for that long. */
     private final AtomicInteger writing = new AtomicInteger();
 
+    /**
+     * @param capacity  the server's connections and requests, counted over all its connections
+     * @param admission how {@code capacity} let this connection in; given back when it closes
+     */
     FcgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration configuration, ServerParams limits,
-                   ByteBudget paramsBudget, BufferPool inputBuffers, BufferPool outputBuffers) {
+                   Capacity capacity, Capacity.Admission admission, ByteBudget paramsBudget,
+                   BufferPool inputBuffers, BufferPool outputBuffers) {
         super(endPoint, connector.getExecutor());
         this.connector = connector;
         this.configuration = configuration;
         this.limits = limits;
-        this.paramsBudget = paramsBudget;
+        this.capacity = capacity;
+        this.admission = admission;
         this.inputBuffers = inputBuffers;
         this.outputBuffers = outputBuffers;
+        this.protocol = new ConnectionProtocol<>(id, limits.protocolLimits(), capacity,
+                admission == Capacity.Admission.OVERLOADED, paramsBudget, this, this);
     }
 
     String id() {
@@ -145,6 +144,11 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
     @Override
     public void onOpen() {
         super.onOpen();
+        if (admission == Capacity.Admission.REFUSED) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: refused, over FCGI_MAX_CONNS", id);
+            getEndPoint().close();
+            return;
+        }
         SocketAddress remote = getEndPoint().getRemoteSocketAddress();
         if (remote instanceof InetSocketAddress && ((InetSocketAddress) remote).getAddress() != null
                 && !limits.webServerAddrs().allows(((InetSocketAddress) remote).getAddress())) {
@@ -219,9 +223,8 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         if (writing.get() > 0) {
             return true;
         }
-        synchronized (this) {
-            return running.isEmpty() || running.values().stream().anyMatch(FcgiHttpStream::waitsForInput);
-        }
+        return protocol.isIdle() || protocol.awaitsParams()
+                || protocol.started().stream().anyMatch(FcgiHttpStream::waitsForInput);
     }
 
     /**
@@ -259,19 +262,11 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
      */
     private String overdue() {
         long now = System.nanoTime();
-        boolean idle;
-        long oldestBegin = now;
-        synchronized (this) {
-            idle = running.isEmpty();
-            for (Beginning request : beginning.values()) {
-                oldestBegin = Math.min(oldestBegin, request.beganNanos());
-            }
+        String overdue = protocol.overdue(now);
+        if (overdue != null) {
+            return overdue;
         }
-        long paramsNanos = limits.paramsTimeout().toNanos();
-        if (paramsNanos > 0 && now - oldestBegin > paramsNanos) {
-            return "params did not arrive within " + limits.paramsTimeout().toSeconds() + " s";
-        }
-        if (!idle || !input.hasRemaining()) {
+        if (!protocol.isIdle() || !input.hasRemaining()) {
             partialSince = 0;
             return null;
         }
@@ -308,12 +303,7 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         if (task != null) {
             execute(task); // it meets the failure below
         }
-        List<FcgiHttpStream> abandoned;
-        synchronized (this) {
-            abandoned = new ArrayList<>(running.values());
-            running.clear();
-        }
-        releaseBeginnings();
+        List<FcgiHttpStream> abandoned = protocol.close();
         for (FcgiHttpStream stream : abandoned) {
             stream.onAbort(new EofException(reason));
         }
@@ -321,21 +311,12 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         releaseInput();
     }
 
-    /** Forgets the requests still collecting params and gives their memory back to the server's budget. */
-    private void releaseBeginnings() {
-        List<Beginning> forgotten;
-        synchronized (this) {
-            forgotten = new ArrayList<>(beginning.values());
-            beginning.clear();
-        }
-        for (Beginning request : forgotten) {
-            request.params().release();
-        }
-    }
-
     @Override
     public void onClose(Throwable cause) {
-        releaseBeginnings(); // however the connection ends
+        for (FcgiHttpStream stream : protocol.close()) { // however the connection ends
+            stream.onAbort(new EofException("connection closed"));
+        }
+        capacity.connectionClosed(admission);
         super.onClose(cause);
     }
 
@@ -355,145 +336,87 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
 
     /** Handles one record; returns false to pause reading (the request's body queue is full). */
     private boolean handle(RecordHeader record, ByteBuffer content) throws IOException {
-        RecordType type = record.recordType();
-        int requestId = record.requestId();
         if (startingTask != null) {
             Runnable task = startingTask;
             FcgiHttpStream stream = starting;
             startingTask = null;
             starting = null;
-            if (type == RecordType.STDIN && requestId == stream.id() && record.contentLength() == 0) {
+            if (record.recordType() == RecordType.STDIN && record.requestId() == stream.id()
+                    && record.contentLength() == 0) {
                 stream.onInputEnd();
                 task.run(); // no body to wait for: run it here, as Jetty's HTTP/1 connection does
                 return true;
             }
             execute(task);
         }
-        if (requestId == Fcgi.NULL_REQUEST_ID) {
-            management(type, record, content);
-        } else if (type == RecordType.BEGIN_REQUEST) {
-            begin(requestId, BeginRequestBody.decode(bytes(content), 0, content.remaining()));
-        } else if (type == RecordType.PARAMS) {
-            params(requestId, content);
-        } else if (type == RecordType.STDIN) {
-            FcgiHttpStream stream = runningStream(requestId);
-            if (stream != null) {
-                if (content.hasRemaining()) {
-                    return stream.onInput(bytes(content));
-                }
-                stream.onInputEnd();
-            }
-        } else if (type == RecordType.ABORT_REQUEST) {
-            abort(requestId);
-        }
-        // DATA (the FILTER role's file, which a servlet cannot read) and unknown types are skipped
-        return true;
+        return protocol.handle(record, RecordContent.of(content));
     }
 
-    private static byte[] bytes(ByteBuffer content) {
-        byte[] copy = new byte[content.remaining()];
-        content.duplicate().get(copy);
-        return copy;
+    // ---- what the protocol asks
+
+    @Override
+    public FcgiHttpStream begun(int requestId, Role role, boolean keepConn) {
+        return new FcgiHttpStream(this, requestId, role, keepConn);
     }
 
-    private void management(RecordType type, RecordHeader record, ByteBuffer content) throws IOException {
-        if (type == RecordType.GET_VALUES) {
-            byte[] names = bytes(content);
-            Params asked = Params.parse(names, 0, names.length);
-            NameValueWriter answer = new NameValueWriter();
-            for (int i = 0; i < asked.size(); i++) {
-                String name = asked.nameAt(i);
-                String value = Fcgi.MAX_CONNS.equals(name) ? Integer.toString(limits.maxConns())
-                        : Fcgi.MAX_REQS.equals(name) ? Integer.toString(limits.maxReqs())
-                        : Fcgi.MPXS_CONNS.equals(name) ? (limits.mpxsConns() ? "1" : "0") : null;
-                if (value != null) {
-                    answer.add(name, value);
-                }
-            }
-            writeRecord(RecordType.GET_VALUES_RESULT, Fcgi.NULL_REQUEST_ID, answer.toByteArray());
-        } else {
-            writeRecord(RecordType.UNKNOWN_TYPE, Fcgi.NULL_REQUEST_ID, new byte[] {(byte) record.type(), 0, 0, 0, 0,
-                0, 0, 0});
-        }
-    }
-
-    private void begin(int requestId, BeginRequestBody body) throws IOException {
-        ProtocolStatus refusal = null;
-        synchronized (this) {
-            int active = running.size() + beginning.size();
-            if (running.containsKey(requestId) || beginning.containsKey(requestId)) {
-                return; // a BEGIN_REQUEST for an active id: ignored, as for any record of an active request
-            }
-            if (body.role() == null) {
-                refusal = ProtocolStatus.UNKNOWN_ROLE;
-            } else if (active > 0 && !limits.mpxsConns()) {
-                refusal = ProtocolStatus.CANT_MPX_CONN;
-            } else if (active >= limits.maxReqs()) {
-                refusal = ProtocolStatus.OVERLOADED;
-            } else {
-                beginning.put(requestId, new Beginning(body.role(), body.keepConn(),
-                        new ParamsStream(requestId, limits.maxParamsBytes(), paramsBudget), System.nanoTime()));
-            }
-        }
-        if (refusal != null) {
-            endWithoutRunning(requestId, refusal, body.keepConn());
-        }
-    }
-
-    /** END_REQUEST for a request that never ran; then, as after any request, the connection closes unless kept. */
-    private void endWithoutRunning(int requestId, ProtocolStatus status, boolean keepConn) throws IOException {
-        byte[] end = new byte[16];
-        EndRequestBody.encodeRecord(end, 0, requestId, 0, status);
-        write(ByteBuffer.wrap(end));
-        closeUnlessKept(keepConn);
-    }
-
-    private void params(int requestId, ByteBuffer content) throws IOException {
-        int length = content.remaining();
-        Beginning request;
-        synchronized (this) {
-            request = length > 0 ? beginning.get(requestId) : beginning.remove(requestId);
-        }
-        if (request == null) {
+    @Override
+    public void paramsEnded(FcgiHttpStream stream, Params params, boolean bodyTooLarge) throws IOException {
+        if (bodyTooLarge) {
+            // answered at once, the body skipped as it arrives (the request is over: its records are ignored)
+            stream.sendPlain(413, "The request body is larger than " + limits.maxBodyBytes() + " bytes.");
             return;
         }
-        if (length > 0) {
-            request.params().append(content);
-            return;
-        }
-        start(requestId, request.role(), request.keepConn(), request.params().decode());
-    }
-
-    private void start(int requestId, Role role, boolean keepConn, Params params) throws IOException {
-        FcgiHttpStream stream = new FcgiHttpStream(this, requestId, role, keepConn);
         CgiRequest cgi;
         try {
             cgi = CgiRequest.from(params);
         } catch (BadRequestException e) {
-            LOG.log(System.Logger.Level.INFO, "{0}: 400 for request {1}: {2}", id, requestId, e.getMessage());
-            badRequest(requestId, keepConn, e.getMessage());
+            LOG.log(System.Logger.Level.INFO, "{0}: 400 for request {1}: {2}", id, stream.id(), e.getMessage());
+            stream.sendPlain(400, "Bad request: " + e.getMessage());
             return;
         }
-        if (limits.maxBodyBytes() > 0 && cgi.contentLength() > limits.maxBodyBytes()) {
-            // as the standalone engine: answered at once, the body skipped as it arrives (an unknown request's)
-            new FcgiHttpStream(this, requestId, role, keepConn).sendPlain(413, "The request body is larger than "
-                    + limits.maxBodyBytes() + " bytes.");
-            return;
-        }
-        synchronized (this) {
-            running.put(requestId, stream);
-        }
-        HttpChannel channel = channels.newHttpChannel(new RequestMetaData(this, cgi, requestId));
+        HttpChannel channel = channels.newHttpChannel(new RequestMetaData(this, cgi, stream.id()));
         Runnable task = stream.start(channel, metaData(cgi), limits.requestTimeout());
         Request request = channel.getRequest();
-        FcgiAttributes.of(role, params).forEach(request::setAttribute);
-        if (role == Role.AUTHORIZER) {
+        FcgiAttributes.of(stream.role(), params).forEach(request::setAttribute);
+        if (stream.role() == Role.AUTHORIZER) {
             stream.onInputEnd(); // an authorizer gets no body
             execute(task);
         } else {
             starting = stream;
             startingTask = task;
         }
+    }
+
+    @Override
+    public boolean input(FcgiHttpStream stream, RecordType type, RecordContent content) throws IOException {
+        if (type != RecordType.STDIN) {
+            return true; // DATA, the FILTER role's file, which a servlet cannot read
+        }
+        int length = content.remaining();
+        if (length == 0) {
+            stream.onInputEnd();
+            return true;
+        }
+        byte[] bytes = new byte[length];
+        content.readFully(bytes, 0, length);
+        return stream.onInput(bytes);
+    }
+
+    @Override
+    public void aborted(FcgiHttpStream stream) {
+        stream.onAbort(new EofException("the web server aborted request " + stream.id()));
+    }
+
+    @Override
+    public void dropped(FcgiHttpStream stream) {
+        stream.drop();
+    }
+
+    @Override
+    public void closeRequested(String reason) {
+        LOG.log(System.Logger.Level.DEBUG, "{0}: {1}; closing", id, reason);
+        closing = true;
+        getEndPoint().close();
     }
 
     /** The request as Jetty models it, from the one mapping both engines share. */
@@ -535,67 +458,19 @@ final class FcgiConnection extends AbstractConnection implements RecordSink {
         return cgi.serverPort() == (cgi.secure() ? 443 : 80);
     }
 
-    private void badRequest(int requestId, boolean keepConn, String message) throws IOException {
-        new FcgiHttpStream(this, requestId, Role.RESPONDER, keepConn).sendPlain(400, "Bad request: " + message);
-    }
-
-    private void abort(int requestId) throws IOException {
-        FcgiHttpStream stream;
-        Beginning aborted;
-        synchronized (this) {
-            stream = running.get(requestId);
-            aborted = beginning.remove(requestId);
-        }
-        if (stream != null) {
-            stream.onAbort(new EofException("the web server aborted request " + requestId));
-        } else if (aborted != null) {
-            aborted.params().release();
-            endWithoutRunning(requestId, ProtocolStatus.REQUEST_COMPLETE, aborted.keepConn());
-        }
-    }
-
-    private synchronized FcgiHttpStream runningStream(int requestId) {
-        return running.get(requestId);
-    }
-
     /** A request is about to send its END_REQUEST: its id is free again. */
-    synchronized void ending(FcgiHttpStream stream) {
-        running.remove(stream.id(), stream);
+    void ending(FcgiHttpStream stream) {
+        protocol.ending(stream.id(), stream);
     }
 
     /** A request sent its END_REQUEST: close the connection if the web server asked for that. */
     void ended(FcgiHttpStream stream) {
-        closeUnlessKept(stream.keepConn());
-    }
-
-    /**
-     * After an END_REQUEST: KEEP_CONN=0 closes the connection, unless another request still uses it (a refused second
-     * request must not take the first one with it).
-     */
-    private void closeUnlessKept(boolean keepConn) {
-        if (keepConn) {
-            return;
+        if (protocol.closesWhenIdle()) {
+            closeRequested("request without KEEP_CONN done");
         }
-        synchronized (this) {
-            if (!running.isEmpty() || !beginning.isEmpty()) {
-                return;
-            }
-        }
-        closing = true;
-        getEndPoint().close();
     }
 
     // ---- records out
-
-    private void writeRecord(RecordType type, int requestId, byte[] content) throws IOException {
-        int padding = Fcgi.paddingFor(content.length);
-        ByteBuffer record = ByteBuffer.allocate(Fcgi.HEADER_LENGTH + content.length + padding);
-        RecordHeader.encode(record, 0, type.code(), requestId, content.length, padding);
-        record.position(Fcgi.HEADER_LENGTH);
-        record.put(content);
-        record.position(0);
-        write(record);
-    }
 
     @Override
     public void write(ByteBuffer records) throws IOException {

@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.fcgibridge.core.io.BufferPool;
 import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.protocol.RecordOutputStream;
+import org.fcgibridge.core.protocol.Capacity;
 import org.fcgibridge.core.protocol.Fcgi;
 import org.fcgibridge.core.server.ServerParams;
 
@@ -45,6 +46,8 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
     private final HttpConfiguration configuration;
     private final ServerParams limits;
     private final ByteBudget paramsBudget;
+    /** FCGI_MAX_CONNS and FCGI_MAX_REQS, counted over the connections of this factory (of the connector). */
+    private final Capacity capacity;
     /** Record buffers shared by the connections: a connection per request (nginx's default) allocates none. */
     private final BufferPool inputBuffers = new BufferPool(POOLED_BUFFERS,
             () -> ByteBuffer.allocateDirect(MAX_RECORD));
@@ -64,6 +67,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
         this.configuration = Objects.requireNonNull(configuration, "configuration");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.paramsBudget = new ByteBudget(limits.paramsBudgetBytes());
+        this.capacity = new Capacity(limits.maxConns(), limits.maxReqs());
         this.outputBuffers = new BufferPool(POOLED_BUFFERS, () -> RecordOutputStream.allocate(limits.outputRecordBytes()));
         addBean(configuration);
     }
@@ -86,7 +90,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        return configure(new FcgiConnection(connector, endPoint, configuration, limits, paramsBudget, inputBuffers,
-                outputBuffers), connector, endPoint);
+        return configure(new FcgiConnection(connector, endPoint, configuration, limits, capacity,
+                capacity.connectionOpened(), paramsBudget, inputBuffers, outputBuffers), connector, endPoint);
     }
 }

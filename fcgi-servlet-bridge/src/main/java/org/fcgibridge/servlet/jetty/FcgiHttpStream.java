@@ -435,6 +435,11 @@ final class FcgiHttpStream implements HttpStream {
         }
     }
 
+    /** The request never started (aborted while its params arrived, or its connection closed): gives back its buffer. */
+    void drop() {
+        connection.giveOutputBuffer(stdoutBuffer);
+    }
+
     /** Answers with a plain-text page, without Jetty: for a request that cannot be mapped at all. */
     void sendPlain(int status, String text) throws IOException {
         byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);

@@ -1,0 +1,135 @@
+package org.fcgibridge.core.server;
+
+import java.io.InterruptedIOException;
+import org.fcgibridge.core.runner.Runner;
+
+/**
+ * Stops one request's runner from another thread without harming its connection: it interrupts the runner's thread,
+ * but never while that thread is inside a read or write of the connection's channel (an interrupt there closes the
+ * channel under every other request on it); such an interrupt waits until the I/O is done. Thread-safe.
+ */
+final class RunnerTermination {
+    private final int requestId;
+    private Thread runnerThread;
+    private Runner runner;
+    private boolean inIo;
+    private boolean interruptPending;
+    private boolean savedInterrupt;
+    private volatile boolean terminated;
+    private volatile String reason;
+    private volatile long terminatedNanos;
+
+    RunnerTermination(int requestId) {
+        this.requestId = requestId;
+    }
+
+    /**
+     * The calling thread is about to run {@code chosen}.
+     *
+     * @return false if the request was terminated already: do not run it
+     */
+    synchronized boolean enter(Runner chosen) {
+        runner = chosen;
+        if (!terminated) {
+            runnerThread = Thread.currentThread();
+        }
+        return !terminated;
+    }
+
+    /** The runner has returned: its thread is no longer the request's, and keeps no interrupt meant for it. */
+    void leave() {
+        synchronized (this) {
+            runnerThread = null;
+            interruptPending = false;
+        }
+        Thread.interrupted();
+    }
+
+    /**
+     * Terminates the request, once: interrupts its runner's thread (now, or when its channel I/O is done) and tells
+     * the runner.
+     *
+     * @return whether this call terminated it (false: it was already)
+     */
+    boolean terminate(String why) {
+        Runner r;
+        synchronized (this) {
+            if (terminated) {
+                return false;
+            }
+            terminated = true;
+            reason = why;
+            terminatedNanos = System.nanoTime();
+            Thread t = runnerThread;
+            if (t != null) {
+                if (inIo || t == Thread.currentThread()) {
+                    interruptPending = true;
+                } else {
+                    t.interrupt();
+                }
+            }
+            r = runner;
+        }
+        if (r != null) {
+            r.terminate();
+        }
+        return true;
+    }
+
+    /** Whether the calling thread runs the request's runner now. */
+    synchronized boolean isRunnerThread() {
+        return Thread.currentThread() == runnerThread;
+    }
+
+    boolean isTerminated() {
+        return terminated;
+    }
+
+    /** Why the request was terminated, or null. */
+    String reason() {
+        return reason;
+    }
+
+    /** When it was terminated ({@link System#nanoTime()}). */
+    long terminatedNanos() {
+        return terminatedNanos;
+    }
+
+    /** @throws InterruptedIOException if the request has been terminated */
+    void check() throws InterruptedIOException {
+        if (terminated) {
+            throw new InterruptedIOException("request " + requestId + " " + reason);
+        }
+    }
+
+    /**
+     * Marks the start of channel I/O by the runner's thread, so that termination defers its interrupt.
+     *
+     * @return whether the mark was taken (pass it to {@link #endIo(boolean)})
+     * @throws InterruptedIOException if the request has been terminated
+     */
+    synchronized boolean beginIo() throws InterruptedIOException {
+        if (Thread.currentThread() != runnerThread || inIo) {
+            return false;
+        }
+        check();
+        savedInterrupt = Thread.interrupted();
+        inIo = true;
+        return true;
+    }
+
+    /** The channel I/O marked by {@link #beginIo()} is done: a deferred interrupt is delivered now. */
+    void endIo(boolean marked) {
+        if (!marked) {
+            return;
+        }
+        synchronized (this) {
+            inIo = false;
+            if (savedInterrupt || interruptPending) {
+                savedInterrupt = false;
+                interruptPending = false;
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
