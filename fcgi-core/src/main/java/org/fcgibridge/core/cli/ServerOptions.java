@@ -11,8 +11,9 @@ import org.fcgibridge.core.server.ServerParams;
  */
 final class ServerOptions {
     static final Set<String> WITH_VALUE = Set.of("listen", "socket-mode", "max-conns", "max-reqs",
-            "max-requests-per-connection", "max-params-bytes", "max-body-bytes", "input-buffer-bytes", "idle-timeout",
-            "params-timeout", "request-timeout", "grace", "web-server-addrs", "threads");
+            "max-requests-per-connection", "max-params-bytes", "params-budget-bytes", "max-body-bytes",
+            "spool-budget-bytes", "input-buffer-bytes", "output-record-bytes", "idle-timeout", "params-timeout",
+            "request-timeout", "terminate-grace", "grace", "web-server-addrs", "threads");
     static final Set<String> FLAGS = Set.of("mpxs-conns", "help");
 
     static final String HELP = String.join("\n",
@@ -23,11 +24,15 @@ final class ServerOptions {
             "  --mpxs-conns                  FCGI_MPXS_CONNS=1: accept concurrent requests on one connection",
             "  --max-requests-per-connection N  concurrent ids on a multiplexed connection (default 100)",
             "  --max-params-bytes N          PARAMS per request (default 262144)",
+            "  --params-budget-bytes N       PARAMS still arriving, all connections (default: a quarter of the heap)",
             "  --max-body-bytes N            a request body larger answers 413; 0 = no limit (default 0)",
+            "  --spool-budget-bytes N        bodies in temporary files, all requests (default 1073741824)",
             "  --input-buffer-bytes N        unread STDIN held per request (default 262144)",
-            "  --idle-timeout SECONDS        close a connection that waits this long (default 120)",
-            "  --params-timeout SECONDS      PARAMS must arrive within this (default 30)",
+            "  --output-record-bytes N       content bytes per STDOUT record, 1..65535 (default 16384)",
+            "  --idle-timeout SECONDS        close a connection that waits this long; 0 = never (default 120)",
+            "  --params-timeout SECONDS      PARAMS must arrive within this; 0 = no limit (default 30)",
             "  --request-timeout SECONDS     terminate a request running longer; 0 = never (default 300)",
+            "  --terminate-grace SECONDS     a terminated request's time to stop before it is ended (default 5)",
             "  --grace SECONDS               on SIGTERM, let requests finish this long (default 30)",
             "  --web-server-addrs LIST       FCGI_WEB_SERVER_ADDRS: IPs allowed to connect (default: env or any)",
             "  --threads auto|platform|virtual  (default auto: virtual threads on Java 21+)");
@@ -49,13 +54,19 @@ final class ServerOptions {
                 .withMpxsConns(line.has("mpxs-conns"))
                 .withMaxRequestsPerConnection(line.positiveInt("max-requests-per-connection",
                         p.maxRequestsPerConnection()))
-                .withMaxParamsBytes(line.positiveInt("max-params-bytes", p.maxParamsBytes()))
                 .withMaxBodyBytes(bytes(line.get("max-body-bytes", "0"), "--max-body-bytes"))
+                .withSpoolBudgetBytes(bytes(line.get("spool-budget-bytes", Long.toString(p.spoolBudgetBytes())),
+                        "--spool-budget-bytes"))
                 .withInputBufferBytes(line.positiveInt("input-buffer-bytes", p.inputBufferBytes()))
+                .withOutputRecordBytes(outputRecordBytes(line.positiveInt("output-record-bytes",
+                        p.outputRecordBytes())))
                 .withIdleTimeout(line.seconds("idle-timeout", p.idleTimeout()))
                 .withParamsTimeout(line.seconds("params-timeout", p.paramsTimeout()))
                 .withRequestTimeout(line.seconds("request-timeout", p.requestTimeout()))
+                .withTerminateGrace(line.seconds("terminate-grace", p.terminateGrace()))
                 .withGracePeriod(line.seconds("grace", p.gracePeriod()));
+        int maxParams = line.positiveInt("max-params-bytes", p.maxParamsBytes());
+        p = p.withParamsLimits(maxParams, paramsBudget(line, p.paramsBudgetBytes(), maxParams));
         if (line.has("web-server-addrs")) {
             try {
                 p = p.withWebServerAddrs(WebServerAddresses.parse(line.get("web-server-addrs", "")));
@@ -71,6 +82,27 @@ final class ServerOptions {
         params = p;
     }
 
+    private static int outputRecordBytes(int value) throws CommandLine.UsageException {
+        if (value > 0xFFFF) {
+            throw new CommandLine.UsageException("--output-record-bytes must be 1..65535: " + value);
+        }
+        return value;
+    }
+
+    /** --params-budget-bytes, else the default raised to --max-params-bytes (one request's params always fit). */
+    private static long paramsBudget(CommandLine line, long fallback, int maxParams)
+            throws CommandLine.UsageException {
+        if (!line.has("params-budget-bytes")) {
+            return Math.max(fallback, maxParams);
+        }
+        long budget = bytes(line.get("params-budget-bytes", ""), "--params-budget-bytes");
+        if (budget < maxParams) {
+            throw new CommandLine.UsageException("--params-budget-bytes must be at least --max-params-bytes ("
+                    + maxParams + "): " + budget);
+        }
+        return budget;
+    }
+
     private static long bytes(String text, String option) throws CommandLine.UsageException {
         try {
             long value = Long.parseLong(text.trim());
@@ -80,7 +112,7 @@ final class ServerOptions {
         } catch (NumberFormatException e) {
             // below
         }
-        throw new CommandLine.UsageException(option + " must be a number of bytes, 0 for no limit: " + text);
+        throw new CommandLine.UsageException(option + " must be a number of bytes, 0 or more: " + text);
     }
 
     /** "660" or "rw-rw----" to the {@code ls} form. */

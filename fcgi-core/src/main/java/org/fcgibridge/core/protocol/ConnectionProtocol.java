@@ -344,6 +344,12 @@ public final class ConnectionProtocol<R> {
         return true;
     }
 
+    /** The handle of the active request {@code requestId}, or null. */
+    public R request(int requestId) {
+        Active<R> request = find(requestId);
+        return request == null ? null : request.handle;
+    }
+
     /** Whether no request is active on the connection. */
     public synchronized boolean isIdle() {
         return active.isEmpty();

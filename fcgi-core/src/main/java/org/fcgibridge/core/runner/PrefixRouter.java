@@ -2,6 +2,7 @@ package org.fcgibridge.core.runner;
 
 import org.fcgibridge.core.http.MalformedPathException;
 import org.fcgibridge.core.http.RequestPath;
+import org.fcgibridge.core.protocol.Params;
 
 /**
  * Sends the requests under a path prefix to one runner factory and every other request to another: CGI scripts under
@@ -27,13 +28,16 @@ public final class PrefixRouter implements RunnerFactory {
 
     @Override
     public Runner create(FcgiExchange exchange) throws Exception {
-        String path;
+        return claims(exchange.params()) ? mounted.create(exchange) : fallback.create(exchange);
+    }
+
+    /** Whether a request with these params goes to the mounted factory: its canonical path lies under the prefix. */
+    public boolean claims(Params params) {
         try {
-            path = RequestPath.of(exchange.params());
+            return matches(RequestPath.of(params));
         } catch (MalformedPathException e) {
-            return fallback.create(exchange);
+            return false;
         }
-        return matches(path) ? mounted.create(exchange) : fallback.create(exchange);
     }
 
     /** Whether a decoded request path lies under the prefix. */

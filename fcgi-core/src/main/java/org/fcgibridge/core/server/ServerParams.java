@@ -149,6 +149,19 @@ public record ServerParams(
                 requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
     }
 
+    /**
+     * Both bounds of params at once, for values that each of {@link #withMaxParamsBytes} and
+     * {@link #withParamsBudgetBytes} would refuse alone (a budget below the current maximum, a maximum above the
+     * current budget).
+     *
+     * @throws IllegalArgumentException if {@code maxParams} is not positive or {@code budget} is below it
+     */
+    public ServerParams withParamsLimits(int maxParams, long budget) {
+        return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParams, budget,
+                maxBodyBytes, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout, paramsTimeout,
+                requestTimeout, terminateGrace, gracePeriod, webServerAddrs, threads);
+    }
+
     public ServerParams withMaxBodyBytes(long value) {
         return new ServerParams(maxConns, maxReqs, mpxsConns, maxRequestsPerConnection, maxParamsBytes,
                 paramsBudgetBytes, value, spoolBudgetBytes, inputBufferBytes, outputRecordBytes, idleTimeout,

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.fcgibridge.core.cli.FatalErrors;
 import org.fcgibridge.core.cli.ShutdownSignals;
@@ -22,6 +21,7 @@ import org.fcgibridge.servlet.security.WebServerLogin;
 import org.fcgibridge.servlet.war.DeploymentException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -79,7 +79,8 @@ public final class Launcher implements Callable<Integer> {
     String http;
 
     @Option(names = "--cgi-root", paramLabel = "DIR",
-            description = "serve the legacy CGI scripts of DIR beside the WAR, under --cgi-prefix")
+            description = "serve the legacy CGI scripts of DIR beside the WAR, under --cgi-prefix, with either "
+                    + "engine (fcgi-core's CGI runner: path containment, --request-timeout, process limits)")
     Path cgiRoot;
 
     @Option(names = "--cgi-prefix", defaultValue = "/cgi-bin", paramLabel = "PATH",
@@ -100,43 +101,9 @@ public final class Launcher implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     String socketMode;
 
-    @Option(names = "--max-conns", defaultValue = "1024", description = "FCGI_MAX_CONNS (default: ${DEFAULT-VALUE})")
-    int maxConns;
-
-    @Option(names = "--max-reqs", defaultValue = "1024", description = "FCGI_MAX_REQS (default: ${DEFAULT-VALUE})")
-    int maxReqs;
-
-    @Option(names = "--mpxs-conns", description = "FCGI_MPXS_CONNS=1: concurrent requests on one connection")
-    boolean mpxsConns;
-
-    @Option(names = "--max-params-bytes", defaultValue = "262144",
-            description = "PARAMS of one request (default: ${DEFAULT-VALUE})")
-    int maxParamsBytes;
-
-    @Option(names = "--max-body-bytes", defaultValue = "0", paramLabel = "N",
-            description = "a request body larger than this answers 413 (nginx's client_max_body_size); 0 = no limit "
-                    + "(default: ${DEFAULT-VALUE})")
-    long maxBodyBytes;
-
-    @Option(names = "--idle-timeout", defaultValue = "120", paramLabel = "SECONDS",
-            description = "close a connection that waits this long (default: ${DEFAULT-VALUE})")
-    long idleTimeout;
-
-    @Option(names = "--request-timeout", defaultValue = "300", paramLabel = "SECONDS",
-            description = "terminate a request that runs longer, 0 = never (default: ${DEFAULT-VALUE})")
-    long requestTimeout;
-
-    @Option(names = "--grace", defaultValue = "30", paramLabel = "SECONDS",
-            description = "on SIGTERM, let requests in flight finish this long (default: ${DEFAULT-VALUE})")
-    long grace;
-
-    @Option(names = "--web-server-addrs", paramLabel = "LIST",
-            description = "FCGI_WEB_SERVER_ADDRS: the IP addresses allowed to connect (default: the environment's)")
-    String webServerAddrs;
-
-    @Option(names = "--threads", defaultValue = "AUTO", paramLabel = "KIND",
-            description = "AUTO, PLATFORM or VIRTUAL (default: ${DEFAULT-VALUE}: virtual threads on Java 21+)")
-    ServerParams.ThreadKind threads;
+    /** Every limit of the FastCGI server, the same on both engines. */
+    @Mixin
+    LimitOptions limits = new LimitOptions();
 
     private static final System.Logger LOG = System.getLogger(Launcher.class.getName());
 
@@ -228,7 +195,7 @@ public final class Launcher implements Callable<Integer> {
         } finally {
             held.end(started);
         }
-        String exposure = PortExposure.warning(ListenAddress.parse(listen), webServers());
+        String exposure = PortExposure.warning(ListenAddress.parse(listen), limits.webServers());
         if (exposure != null) {
             err.println("fcgi-bridge: " + exposure);
         }
@@ -252,15 +219,7 @@ public final class Launcher implements Callable<Integer> {
         ListenAddress address = ListenAddress.parse(listen);
         String mode = mode(socketMode);
         InetSocketAddress httpAt = http == null ? null : httpAddress(http);
-        ServerParams params = ServerParams.defaults().withMaxConns(maxConns).withMaxReqs(maxReqs)
-                .withMpxsConns(mpxsConns).withMaxParamsBytes(maxParamsBytes).withMaxBodyBytes(maxBodyBytes)
-                .withIdleTimeout(Duration.ofSeconds(idleTimeout))
-                .withRequestTimeout(Duration.ofSeconds(requestTimeout)).withGracePeriod(Duration.ofSeconds(grace))
-                .withThreads(threads);
-        params = params.withWebServerAddrs(webServers());
-        if (engine == Engine.jetty && cgiRoot != null) {
-            throw new IllegalArgumentException("--cgi-root needs the standalone engine");
-        }
+        ServerParams params = limits.params();
         if (webServerRoles != null) {
             if (!trustWebServerAuth) {
                 throw new IllegalArgumentException("--web-server-roles needs --trust-web-server-auth");
@@ -282,7 +241,8 @@ public final class Launcher implements Callable<Integer> {
             log = accessLog == null ? null : AccessLog.open(accessLog, out);
             WebServerLogin webServer = trustWebServerAuth ? WebServerLogin.of(webServerRoles, users) : null;
             served = engine == Engine.jetty
-                    ? Served.jetty(war, contextPath, socket, params, log, users, work.resolve("jetty"), webServer)
+                    ? Served.jetty(war, contextPath, socket, params, log, cgiRoot, cgiPrefix, users,
+                    work.resolve("jetty"), webServer)
                     : Served.standalone(war, contextPath, socket, params, log, cgiRoot, cgiPrefix, work.path(), users,
                     webServer);
             if (front != null) {
@@ -304,7 +264,7 @@ public final class Launcher implements Callable<Integer> {
             }
             throw (RuntimeException) e;
         }
-        return new Launch(front, served, log, work, grace);
+        return new Launch(front, served, log, work, limits.grace);
     }
 
     /** The FastCGI socket, bound and listening; nothing accepts on it until the application has started. */
@@ -339,11 +299,6 @@ public final class Launcher implements Callable<Integer> {
         } catch (IOException e) {
             throw new LaunchException("--cgi-root " + Failures.reason(e), e);
         }
-    }
-
-    /** FCGI_WEB_SERVER_ADDRS: --web-server-addrs, else the environment's. */
-    private WebServerAddresses webServers() {
-        return webServerAddrs == null ? WebServerAddresses.fromEnvironment() : WebServerAddresses.parse(webServerAddrs);
     }
 
     private static String mode(String mode) {

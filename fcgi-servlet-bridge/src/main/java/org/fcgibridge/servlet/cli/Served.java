@@ -16,6 +16,7 @@ import org.fcgibridge.core.server.FcgiServer;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.servlet.AccessLog;
 import org.fcgibridge.servlet.ServletResponder;
+import org.fcgibridge.servlet.jetty.CgiMount;
 import org.fcgibridge.servlet.jetty.JettyWarServer;
 import org.fcgibridge.servlet.security.RealmFile;
 import org.fcgibridge.servlet.security.WebServerLogin;
@@ -64,8 +65,7 @@ interface Served extends AutoCloseable {
         try {
             RunnerFactory runners = RunnerFactory.of(new ServletResponder(deployment.context(), log));
             if (cgiRoot != null) {
-                runners = new PrefixRouter(cgiPrefix, new CgiRunnerFactory(CgiConfig.of(cgiRoot).mountedAt(cgiPrefix)),
-                        runners);
+                runners = new PrefixRouter(cgiPrefix, scripts(cgiRoot, cgiPrefix), runners);
             }
             server = FcgiServer.start(socket, params, runners);
         } catch (IOException | RuntimeException e) {
@@ -104,15 +104,19 @@ interface Served extends AutoCloseable {
     /**
      * The Jetty engine: the WAR in Jetty 12 ee10 on {@code socket} (which it owns from now on), fed by fcgi-core's
      * protocol, with the users of {@code realm} (or none) and those the web server authenticates ({@code webServer},
-     * or null: REMOTE_USER ignored).
+     * or null: REMOTE_USER ignored), CGI scripts of {@code cgiRoot} (or null) under {@code cgiPrefix}, run by the
+     * same runner as on the standalone engine.
      *
      * @param work Jetty's temporary directory for the application
      * @throws IllegalStateException if the application fails to deploy
+     * @throws IOException           if the CGI scripts' directory cannot be read
      */
     static Served jetty(Path war, String contextPath, ListeningSocket socket, ServerParams params, AccessLog log,
-                        RealmFile realm, Path work, WebServerLogin webServer) {
+                        Path cgiRoot, String cgiPrefix, RealmFile realm, Path work, WebServerLogin webServer)
+            throws IOException {
+        CgiMount scripts = cgiRoot == null ? null : new CgiMount(cgiPrefix, scripts(cgiRoot, cgiPrefix));
         JettyWarServer jetty = JettyWarServer.start(war, contextPath, socket, params, params.gracePeriod(), log,
-                realm, work, webServer);
+                realm, work, webServer, scripts);
         return new Served() {
             @Override
             public String describeAddress() {
@@ -139,6 +143,11 @@ interface Served extends AutoCloseable {
                 jetty.close(grace);
             }
         };
+    }
+
+    /** fcgi-core's CGI runner for the scripts of {@code root}, named by the request path under {@code prefix}. */
+    private static RunnerFactory scripts(Path root, String prefix) throws IOException {
+        return new CgiRunnerFactory(CgiConfig.of(root).mountedAt(prefix));
     }
 
     /** An address a local client can connect to: the wildcard becomes loopback. */

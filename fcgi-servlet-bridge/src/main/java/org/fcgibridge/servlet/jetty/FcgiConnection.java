@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,7 +53,7 @@ import org.fcgibridge.servlet.http.FcgiAttributes;
  * one connection never interleave inside a record.
  */
 final class FcgiConnection extends AbstractConnection
-        implements RecordSink, ConnectionProtocol.Listener<FcgiHttpStream> {
+        implements RecordSink, ConnectionProtocol.Listener<FcgiConnection.Admitted> {
     private static final System.Logger LOG = System.getLogger(FcgiConnection.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -68,8 +67,37 @@ final class FcgiConnection extends AbstractConnection
     private final String id = "fcgi-" + IDS.incrementAndGet();
     private final BufferPool inputBuffers;
     private final BufferPool outputBuffers;
+    /** Where the requests of CGI scripts beside the application go, or null. */
+    private final CgiMount scripts;
 
-    private final ConnectionProtocol<FcgiHttpStream> protocol;
+    /** A request the protocol admitted: its stream, a servlet's or a CGI script's, is made when its params end. */
+    static final class Admitted {
+        private final int id;
+        private final Role role;
+        private final boolean keepConn;
+        /** Null until its params have ended; set by the reading thread. */
+        private volatile RequestStream stream;
+
+        private Admitted(int id, Role role, boolean keepConn) {
+            this.id = id;
+            this.role = role;
+            this.keepConn = keepConn;
+        }
+
+        private boolean waitsForInput() {
+            RequestStream started = stream;
+            return started != null && started.waitsForInput();
+        }
+
+        private void abort(Throwable cause) {
+            RequestStream started = stream;
+            if (started != null) {
+                started.onAbort(cause);
+            }
+        }
+    }
+
+    private final ConnectionProtocol<Admitted> protocol;
     private volatile boolean closing;
     /**
      * A request whose params are complete but whose first STDIN record has not come yet (reader thread only): if that
@@ -93,10 +121,11 @@ final class FcgiConnection extends AbstractConnection
     /**
      * @param capacity  the server's connections and requests, counted over all its connections
      * @param admission how {@code capacity} let this connection in; given back when it closes
+     * @param scripts   the CGI scripts beside the application, or null
      */
     FcgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration configuration, ServerParams limits,
                    Capacity capacity, Capacity.Admission admission, ByteBudget paramsBudget,
-                   BufferPool inputBuffers, BufferPool outputBuffers) {
+                   BufferPool inputBuffers, BufferPool outputBuffers, CgiMount scripts) {
         super(endPoint, connector.getExecutor());
         this.connector = connector;
         this.configuration = configuration;
@@ -105,12 +134,18 @@ final class FcgiConnection extends AbstractConnection
         this.admission = admission;
         this.inputBuffers = inputBuffers;
         this.outputBuffers = outputBuffers;
+        this.scripts = scripts;
         this.protocol = new ConnectionProtocol<>(id, limits.protocolLimits(), capacity,
                 admission == Capacity.Admission.OVERLOADED, paramsBudget, this, this);
     }
 
     String id() {
         return id;
+    }
+
+    /** Unread body bytes a request may hold before the connection stops reading. */
+    int inputBufferBytes() {
+        return limits.inputBufferBytes();
     }
 
     /** The most bytes of a body a request may have, 0 for no limit. */
@@ -224,7 +259,7 @@ final class FcgiConnection extends AbstractConnection
             return true;
         }
         return protocol.isIdle() || protocol.awaitsParams()
-                || protocol.started().stream().anyMatch(FcgiHttpStream::waitsForInput);
+                || protocol.started().stream().anyMatch(Admitted::waitsForInput);
     }
 
     /**
@@ -303,9 +338,8 @@ final class FcgiConnection extends AbstractConnection
         if (task != null) {
             execute(task); // it meets the failure below
         }
-        List<FcgiHttpStream> abandoned = protocol.close();
-        for (FcgiHttpStream stream : abandoned) {
-            stream.onAbort(new EofException(reason));
+        for (Admitted request : protocol.close()) {
+            request.abort(new EofException(reason));
         }
         getEndPoint().close();
         releaseInput();
@@ -313,8 +347,8 @@ final class FcgiConnection extends AbstractConnection
 
     @Override
     public void onClose(Throwable cause) {
-        for (FcgiHttpStream stream : protocol.close()) { // however the connection ends
-            stream.onAbort(new EofException("connection closed"));
+        for (Admitted request : protocol.close()) { // however the connection ends
+            request.abort(new EofException("connection closed"));
         }
         capacity.connectionClosed(admission);
         super.onClose(cause);
@@ -355,12 +389,21 @@ final class FcgiConnection extends AbstractConnection
     // ---- what the protocol asks
 
     @Override
-    public FcgiHttpStream begun(int requestId, Role role, boolean keepConn) {
-        return new FcgiHttpStream(this, requestId, role, keepConn);
+    public Admitted begun(int requestId, Role role, boolean keepConn) {
+        return new Admitted(requestId, role, keepConn);
     }
 
     @Override
-    public void paramsEnded(FcgiHttpStream stream, Params params, boolean bodyTooLarge) throws IOException {
+    public void paramsEnded(Admitted admitted, Params params, boolean bodyTooLarge) throws IOException {
+        if (scripts != null && scripts.claims(params)) {
+            CgiExchange exchange = new CgiExchange(this, scripts, admitted.id, admitted.role, admitted.keepConn,
+                    params);
+            admitted.stream = exchange;
+            exchange.start(limits.requestTimeout(), bodyTooLarge);
+            return;
+        }
+        FcgiHttpStream stream = new FcgiHttpStream(this, admitted.id, admitted.role, admitted.keepConn);
+        admitted.stream = stream;
         if (bodyTooLarge) {
             // answered at once, the body skipped as it arrives (the request is over: its records are ignored)
             stream.sendPlain(413, "The request body is larger than " + limits.maxBodyBytes() + " bytes.");
@@ -381,6 +424,8 @@ final class FcgiConnection extends AbstractConnection
         if (stream.role() == Role.AUTHORIZER) {
             stream.onInputEnd(); // an authorizer gets no body
             execute(task);
+        } else if (limits.mpxsConns()) {
+            execute(task); // the connection keeps reading for the other requests on it, and sees an ABORT_REQUEST
         } else {
             starting = stream;
             startingTask = task;
@@ -388,7 +433,8 @@ final class FcgiConnection extends AbstractConnection
     }
 
     @Override
-    public boolean input(FcgiHttpStream stream, RecordType type, RecordContent content) throws IOException {
+    public boolean input(Admitted admitted, RecordType type, RecordContent content) throws IOException {
+        RequestStream stream = admitted.stream;
         if (type != RecordType.STDIN) {
             return true; // DATA, the FILTER role's file, which a servlet cannot read
         }
@@ -403,13 +449,13 @@ final class FcgiConnection extends AbstractConnection
     }
 
     @Override
-    public void aborted(FcgiHttpStream stream) {
-        stream.onAbort(new EofException("the web server aborted request " + stream.id()));
+    public void aborted(Admitted admitted) {
+        admitted.abort(new EofException("the web server aborted request " + admitted.id));
     }
 
     @Override
-    public void dropped(FcgiHttpStream stream) {
-        stream.drop();
+    public void dropped(Admitted admitted) {
+        // it never started: no stream was made, nothing to give back
     }
 
     @Override
@@ -459,12 +505,15 @@ final class FcgiConnection extends AbstractConnection
     }
 
     /** A request is about to send its END_REQUEST: its id is free again. */
-    void ending(FcgiHttpStream stream) {
-        protocol.ending(stream.id(), stream);
+    void ending(RequestStream stream) {
+        Admitted admitted = protocol.request(stream.id());
+        if (admitted != null && admitted.stream == stream) {
+            protocol.ending(stream.id(), admitted);
+        }
     }
 
     /** A request sent its END_REQUEST: close the connection if the web server asked for that. */
-    void ended(FcgiHttpStream stream) {
+    void ended(RequestStream stream) {
         if (protocol.closesWhenIdle()) {
             closeRequested("request without KEEP_CONN done");
         }

@@ -52,6 +52,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
     private final BufferPool inputBuffers = new BufferPool(POOLED_BUFFERS,
             () -> ByteBuffer.allocateDirect(MAX_RECORD));
     private final BufferPool outputBuffers;
+    private final CgiMount scripts;
 
     /** FastCGI with the defaults: {@link ServerParams#defaults()} and {@link #quietConfiguration()}. */
     public FcgiConnectionFactory() {
@@ -63,6 +64,16 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
      * @param limits        the FastCGI limits (the idle and request timeouts are the connector's and Jetty's)
      */
     public FcgiConnectionFactory(HttpConfiguration configuration, ServerParams limits) {
+        this(configuration, limits, null);
+    }
+
+    /**
+     * @param configuration the HTTP configuration of the requests
+     * @param limits        the FastCGI limits (the idle and request timeouts are the connector's and Jetty's)
+     * @param scripts       the CGI scripts served beside the application (their requests never reach Jetty's
+     *                      handlers), or null for none; managed as a bean of this factory
+     */
+    public FcgiConnectionFactory(HttpConfiguration configuration, ServerParams limits, CgiMount scripts) {
         super(PROTOCOL);
         this.configuration = Objects.requireNonNull(configuration, "configuration");
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -70,6 +81,10 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
         this.capacity = new Capacity(limits.maxConns(), limits.maxReqs());
         this.outputBuffers = new BufferPool(POOLED_BUFFERS, () -> RecordOutputStream.allocate(limits.outputRecordBytes()));
         addBean(configuration);
+        this.scripts = scripts;
+        if (scripts != null) {
+            addBean(scripts, true);
+        }
     }
 
     /**
@@ -91,6 +106,6 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
         return configure(new FcgiConnection(connector, endPoint, configuration, limits, capacity,
-                capacity.connectionOpened(), paramsBudget, inputBuffers, outputBuffers), connector, endPoint);
+                capacity.connectionOpened(), paramsBudget, inputBuffers, outputBuffers, scripts), connector, endPoint);
     }
 }

@@ -31,14 +31,13 @@ import org.fcgibridge.servlet.http.ResponseHeaders;
  * (queued by the connection's reader thread) and writes the response, which leaves as a CGI response on STDOUT records
  * followed by END_REQUEST.
  *
- * <p>Flow control: the connection stops reading while more than {@value #QUEUE_LIMIT} body bytes wait to be read, so
+ * <p>Flow control: the connection stops reading while more than --input-buffer-bytes ({@code ServerParams.inputBufferBytes}) of body wait to be read, so
  * a large upload is not held in memory. Once the response has begun, the rest of the body is queued without that limit
  * (up to {@value #SETTLE_LIMIT} bytes): nginx stops sending a body once it has the response's head, so whatever the
  * application will still read must be taken now.
  */
-final class FcgiHttpStream implements HttpStream {
+final class FcgiHttpStream implements HttpStream, RequestStream {
     private static final System.Logger LOG = System.getLogger(FcgiHttpStream.class.getName());
-    private static final int QUEUE_LIMIT = 256 * 1024;
     private static final int SETTLE_LIMIT = 16 * 1024 * 1024;
 
     private final FcgiConnection connection;
@@ -146,7 +145,7 @@ final class FcgiHttpStream implements HttpStream {
         return channel;
     }
 
-    int id() {
+    public int id() {
         return id;
     }
 
@@ -154,7 +153,7 @@ final class FcgiHttpStream implements HttpStream {
         return role;
     }
 
-    boolean keepConn() {
+    public boolean keepConn() {
         return keepConn;
     }
 
@@ -164,7 +163,7 @@ final class FcgiHttpStream implements HttpStream {
      * STDIN content. Returns false when the application has too much unread: the connection then stops reading until
      * this stream calls {@link FcgiConnection#resume()}.
      */
-    boolean onInput(byte[] content) {
+    public boolean onInput(byte[] content) {
         boolean wake;
         boolean full;
         synchronized (this) {
@@ -184,7 +183,7 @@ final class FcgiHttpStream implements HttpStream {
                 fail(new IOException("request body over " + SETTLE_LIMIT + " bytes still unread after the response"
                         + " began"));
             }
-            full = queued > QUEUE_LIMIT && !settling && inputFailure == null;
+            full = queued > connection.inputBufferBytes() && !settling && inputFailure == null;
             if (full) {
                 pausedReader = true;
                 connection.pause();
@@ -200,7 +199,7 @@ final class FcgiHttpStream implements HttpStream {
     private void resumeReader() {
         boolean resume;
         synchronized (this) {
-            resume = pausedReader && (queued <= QUEUE_LIMIT || settling || completed || inputFailure != null);
+            resume = pausedReader && (queued <= connection.inputBufferBytes() || settling || completed || inputFailure != null);
             if (resume) {
                 pausedReader = false;
             }
@@ -211,7 +210,7 @@ final class FcgiHttpStream implements HttpStream {
     }
 
     /** The empty STDIN record: the body is complete. */
-    void onInputEnd() {
+    public void onInputEnd() {
         boolean wake;
         synchronized (this) {
             inputEnded = true;
@@ -223,7 +222,7 @@ final class FcgiHttpStream implements HttpStream {
     }
 
     /** ABORT_REQUEST, or the connection failed: the request's client is gone. */
-    void onAbort(Throwable cause) {
+    public void onAbort(Throwable cause) {
         boolean handling;
         synchronized (this) {
             if (completed) {
@@ -231,6 +230,9 @@ final class FcgiHttpStream implements HttpStream {
             }
             fail(cause);
             handling = started;
+            if (handler != null && handler != Thread.currentThread()) {
+                handler.interrupt(); // as the standalone engine terminates a runner: a servlet that waits stops
+            }
         }
         resumeReader();
         if (!handling) {
@@ -435,11 +437,6 @@ final class FcgiHttpStream implements HttpStream {
         }
     }
 
-    /** The request never started (aborted while its params arrived, or its connection closed): gives back its buffer. */
-    void drop() {
-        connection.giveOutputBuffer(stdoutBuffer);
-    }
-
     /** Answers with a plain-text page, without Jetty: for a request that cannot be mapped at all. */
     void sendPlain(int status, String text) throws IOException {
         byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
@@ -513,7 +510,7 @@ final class FcgiHttpStream implements HttpStream {
     }
 
     /** Whether the request still expects body bytes from the web server. */
-    synchronized boolean waitsForInput() {
+    public synchronized boolean waitsForInput() {
         return !inputEnded && inputFailure == null && !completed;
     }
 }

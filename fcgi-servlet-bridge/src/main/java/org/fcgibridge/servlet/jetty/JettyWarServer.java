@@ -51,17 +51,19 @@ public final class JettyWarServer implements AutoCloseable {
      * @param workDirectory Jetty's temporary directory for the application (the unpacked WAR, compiled JSPs)
      * @param webServer     how to take the user the web server authenticated (REMOTE_USER), or null to ignore it
      *                      (the web server's users make --realm unnecessary)
+     * @param scripts       legacy CGI scripts served beside the application ({@code --cgi-root}), or null
      * @throws IllegalStateException naming the WAR and the cause, if the application fails to deploy (the socket is
      *                               closed)
      */
     public static JettyWarServer start(Path war, String contextPath, ListeningSocket socket, ServerParams limits,
                                        Duration grace, AccessLog accessLog, RealmFile realm, Path workDirectory,
-                                       WebServerLogin webServer) {
+                                       WebServerLogin webServer, CgiMount scripts) {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(64, limits.maxConns() / 4), 8);
         threads.setName("jetty-engine");
         Server server = new Server(threads);
         server.addBean(sessionIds(server), true);
-        FcgiConnectionFactory fastcgi = new FcgiConnectionFactory(FcgiConnectionFactory.quietConfiguration(), limits);
+        FcgiConnectionFactory fastcgi = new FcgiConnectionFactory(FcgiConnectionFactory.quietConfiguration(), limits,
+                scripts);
         ListeningSocketConnector connector = new ListeningSocketConnector(server, socket, fastcgi);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         server.addConnector(connector);

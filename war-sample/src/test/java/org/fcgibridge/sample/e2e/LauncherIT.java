@@ -69,38 +69,6 @@ class LauncherIT {
         }
     }
 
-    @Test
-    void legacyCgiScriptsBesideTheWar() throws Exception {
-        Path scripts = RunningBridge.scripts(dir);
-        try (RunningBridge bridge = RunningBridge.start(dir, "--http", "0", "--cgi-root", scripts.toString())) {
-            assertTrue(bridge.servingLine().contains("CGI scripts of " + scripts + " under /cgi-bin"),
-                    bridge.servingLine());
-            String base = "http://127.0.0.1:" + bridge.httpPort();
-            HttpResponse<String> report = http.send(HttpRequest.newBuilder(URI.create(base
-                    + "/cgi-bin/report.sh/june?year=2026")).build(), BodyHandlers.ofString());
-            assertEquals(200, report.statusCode(), report.body());
-            assertEquals("script=/cgi-bin/report.sh info=/june query=year=2026\n", report.body());
-            HttpResponse<String> servlet = http.send(HttpRequest.newBuilder(URI.create(base + "/hello")).build(),
-                    BodyHandlers.ofString());
-            assertTrue(servlet.body().contains("Hello, world!"), "the WAR still answers the rest");
-            HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(base
-                    + "/cgi-bin/none.sh")).build(), BodyHandlers.ofString());
-            assertEquals(404, missing.statusCode());
-            // the client's path decides, as the servlet container maps it, not what the web server rewrote
-            // DOCUMENT_URI to (nginx after try_files or index)
-            try (FcgiClient client = FcgiClient.connect(ListenAddress.tcp("127.0.0.1", bridge.port()))) {
-                FcgiResponse script = client.execute(Map.of("REQUEST_METHOD", "GET", "REQUEST_URI",
-                        "/cgi-bin/report.sh/june", "DOCUMENT_URI", "/index.html", "SERVER_NAME", "localhost",
-                        "SERVER_PROTOCOL", "HTTP/1.1"), new byte[0]);
-                assertEquals("script=/cgi-bin/report.sh info=/june query=\n", script.bodyText(), script.toString());
-                FcgiResponse application = client.execute(Map.of("REQUEST_METHOD", "GET", "REQUEST_URI", "/hello",
-                        "DOCUMENT_URI", "/cgi-bin/report.sh", "SERVER_NAME", "localhost",
-                        "SERVER_PROTOCOL", "HTTP/1.1"), new byte[0]);
-                assertTrue(application.bodyText().contains("Hello, world!"), application.toString());
-            }
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"standalone", "jetty"})
     void sigtermLetsTheRequestInFlightFinishThenExitsZero(String engine) throws Exception {

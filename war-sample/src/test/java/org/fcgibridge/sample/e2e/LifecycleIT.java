@@ -251,11 +251,12 @@ class LifecycleIT {
         assertFalse(Files.exists(marker));
     }
 
-    @Test
-    void aMissingCgiRootIsNamedWithTheReason() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aMissingCgiRootIsNamedWithTheReason(String engine) throws Exception {
         Path missing = dir.resolve("missing");
-        Failed cgi = fail(dir, "--war", markingWar.toString(), "--listen", "127.0.0.1:0", "--cgi-root",
-                missing.toString());
+        Failed cgi = fail(dir, "--war", markingWar.toString(), "--engine", engine, "--listen", "127.0.0.1:0",
+                "--cgi-root", missing.toString());
         assertEquals(1, cgi.status, cgi.stderr.toString());
         assertEquals(List.of("fcgi-bridge: --cgi-root " + missing + ": no such file or directory"), cgi.stderr);
         assertFalse(Files.exists(marker));

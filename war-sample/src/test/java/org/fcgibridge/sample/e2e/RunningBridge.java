@@ -52,15 +52,26 @@ final class RunningBridge implements AutoCloseable {
 
     /**
      * A directory of legacy CGI scripts for {@code --cgi-root}: {@code report.sh} answers
-     * "script=SCRIPT_NAME info=PATH_INFO query=QUERY_STRING".
+     * "script=SCRIPT_NAME info=PATH_INFO query=QUERY_STRING"; {@code post.sh} answers 201 with an {@code X-Script}
+     * header and "length=CONTENT_LENGTH type=CONTENT_TYPE body=" followed by the request body it read;
+     * {@code silent.sh} writes nothing and {@code headless.sh} a body without a header block (both 502).
      */
     static Path scripts(Path dir) throws IOException {
         Path scripts = Files.createDirectories(dir.resolve("cgi"));
-        Path report = Files.writeString(scripts.resolve("report.sh"), "#!/bin/sh\n"
-                + "printf 'Content-Type: text/plain\\n\\n'\n"
+        script(scripts, "report.sh", "printf 'Content-Type: text/plain\\n\\n'\n"
                 + "echo \"script=$SCRIPT_NAME info=$PATH_INFO query=$QUERY_STRING\"\n");
-        Files.setPosixFilePermissions(report, PosixFilePermissions.fromString("rwxr-xr-x"));
+        script(scripts, "post.sh", "printf 'Status: 201 Created\\r\\nX-Script: post\\r\\n"
+                + "Content-Type: text/plain\\r\\n\\r\\n'\n"
+                + "printf 'length=%s type=%s body=' \"$CONTENT_LENGTH\" \"$CONTENT_TYPE\"\n"
+                + "cat\n");
+        script(scripts, "silent.sh", "exit 0\n");
+        script(scripts, "headless.sh", "echo 'a body without a header block'\n");
         return scripts;
+    }
+
+    private static void script(Path dir, String name, String body) throws IOException {
+        Path script = Files.writeString(dir.resolve(name), "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     /**
