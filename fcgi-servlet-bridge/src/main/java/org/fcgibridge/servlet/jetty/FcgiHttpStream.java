@@ -23,6 +23,7 @@ import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordType;
+import org.fcgibridge.core.protocol.RequestRecord;
 import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.servlet.http.ResponseHeaders;
 
@@ -41,6 +42,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
     private static final int SETTLE_LIMIT = 16 * 1024 * 1024;
 
     private final FcgiConnection connection;
+    private final RequestRecord record;
     private final int id;
     private final Role role;
     private final boolean keepConn;
@@ -72,8 +74,13 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
     private boolean handling;
     private boolean ended;
 
-    FcgiHttpStream(FcgiConnection connection, int id, Role role, boolean keepConn) {
+    /**
+     * @param record what the server's operators see of the request: this stream says who serves it and how it
+     *               answered
+     */
+    FcgiHttpStream(FcgiConnection connection, int id, Role role, boolean keepConn, RequestRecord record) {
         this.connection = connection;
+        this.record = record;
         this.id = id;
         this.role = role;
         this.keepConn = keepConn;
@@ -101,10 +108,12 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
                 handling = true;
                 handler = Thread.currentThread();
             }
+            record.serving(Thread.currentThread());
             boolean recycle;
             try {
                 task.run();
             } finally {
+                record.serving(null);
                 synchronized (this) {
                     handler = null;
                     handling = false;
@@ -125,6 +134,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
                 return;
             }
             LOG.log(System.Logger.Level.WARNING, "{0}: {1}", connection.id(), reason);
+            record.timeOut();
             if (!committed) {
                 committed = true;
                 try {
@@ -427,6 +437,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
         }
         byte[] end = new byte[16];
         EndRequestBody.encodeRecord(end, 0, id, appStatus, ProtocolStatus.REQUEST_COMPLETE);
+        record.responded(stdout.firstContent());
         // forgotten before END_REQUEST leaves: the web server may reuse the id as soon as it has it
         connection.ending(this);
         try {
