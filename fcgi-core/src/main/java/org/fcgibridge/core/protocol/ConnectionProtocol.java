@@ -69,6 +69,8 @@ public final class ConnectionProtocol<R> {
         final R handle;
         /** Its params have ended; it is the listener's to run. Written by the reader thread. */
         volatile boolean started;
+        /** Set when it starts. */
+        volatile RequestRecord record;
 
         Active(int id, boolean keepConn, long beganNanos, ParamsStream params, R handle) {
             this.id = id;
@@ -86,6 +88,7 @@ public final class ConnectionProtocol<R> {
     private final ByteBudget paramsBudget;
     private final RecordSink out;
     private final Listener<R> listener;
+    private final ProtocolMonitor monitor;
     /** Requests by id; guarded by this. */
     private final Map<Integer, Active<R>> active = new HashMap<>(4);
     /** No request is admitted any more (KEEP_CONN off, an overloaded connection, closed); guarded by this. */
@@ -103,6 +106,21 @@ public final class ConnectionProtocol<R> {
      */
     public ConnectionProtocol(String name, ProtocolLimits limits, Capacity capacity, boolean overloaded,
                               ByteBudget paramsBudget, RecordSink out, Listener<R> listener) {
+        this(name, limits, capacity, overloaded, paramsBudget, out, listener, ProtocolMonitor.NONE);
+    }
+
+    /**
+     * @param name         the connection's name, for the log
+     * @param overloaded   whether the server was at FCGI_MAX_CONNS when the connection came: every request on it is
+     *                     refused with FCGI_OVERLOADED
+     * @param paramsBudget the server's bound on params still arriving, over all connections
+     * @param out          where the records the protocol writes itself go (END_REQUEST of refused requests,
+     *                     GET_VALUES_RESULT, UNKNOWN_TYPE, the monitor's answers)
+     * @param monitor      told of the connection and its requests; it may answer a request itself
+     */
+    public ConnectionProtocol(String name, ProtocolLimits limits, Capacity capacity, boolean overloaded,
+                              ByteBudget paramsBudget, RecordSink out, Listener<R> listener,
+                              ProtocolMonitor monitor) {
         this.name = name;
         this.limits = Objects.requireNonNull(limits, "limits");
         this.capacity = Objects.requireNonNull(capacity, "capacity");
@@ -110,6 +128,8 @@ public final class ConnectionProtocol<R> {
         this.paramsBudget = Objects.requireNonNull(paramsBudget, "paramsBudget");
         this.out = Objects.requireNonNull(out, "out");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.monitor = Objects.requireNonNull(monitor, "monitor");
+        monitor.connectionOpened();
     }
 
     /**
@@ -238,6 +258,7 @@ public final class ConnectionProtocol<R> {
             return;
         }
         LOG.log(System.Logger.Level.DEBUG, "{0}: request {1} refused: {2}", name, id, refusal);
+        monitor.refused(refusal);
         endWithoutRunning(id, refusal, body.keepConn() && !overloaded);
     }
 
@@ -254,7 +275,17 @@ public final class ConnectionProtocol<R> {
             return;
         }
         Params params = request.params.decode();
+        byte[] answer = monitor.answer(params);
+        if (answer != null) {
+            if (forget(request)) {
+                listener.dropped(request.handle);
+                answer(request, answer);
+            }
+            return;
+        }
+        request.record = new RequestRecord(request.id, params);
         request.started = true;
+        monitor.started(request.record);
         listener.paramsEnded(request.handle, params, declaresTooLargeABody(params));
     }
 
@@ -272,6 +303,7 @@ public final class ConnectionProtocol<R> {
 
     private void abort(Active<R> request) throws IOException {
         if (request.started) {
+            request.record.abort();
             listener.aborted(request.handle);
             return;
         }
@@ -281,11 +313,37 @@ public final class ConnectionProtocol<R> {
         }
     }
 
+    /** The monitor's answer, as STDOUT records, the closing one and END_REQUEST, in one write. */
+    private void answer(Active<R> request, byte[] response) throws IOException {
+        int chunk = Fcgi.MAX_CONTENT_LENGTH - Fcgi.ALIGNMENT + 1;
+        int records = (response.length + chunk - 1) / chunk;
+        ByteBuffer all = ByteBuffer.allocate(records * (Fcgi.HEADER_LENGTH + Fcgi.ALIGNMENT) + response.length
+                + 2 * Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH);
+        byte[] header = new byte[Fcgi.HEADER_LENGTH];
+        for (int at = 0; at < response.length; at += chunk) {
+            int length = Math.min(chunk, response.length - at);
+            int padding = Fcgi.paddingFor(length);
+            RecordHeader.encode(header, 0, RecordType.STDOUT.code(), request.id, length, padding);
+            all.put(header).put(response, at, length).position(all.position() + padding);
+        }
+        RecordHeader.encode(header, 0, RecordType.STDOUT.code(), request.id, 0, 0);
+        all.put(header);
+        byte[] end = new byte[Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH];
+        EndRequestBody.encodeRecord(end, 0, request.id, 0, ProtocolStatus.REQUEST_COMPLETE);
+        all.put(end).flip();
+        out.write(all);
+        closeUnlessKept(request.keepConn);
+    }
+
     /** END_REQUEST for a request that never ran; then, as after any request, the connection closes unless kept. */
     private void endWithoutRunning(int id, ProtocolStatus status, boolean keepConn) throws IOException {
         byte[] record = new byte[Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH];
         EndRequestBody.encodeRecord(record, 0, id, 0, status);
         out.write(ByteBuffer.wrap(record));
+        closeUnlessKept(keepConn);
+    }
+
+    private void closeUnlessKept(boolean keepConn) {
         boolean close;
         synchronized (this) {
             closing |= !keepConn;
@@ -341,7 +399,17 @@ public final class ConnectionProtocol<R> {
         }
         request.params.release();
         capacity.giveRequest();
+        RequestRecord record = request.record;
+        if (record != null) {
+            monitor.ended(record);
+        }
         return true;
+    }
+
+    /** The record of the started request {@code requestId}, or null: the engine says on it who serves it, and how. */
+    public RequestRecord record(int requestId) {
+        Active<R> request = find(requestId);
+        return request == null ? null : request.record;
     }
 
     /** The handle of the active request {@code requestId}, or null. */
@@ -404,10 +472,15 @@ public final class ConnectionProtocol<R> {
      */
     public List<R> close() {
         List<Active<R>> lost;
+        boolean first;
         synchronized (this) {
+            first = !closed;
             closing = true;
             closed = true;
             lost = new ArrayList<>(active.values());
+        }
+        if (first) {
+            monitor.connectionClosed();
         }
         List<R> started = new ArrayList<>(lost.size());
         for (Active<R> request : lost) {

@@ -15,6 +15,7 @@ public final class RecordOutputStream extends OutputStream {
     /** Room behind the content for padding, the empty record and an END_REQUEST. */
     private static final int TRAILER_ROOM = 7 + Fcgi.HEADER_LENGTH + 24;
     private static final byte[] ZEROS = new byte[Fcgi.ALIGNMENT];
+    private static final int FIRST_CONTENT = 256;
 
     private final ByteBuffer buf;
     private final int contentCapacity;
@@ -23,6 +24,8 @@ public final class RecordOutputStream extends OutputStream {
     private int requestId;
     private boolean closed;
     private long contentWritten;
+    /** The start of the content, kept as the first record leaves (a response's head: its status, for operators). */
+    private byte[] firstContent;
 
     /**
      * @param type            the stream's record type
@@ -60,6 +63,16 @@ public final class RecordOutputStream extends OutputStream {
     /** Content bytes accepted so far (sent or buffered). */
     public long contentWritten() {
         return contentWritten;
+    }
+
+    /** Up to the first {@value #FIRST_CONTENT} content bytes written (for STDOUT, the head of the response). */
+    public byte[] firstContent() {
+        if (firstContent != null) {
+            return firstContent.clone();
+        }
+        byte[] buffered = new byte[closed ? 0 : Math.min(buffered(), FIRST_CONTENT)];
+        buf.get(Fcgi.HEADER_LENGTH, buffered);
+        return buffered;
     }
 
     /** Whether the stream has been closed. */
@@ -146,6 +159,7 @@ public final class RecordOutputStream extends OutputStream {
         requestId = newRequestId;
         closed = false;
         contentWritten = 0;
+        firstContent = null;
         buf.clear().position(Fcgi.HEADER_LENGTH);
     }
 
@@ -155,6 +169,10 @@ public final class RecordOutputStream extends OutputStream {
 
     /** Writes the header and padding around {@code content} buffered bytes; returns the index after the padding. */
     private int frame(int content) {
+        if (firstContent == null) {
+            firstContent = new byte[Math.min(content, FIRST_CONTENT)];
+            buf.get(Fcgi.HEADER_LENGTH, firstContent);
+        }
         int padding = Fcgi.paddingFor(content);
         RecordHeader.encode(buf, 0, type, requestId, content, padding);
         int end = Fcgi.HEADER_LENGTH + content;

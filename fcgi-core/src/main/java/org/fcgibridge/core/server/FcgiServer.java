@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.fcgibridge.core.io.BufferPool;
 import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.protocol.Capacity;
+import org.fcgibridge.core.protocol.ProtocolMonitor;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordReader;
 import org.fcgibridge.core.runner.RunnerFactory;
@@ -60,6 +61,7 @@ public final class FcgiServer implements Closeable {
     private final ByteBudget spoolBudget;
     private final BufferPool outputBuffers;
     private final Capacity capacity;
+    private final ProtocolMonitor monitor;
     /** Threads between entering accept() and registering what it returned: close() waits for them. */
     private final AtomicInteger admitting = new AtomicInteger();
     private final AtomicLong connectionCounter = new AtomicLong();
@@ -68,8 +70,10 @@ public final class FcgiServer implements Closeable {
     private final Object closeLock = new Object();
     private boolean closed;
 
-    private FcgiServer(ListeningSocket socket, ServerParams params, RunnerFactory runnerFactory) {
+    private FcgiServer(ListeningSocket socket, ServerParams params, RunnerFactory runnerFactory,
+                       ProtocolMonitor monitor) {
         this.socket = socket;
+        this.monitor = monitor;
         this.listener = socket.channel();
         this.address = socket.address();
         this.params = params;
@@ -123,10 +127,20 @@ public final class FcgiServer implements Closeable {
      * @param runnerFactory makes the runner of each request
      */
     public static FcgiServer start(ListeningSocket socket, ServerParams params, RunnerFactory runnerFactory) {
+        return start(socket, params, runnerFactory, ProtocolMonitor.NONE);
+    }
+
+    /**
+     * Like {@link #start(ListeningSocket, ServerParams, RunnerFactory)}, with a monitor that is told of every
+     * connection and request and may answer requests itself (a status page, a ping).
+     */
+    public static FcgiServer start(ListeningSocket socket, ServerParams params, RunnerFactory runnerFactory,
+                                   ProtocolMonitor monitor) {
         Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(runnerFactory, "runnerFactory");
-        FcgiServer server = new FcgiServer(socket, params, runnerFactory);
+        Objects.requireNonNull(monitor, "monitor");
+        FcgiServer server = new FcgiServer(socket, params, runnerFactory, monitor);
         server.execute(server::acceptAndServe);
         server.watchdog.start();
         LOG.log(System.Logger.Level.INFO, "FastCGI server listening on {0}", server.describeAddress());
@@ -188,6 +202,10 @@ public final class FcgiServer implements Closeable {
 
     RunnerFactory runnerFactory() {
         return runnerFactory;
+    }
+
+    ProtocolMonitor monitor() {
+        return monitor;
     }
 
     /** The server's FCGI_MAX_CONNS and FCGI_MAX_REQS, counted over its connections. */

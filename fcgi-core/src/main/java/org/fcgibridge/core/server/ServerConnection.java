@@ -77,7 +77,7 @@ final class ServerConnection implements Runnable, ConnectionProtocol.Listener<Se
         this.output = new ConnectionOutput(channel);
         this.protocol = new ConnectionProtocol<>(name, params.protocolLimits(), server.capacity(),
                 admission == Capacity.Admission.OVERLOADED,
-                server.paramsBudget(), output, this);
+                server.paramsBudget(), output, this, server.monitor());
         this.inputBuffer = server.inputBuffers().take();
         this.reader = new RecordReader(new TimedInput(), inputBuffer);
     }
@@ -204,7 +204,7 @@ final class ServerConnection implements Runnable, ConnectionProtocol.Listener<Se
     /** The PARAMS stream of {@code request} ended: make its runner and run it. */
     @Override
     public void paramsEnded(ServerRequest request, Params requestParams, boolean bodyTooLarge) {
-        request.paramsEnded(requestParams);
+        request.paramsEnded(requestParams, protocol.record(request.requestId()));
         Runner runner;
         if (bodyTooLarge) {
             runner = new CannedRunner(request, CgiResponses.response(413, "The request body is larger than "

@@ -14,10 +14,12 @@ import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordReader;
 import org.fcgibridge.core.protocol.RecordType;
+import org.fcgibridge.core.protocol.RequestRecord;
 import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.runner.CgiResponses;
 import org.fcgibridge.core.runner.FcgiExchange;
 import org.fcgibridge.core.runner.Runner;
+import org.fcgibridge.core.runner.RunnerTermination;
 
 /**
  * One request id on a connection, from BEGIN_REQUEST to END_REQUEST: collects the PARAMS stream, hands STDIN and DATA
@@ -42,6 +44,7 @@ final class ServerRequest implements FcgiExchange {
     private final boolean keepConn;
 
     private Params params;
+    private RequestRecord record;
     private volatile Phase phase = Phase.NEW;
 
     private InputStream stdin;
@@ -73,9 +76,14 @@ final class ServerRequest implements FcgiExchange {
         this.termination = new RunnerTermination(id);
     }
 
-    /** Its params have all arrived (on the connection's thread, before {@link #prepare}). */
-    void paramsEnded(Params params) {
+    /**
+     * Its params have all arrived (on the connection's thread, before {@link #prepare}).
+     *
+     * @param record what the server's operators see of it
+     */
+    void paramsEnded(Params params, RequestRecord record) {
         this.params = params;
+        this.record = record;
     }
 
     // ---- starting
@@ -171,6 +179,7 @@ final class ServerRequest implements FcgiExchange {
         int status;
         boolean run = termination.enter(chosen);
         startedNanos = System.nanoTime();
+        record.serving(Thread.currentThread());
         try {
             status = run ? chosen.run() : EXIT_ABANDONED;
         } catch (Throwable e) {
@@ -182,6 +191,7 @@ final class ServerRequest implements FcgiExchange {
             }
             status = EXIT_ABANDONED;
         } finally {
+            record.serving(null);
             termination.leave();
         }
         finish(status);
@@ -206,6 +216,7 @@ final class ServerRequest implements FcgiExchange {
             byte[] trailer = new byte[Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH];
             EndRequestBody.encodeRecord(trailer, 0, id, status, ProtocolStatus.REQUEST_COMPLETE);
             finishing = true;
+            record.responded(stdout.firstContent());
             stdout.closeWith(trailer, 0, trailer.length);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "request {0}: could not send its end: {1}", id, e.getMessage());
@@ -242,6 +253,7 @@ final class ServerRequest implements FcgiExchange {
     /** Marks the request as timed out and terminates it. */
     void timeOut(String reason) {
         timedOut = true;
+        record.timeOut();
         terminate(reason);
     }
 

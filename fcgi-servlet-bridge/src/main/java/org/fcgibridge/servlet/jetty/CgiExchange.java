@@ -14,10 +14,12 @@ import org.fcgibridge.core.protocol.Params;
 import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordType;
+import org.fcgibridge.core.protocol.RequestRecord;
 import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.runner.CgiResponses;
 import org.fcgibridge.core.runner.FcgiExchange;
 import org.fcgibridge.core.runner.Runner;
+import org.fcgibridge.core.runner.RunnerTermination;
 
 /**
  * One request of a CGI script beside the application on the Jetty engine ({@link CgiMount}): its runner (fcgi-core's
@@ -38,6 +40,7 @@ final class CgiExchange implements FcgiExchange, RequestStream {
     private static final int EXIT_ABANDONED = 2;
 
     private final FcgiConnection connection;
+    private final RequestRecord record;
     private final CgiMount mount;
     private final int id;
     private final Role role;
@@ -50,28 +53,22 @@ final class CgiExchange implements FcgiExchange, RequestStream {
     private volatile RecordOutputStream stderr;
     private Runner runner;
     private volatile Scheduler.Task deadline;
-
-    private final Object guard = new Object();
-    /** The thread in {@link Runner#run()}, interrupted by termination; guarded by {@link #guard}. */
-    private Thread runnerThread;
-    private boolean inIo;
-    private boolean interruptPending;
-    private boolean savedInterrupt;
-    private volatile boolean terminated;
-    private volatile String terminationReason;
+    private final RunnerTermination termination;
     private volatile boolean timedOut;
     /** STDOUT has written its first record: the rest of the body is taken as it comes. */
     private boolean answering;
-    /** The next write carries END_REQUEST: it goes out even after termination. */
-    private volatile boolean finishing;
 
-    CgiExchange(FcgiConnection connection, CgiMount mount, int id, Role role, boolean keepConn, Params params) {
+    /** @param record what the server's operators see of the request: this exchange says who serves it, and how */
+    CgiExchange(FcgiConnection connection, CgiMount mount, int id, Role role, boolean keepConn, Params params,
+                RequestRecord record) {
         this.connection = connection;
+        this.record = record;
         this.mount = mount;
         this.id = id;
         this.role = role;
         this.keepConn = keepConn;
         this.params = params;
+        this.termination = new RunnerTermination(id);
         this.input = new CgiInput(connection.maxBodyBytes(), connection.inputBufferBytes(), connection::pause,
                 connection::resume);
         if (role == Role.AUTHORIZER) {
@@ -100,9 +97,8 @@ final class CgiExchange implements FcgiExchange, RequestStream {
                 chosen = new Canned(CgiResponses.internalServerError());
             }
         }
-        synchronized (guard) {
-            runner = chosen;
-        }
+        runner = chosen;
+        termination.assign(chosen);
         mount.started(this);
         if (!timeout.isZero()) {
             deadline = connection.connector().getScheduler().schedule(() -> timeOut(timeout), timeout.toMillis(),
@@ -118,31 +114,24 @@ final class CgiExchange implements FcgiExchange, RequestStream {
     }
 
     private void run() {
-        Runner chosen;
-        synchronized (guard) {
-            chosen = runner;
-            if (!terminated) {
-                runnerThread = Thread.currentThread();
-            }
-        }
+        Runner chosen = runner;
+        boolean run = termination.enter(chosen);
+        record.serving(Thread.currentThread());
         int status;
         try {
-            status = terminated ? EXIT_ABANDONED : chosen.run();
+            status = run ? chosen.run() : EXIT_ABANDONED;
         } catch (Throwable e) {
-            if (terminated && e instanceof IOException) {
+            if (termination.isTerminated() && e instanceof IOException) {
                 // its streams failed under it, as termination does: expected, not a fault of the runner
                 LOG.log(System.Logger.Level.DEBUG, "{0}: CGI request {1}, {2}: {3}", connection.id(), id,
-                        terminationReason, e.toString());
+                        termination.reason(), e.toString());
             } else {
                 LOG.log(System.Logger.Level.ERROR, connection.id() + ": runner failed on CGI request " + id, e);
             }
             status = EXIT_ABANDONED;
         } finally {
-            synchronized (guard) {
-                runnerThread = null;
-                interruptPending = false;
-            }
-            Thread.interrupted(); // an interrupt meant for this request stays with it, not with the pool's thread
+            record.serving(null);
+            termination.leave(); // an interrupt meant for this request stays with it, not with the pool's thread
         }
         finish(status);
     }
@@ -154,19 +143,24 @@ final class CgiExchange implements FcgiExchange, RequestStream {
             limit.cancel();
         }
         input.close();
+        if (timedOut && !hasOutput()) {
+            try {
+                stdout.write(CgiResponses.gatewayTimeout());
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "{0}: CGI request {1}: no 504: {2}", connection.id(), id,
+                        e.getMessage());
+            }
+        }
+        record.responded(stdout.firstContent());
         // forgotten before END_REQUEST leaves: the web server may reuse the id as soon as it has it
         connection.ending(this);
         try {
-            if (timedOut && !hasOutput()) {
-                stdout.write(CgiResponses.gatewayTimeout());
-            }
             RecordOutputStream errors = stderr;
             if (errors != null) {
                 errors.close();
             }
             byte[] end = new byte[Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH];
             EndRequestBody.encodeRecord(end, 0, id, status, ProtocolStatus.REQUEST_COMPLETE);
-            finishing = true;
             stdout.closeWith(end, 0, end.length);
             connection.giveOutputBuffer(stdoutBuffer); // written whole: nothing holds it any more
         } catch (IOException e) {
@@ -184,31 +178,14 @@ final class CgiExchange implements FcgiExchange, RequestStream {
         LOG.log(System.Logger.Level.WARNING, "{0}: CGI request {1} ran past its limit of {2} s", connection.id(), id,
                 timeout.toSeconds());
         timedOut = true;
+        record.timeOut();
         terminate(new InterruptedIOException("request " + id + " timed out after " + timeout.toSeconds() + " s"));
     }
 
     /** Asks the runner to stop: fails its input, interrupts its thread (safely), and tells the runner. */
     private void terminate(IOException cause) {
-        Runner chosen;
-        synchronized (guard) {
-            if (terminated) {
-                return;
-            }
-            terminationReason = cause.getMessage();
-            terminated = true;
-            Thread thread = runnerThread;
-            if (thread != null) {
-                if (inIo || thread == Thread.currentThread()) {
-                    interruptPending = true;
-                } else {
-                    thread.interrupt();
-                }
-            }
-            chosen = runner;
-        }
-        input.fail(cause);
-        if (chosen != null) {
-            chosen.terminate();
+        if (termination.terminate(cause.getMessage())) {
+            input.fail(cause);
         }
     }
 
@@ -258,45 +235,11 @@ final class CgiExchange implements FcgiExchange, RequestStream {
     }
 
     private void write(ByteBuffer records) throws IOException {
-        boolean guarded = beginIo();
+        boolean marked = termination.beginIo();
         try {
             connection.write(records);
         } finally {
-            endIo(guarded);
-        }
-    }
-
-    /**
-     * Marks the start of a write by the runner's thread, so that termination defers its interrupt.
-     *
-     * @return whether the guard was taken (pass it to {@link #endIo(boolean)})
-     * @throws InterruptedIOException if the request has been terminated (its END_REQUEST still goes out)
-     */
-    private boolean beginIo() throws InterruptedIOException {
-        synchronized (guard) {
-            if (Thread.currentThread() != runnerThread || inIo) {
-                return false;
-            }
-            if (terminated && !finishing) {
-                throw new InterruptedIOException("request " + id + " " + terminationReason);
-            }
-            savedInterrupt = Thread.interrupted();
-            inIo = true;
-            return true;
-        }
-    }
-
-    private void endIo(boolean guarded) {
-        if (!guarded) {
-            return;
-        }
-        synchronized (guard) {
-            inIo = false;
-            if (savedInterrupt || interruptPending) {
-                savedInterrupt = false;
-                interruptPending = false;
-                Thread.currentThread().interrupt();
-            }
+            termination.endIo(marked);
         }
     }
 

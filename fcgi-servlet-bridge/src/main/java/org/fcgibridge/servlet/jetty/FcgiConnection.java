@@ -30,6 +30,7 @@ import org.fcgibridge.core.protocol.Capacity;
 import org.fcgibridge.core.protocol.ConnectionProtocol;
 import org.fcgibridge.core.protocol.Fcgi;
 import org.fcgibridge.core.protocol.Params;
+import org.fcgibridge.core.protocol.ProtocolMonitor;
 import org.fcgibridge.core.protocol.ProtocolException;
 import org.fcgibridge.core.protocol.RecordContent;
 import org.fcgibridge.core.protocol.RecordHeader;
@@ -126,7 +127,8 @@ final class FcgiConnection extends AbstractConnection
      */
     FcgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration configuration, ServerParams limits,
                    Capacity capacity, Capacity.Admission admission, ByteBudget paramsBudget,
-                   BufferPool inputBuffers, BufferPool outputBuffers, CgiMount scripts) {
+                   BufferPool inputBuffers, BufferPool outputBuffers, CgiMount scripts,
+                   ProtocolMonitor monitor) {
         super(endPoint, connector.getExecutor());
         this.connector = connector;
         this.configuration = configuration;
@@ -137,7 +139,7 @@ final class FcgiConnection extends AbstractConnection
         this.outputBuffers = outputBuffers;
         this.scripts = scripts;
         this.protocol = new ConnectionProtocol<>(id, limits.protocolLimits(), capacity,
-                admission == Capacity.Admission.OVERLOADED, paramsBudget, this, this);
+                admission == Capacity.Admission.OVERLOADED, paramsBudget, this, this, monitor);
     }
 
     String id() {
@@ -398,12 +400,13 @@ final class FcgiConnection extends AbstractConnection
     public void paramsEnded(Admitted admitted, Params params, boolean bodyTooLarge) throws IOException {
         if (scripts != null && scripts.claims(params)) {
             CgiExchange exchange = new CgiExchange(this, scripts, admitted.id, admitted.role, admitted.keepConn,
-                    params);
+                    params, protocol.record(admitted.id));
             admitted.stream = exchange;
             exchange.start(limits.requestTimeout(), bodyTooLarge);
             return;
         }
-        FcgiHttpStream stream = new FcgiHttpStream(this, admitted.id, admitted.role, admitted.keepConn);
+        FcgiHttpStream stream = new FcgiHttpStream(this, admitted.id, admitted.role, admitted.keepConn,
+                protocol.record(admitted.id));
         admitted.stream = stream;
         if (bodyTooLarge) {
             // answered at once, the body skipped as it arrives (the request is over: its records are ignored)

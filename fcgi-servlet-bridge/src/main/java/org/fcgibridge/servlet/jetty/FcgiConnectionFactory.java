@@ -12,6 +12,7 @@ import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.Capacity;
 import org.fcgibridge.core.protocol.Fcgi;
+import org.fcgibridge.core.protocol.ProtocolMonitor;
 import org.fcgibridge.core.server.ServerParams;
 
 /**
@@ -53,6 +54,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
             () -> ByteBuffer.allocateDirect(MAX_RECORD));
     private final BufferPool outputBuffers;
     private final CgiMount scripts;
+    private final ProtocolMonitor monitor;
 
     /** FastCGI with the defaults: {@link ServerParams#defaults()} and {@link #quietConfiguration()}. */
     public FcgiConnectionFactory() {
@@ -74,7 +76,20 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
      *                      handlers), or null for none; managed as a bean of this factory
      */
     public FcgiConnectionFactory(HttpConfiguration configuration, ServerParams limits, CgiMount scripts) {
+        this(configuration, limits, scripts, ProtocolMonitor.NONE);
+    }
+
+    /**
+     * @param configuration the HTTP configuration of the requests
+     * @param limits        the FastCGI limits (the idle and request timeouts are the connector's and Jetty's)
+     * @param scripts       the CGI scripts served beside the application, or null for none
+     * @param monitor       told of every connection and request; it may answer requests itself (a status page, a
+     *                      ping) before Jetty sees them
+     */
+    public FcgiConnectionFactory(HttpConfiguration configuration, ServerParams limits, CgiMount scripts,
+                                 ProtocolMonitor monitor) {
         super(PROTOCOL);
+        this.monitor = Objects.requireNonNull(monitor, "monitor");
         this.configuration = Objects.requireNonNull(configuration, "configuration");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.paramsBudget = new ByteBudget(limits.paramsBudgetBytes());
@@ -106,6 +121,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
         return configure(new FcgiConnection(connector, endPoint, configuration, limits, capacity,
-                capacity.connectionOpened(), paramsBudget, inputBuffers, outputBuffers, scripts), connector, endPoint);
+                capacity.connectionOpened(), paramsBudget, inputBuffers, outputBuffers, scripts, monitor), connector,
+                endPoint);
     }
 }

@@ -1,14 +1,14 @@
-package org.fcgibridge.core.server;
+package org.fcgibridge.core.runner;
 
 import java.io.InterruptedIOException;
-import org.fcgibridge.core.runner.Runner;
 
 /**
  * Stops one request's runner from another thread without harming its connection: it interrupts the runner's thread,
  * but never while that thread is inside a read or write of the connection's channel (an interrupt there closes the
- * channel under every other request on it); such an interrupt waits until the I/O is done. Thread-safe.
+ * channel under every other request on it); such an interrupt waits until the I/O is done. Both engines stop their
+ * runners with it. Thread-safe.
  */
-final class RunnerTermination {
+public final class RunnerTermination {
     private final int requestId;
     private Thread runnerThread;
     private Runner runner;
@@ -19,8 +19,14 @@ final class RunnerTermination {
     private volatile String reason;
     private volatile long terminatedNanos;
 
-    RunnerTermination(int requestId) {
+    /** The termination of request {@code requestId}'s runner (the id names it in the messages). */
+    public RunnerTermination(int requestId) {
         this.requestId = requestId;
+    }
+
+    /** The runner to tell when the request is terminated, before any thread runs it. */
+    public synchronized void assign(Runner chosen) {
+        runner = chosen;
     }
 
     /**
@@ -28,7 +34,7 @@ final class RunnerTermination {
      *
      * @return false if the request was terminated already: do not run it
      */
-    synchronized boolean enter(Runner chosen) {
+    public synchronized boolean enter(Runner chosen) {
         runner = chosen;
         if (!terminated) {
             runnerThread = Thread.currentThread();
@@ -37,7 +43,7 @@ final class RunnerTermination {
     }
 
     /** The runner has returned: its thread is no longer the request's, and keeps no interrupt meant for it. */
-    void leave() {
+    public void leave() {
         synchronized (this) {
             runnerThread = null;
             interruptPending = false;
@@ -51,7 +57,7 @@ final class RunnerTermination {
      *
      * @return whether this call terminated it (false: it was already)
      */
-    boolean terminate(String why) {
+    public boolean terminate(String why) {
         Runner r;
         synchronized (this) {
             if (terminated) {
@@ -77,26 +83,31 @@ final class RunnerTermination {
     }
 
     /** Whether the calling thread runs the request's runner now. */
-    synchronized boolean isRunnerThread() {
+    public synchronized boolean isRunnerThread() {
         return Thread.currentThread() == runnerThread;
     }
 
-    boolean isTerminated() {
+    /** Whether the request has been terminated. */
+    public boolean isTerminated() {
         return terminated;
     }
 
     /** Why the request was terminated, or null. */
-    String reason() {
+    public String reason() {
         return reason;
     }
 
     /** When it was terminated ({@link System#nanoTime()}). */
-    long terminatedNanos() {
+    public long terminatedNanos() {
         return terminatedNanos;
     }
 
-    /** @throws InterruptedIOException if the request has been terminated */
-    void check() throws InterruptedIOException {
+    /**
+     * Fails if the request has been terminated.
+     *
+     * @throws InterruptedIOException if it has, with the reason
+     */
+    public void check() throws InterruptedIOException {
         if (terminated) {
             throw new InterruptedIOException("request " + requestId + " " + reason);
         }
@@ -108,7 +119,7 @@ final class RunnerTermination {
      * @return whether the mark was taken (pass it to {@link #endIo(boolean)})
      * @throws InterruptedIOException if the request has been terminated
      */
-    synchronized boolean beginIo() throws InterruptedIOException {
+    public synchronized boolean beginIo() throws InterruptedIOException {
         if (Thread.currentThread() != runnerThread || inIo) {
             return false;
         }
@@ -119,7 +130,7 @@ final class RunnerTermination {
     }
 
     /** The channel I/O marked by {@link #beginIo()} is done: a deferred interrupt is delivered now. */
-    void endIo(boolean marked) {
+    public void endIo(boolean marked) {
         if (!marked) {
             return;
         }
