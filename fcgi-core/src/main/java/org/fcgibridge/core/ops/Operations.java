@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.fcgibridge.core.cgi.CgiRunnerFactory;
+import org.fcgibridge.core.net.ListeningSocket;
 import org.fcgibridge.core.protocol.ProtocolMonitor;
-import org.fcgibridge.core.server.ListeningSocket;
 
 /**
  * The operator's views of one server, as the command line asks for them: the status page, the ping, the slow log.

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.fcgibridge.core.http.CgiResponseHead;
+import org.fcgibridge.core.http.RequestPath;
 import org.fcgibridge.core.protocol.Params;
 import org.fcgibridge.core.protocol.ProtocolMonitor;
 import org.fcgibridge.core.protocol.ProtocolStatus;
@@ -135,26 +136,17 @@ public final class ServerStatus implements ProtocolMonitor {
         if (statusPath == null && pingPath == null) {
             return null;
         }
-        String uri = params.get("REQUEST_URI", "");
-        if (uri.isEmpty()) {
-            uri = params.get("SCRIPT_NAME", "") + params.get("PATH_INFO", "");
+        String path = RequestPath.raw(params); // as the client sent it, as the engines route it
+        if (path == null) {
+            return null;
         }
-        if (isPath(uri, pingPath)) {
+        if (path.equals(pingPath)) {
             return pingResponse.clone();
         }
-        if (isPath(uri, statusPath)) {
+        if (path.equals(statusPath)) {
             return statusPage(query(params));
         }
         return null;
-    }
-
-    /**
-     * Whether the request's path, as the client sent it (REQUEST_URI without its query; else SCRIPT_NAME +
-     * PATH_INFO), is {@code path}: compared in place, as every request asks.
-     */
-    private static boolean isPath(String uri, String path) {
-        return path != null && uri.startsWith(path)
-                && (uri.length() == path.length() || uri.charAt(path.length()) == '?');
     }
 
     @Override
