@@ -17,6 +17,7 @@
  *     SIGNAL 2: N(signal), for the script's process group. Closing the connection before the script's exit was
  *               answered kills its process group: a script nobody waits for does not outlive its request.
  *   Helper to JVM, on the same connection:
+ *     STARTED 5: N(pid), the script's process id (also its process group's), first of a started script's frames.
  *     OUT 1 / ERR 2: bytes of the script's stdout / stderr; an empty one is the end of that stream.
  *     EXITED 3: N(the exit status, or 128 + the signal that ended it).
  *     NOT_STARTED 4: N(errno), the only frame of an order that was bad, or whose exec failed.
@@ -47,7 +48,7 @@
 #include <arpa/inet.h>
 
 enum { ORDER = 1, SIGNAL = 2 };
-enum { OUT = 1, ERR = 2, EXITED = 3, NOT_STARTED = 4 };
+enum { OUT = 1, ERR = 2, EXITED = 3, NOT_STARTED = 4, STARTED = 5 };
 enum { HAS_STDIN = 1 };
 enum { HEADER = 8, CHUNK = 16384, FLUSH_AT = 16384, HIGH_WATER = 65536, MAX_ORDER = 16 * 1024 * 1024 };
 static const long long HOLD_NANOS = 1000000; /* how long frames may wait for more */
@@ -363,6 +364,7 @@ static void spawn(struct conn *c, char *order, size_t length) {
     fcntl(out[0], F_SETFL, O_NONBLOCK);
     fcntl(err[0], F_SETFL, O_NONBLOCK);
     c->pid = pid;
+    word_frame(c, STARTED, (uint32_t) pid); /* for the JVM's operators (its slow log); held with the first output */
     c->out = (struct watch) { SCRIPT_OUT, out[0], c };
     c->err = (struct watch) { SCRIPT_ERR, err[0], c };
     watch(&c->out, EPOLL_CTL_ADD, EPOLLIN);
