@@ -132,9 +132,10 @@ public final class SlowLog implements AutoCloseable {
             }
             logged.add(request);
             write(entry);
-            LOG.log(System.Logger.Level.WARNING, "{0} has run for {1} ms, past the slow log''s {2} ms: see {3}",
-                    request, TimeUnit.NANOSECONDS.toMillis(elapsed), TimeUnit.NANOSECONDS.toMillis(timeoutNanos),
-                    file);
+            // php-fpm's warning in the server's log, which points to the slow log
+            LOG.log(System.Logger.Level.WARNING, "{0} executing too slow ({1} ms, past {2} ms), logged to {3}",
+                    request, Long.toString(TimeUnit.NANOSECONDS.toMillis(elapsed)),
+                    Long.toString(TimeUnit.NANOSECONDS.toMillis(timeoutNanos)), file);
             onSlow.run();
         }
     }
