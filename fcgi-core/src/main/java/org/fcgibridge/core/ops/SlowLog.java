@@ -26,8 +26,9 @@ import org.fcgibridge.core.protocol.RequestRecord;
  * <p>One daemon thread looks at the requests in flight every quarter of the timeout (at least every second, at most
  * every 50 ms), so an entry comes at most that late. It remembers only the requests still in flight that it has
  * logged. Each entry is one write to the file, opened in append mode for it: entries never interleave, even with
- * another server's in the same file, and a log rotated away is created anew. A failure to write is logged once (until
- * a write succeeds again); the server goes on, and slow requests are still counted.
+ * another server's in the same file, and a log rotated away is created anew. A file that cannot be opened at the start
+ * fails it; a failure to write later is logged once (until a write succeeds again), the server goes on, and slow
+ * requests are still counted.
  */
 public final class SlowLog implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SlowLog.class.getName());
@@ -74,12 +75,18 @@ public final class SlowLog implements AutoCloseable {
     }
 
     /**
-     * Starts the watchdog. The file is opened once now, so that a path that cannot be written is told at start-up.
+     * Starts the watchdog, once the file has been opened (and created if missing): a path that cannot be written
+     * stops the server's start, as php-fpm's does, rather than every slow request later.
      *
-     * @throws IllegalStateException if it was started before
+     * @throws IOException                  if the file cannot be opened for appending
+     * @throws IllegalThreadStateException if it was started before
      */
-    public void start() {
-        write("");
+    public void start() throws IOException {
+        try (FileChannel out = open()) {
+            // nothing to write yet: whether it can be is the question
+        } catch (IOException e) {
+            throw new IOException("the slow log " + file + " cannot be opened: " + e, e);
+        }
         watchdog.start();
     }
 
@@ -161,11 +168,14 @@ public final class SlowLog implements AutoCloseable {
         return script == null ? entry.withStack(thread, stack) : entry.withScript(thread, script);
     }
 
+    private FileChannel open() throws IOException {
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
     /** Appends {@code entry} in one write; a failure is logged once until a write succeeds again. */
     private void write(String entry) {
         ByteBuffer bytes = StandardCharsets.UTF_8.encode(entry);
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (FileChannel out = open()) {
             while (bytes.hasRemaining()) {
                 out.write(bytes);
             }

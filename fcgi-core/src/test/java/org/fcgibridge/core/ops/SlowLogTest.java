@@ -188,15 +188,21 @@ class SlowLogTest {
     }
 
     @Test
-    void aLogThatCannotBeWrittenLeavesTheServerGoingAndStillCounts() throws Exception {
+    void aLogThatCannotBeOpenedStopsTheStart() throws Exception {
         Path notAFile = Files.createDirectory(dir.resolve("a-directory"));
+        IOException refused = assertThrows(IOException.class, () -> slowLog(notAFile).start());
+        assertTrue(refused.getMessage().contains(notAFile.toString()), refused.getMessage());
+    }
+
+    @Test
+    void aLogThatCannotBeWrittenLaterLeavesTheServerGoingAndStillCounts() throws Exception {
+        Path file = dir.resolve("slow.log");
         RequestRecord record = request("GET", "/slow");
         inFlight.add(record);
         pastTheTimeout(record);
-        try (SlowLog log = slowLog(notAFile)) {
-            log.start(); // told, not thrown
-            log.look();
-        }
+        SlowLog log = slowLog(file);
+        Files.createDirectory(file); // since the start, something else has taken the file's place
+        log.look(); // told in the server's log, not thrown
         assertEquals(1, slow.get());
     }
 
