@@ -17,7 +17,8 @@
  *     SIGNAL 2: N(signal), for the script's process group. Closing the connection before the script's exit was
  *               answered kills its process group: a script nobody waits for does not outlive its request.
  *   Helper to JVM, on the same connection:
- *     STARTED 5: N(pid), the script's process id (also its process group's), first of a started script's frames.
+ *     STARTED 5: N(pid), the script's process id (also its process group's), first of a started script's frames;
+ *               held up to 100 ms for the first output, so that it costs a short script no write of its own.
  *     OUT 1 / ERR 2: bytes of the script's stdout / stderr; an empty one is the end of that stream.
  *     EXITED 3: N(the exit status, or 128 + the signal that ended it).
  *     NOT_STARTED 4: N(errno), the only frame of an order that was bad, or whose exec failed.
