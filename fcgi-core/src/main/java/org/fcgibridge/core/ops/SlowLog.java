@@ -121,7 +121,10 @@ public final class SlowLog implements AutoCloseable {
         }
     }
 
-    /** One look at the requests in flight: each past the timeout and not logged yet is logged now. */
+    /**
+     * One look at the requests in flight: each past the timeout and not logged yet is logged now. On the watchdog's
+     * thread only (a test calls it on a log it has not started).
+     */
     void look() {
         Collection<RequestRecord> requests = inFlight.get();
         Set<RequestRecord> current = Collections.newSetFromMap(new IdentityHashMap<>(requests.size() * 2));
