@@ -700,7 +700,7 @@ public final class BridgeRequest implements HttpServletRequest {
 
     @Override
     public AsyncContext startAsync() {
-        return startAsync(this, response, false);
+        return startAsync(this, response.facade(), false);
     }
 
     @Override
@@ -715,7 +715,7 @@ public final class BridgeRequest implements HttpServletRequest {
         if (response.isCompleted()) {
             throw new IllegalStateException("the response is complete");
         }
-        boolean original = servletRequest == this && servletResponse == response;
+        boolean original = servletRequest == this && servletResponse == response.facade();
         if (asyncContext == null) {
             asyncContext = new BridgeAsyncContext(this, servletRequest, servletResponse, original, supplied);
         } else {

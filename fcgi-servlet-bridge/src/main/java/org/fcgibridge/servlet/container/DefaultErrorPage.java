@@ -2,6 +2,7 @@ package org.fcgibridge.servlet.container;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.fcgibridge.core.http.ReasonPhrases;
 import org.fcgibridge.servlet.http.BridgeResponse;
 
 /**
@@ -26,7 +27,7 @@ public final class DefaultErrorPage {
             response.prepareErrorPage();
             response.setStatus(status);
         }
-        String reason = BridgeResponse.reasonPhrase(status);
+        String reason = ReasonPhrases.of(status);
         String text = message == null || message.isEmpty() ? reason : message;
         response.setContentType("text/html;charset=iso-8859-1");
         response.setHeader("Cache-Control", "must-revalidate,no-cache,no-store");

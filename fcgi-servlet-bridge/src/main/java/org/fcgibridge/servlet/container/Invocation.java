@@ -95,7 +95,7 @@ final class Invocation {
             } else if (admitted) {
                 guarded(() -> new FilterChainImpl(context.filterMappings().chain(DispatcherType.REQUEST,
                         request.pathInContext(), match.holder().getName()), match.holder(), request)
-                        .doFilter(request, response));
+                        .doFilter(request, response.facade()));
             }
             asyncLoop();
             if (response.isErrorSent()) {
@@ -289,8 +289,8 @@ final class Invocation {
                     attributes.put("jakarta.servlet.error.query_string", request.getQueryString());
                 }
                 try {
-                    ((BridgeDispatcher) dispatcher).dispatch(request, request, response, DispatcherType.ERROR,
-                            attributes);
+                    ((BridgeDispatcher) dispatcher).dispatch(request, request, response.facade(),
+                            DispatcherType.ERROR, attributes);
                     return;
                 } catch (ServletException | IOException | RuntimeException e) {
                     context.log("the error page " + location + " failed", e);

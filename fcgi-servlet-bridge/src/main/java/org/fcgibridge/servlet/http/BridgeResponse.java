@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
-import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.Collection;
 import java.util.Locale;
@@ -19,10 +18,13 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.fcgibridge.core.http.CgiResponseHead;
 
 /**
  * The response of a servlet behind FastCGI: status, headers and a buffer with the servlet API's commit semantics,
- * written to STDOUT as a CGI response (a {@code Status:} line, the headers, a blank line, the body).
+ * written to STDOUT as a CGI response (a {@code Status:} line, the headers, a blank line, the body). The container
+ * holds this object and calls its own methods on it (completion, error pages, includes); the application is given
+ * its {@link #facade()}.
  *
  * <p>Nothing leaves until the buffer overflows, the servlet flushes, or the response completes; a response that
  * completes within its buffer gets a Content-Length. A response to HEAD counts its body but sends none. Once the
@@ -80,6 +82,7 @@ public class BridgeResponse implements HttpServletResponse {
     private String defaultEncoding = "iso-8859-1";
     private WriteListenerHost writeListenerHost;
     private WriteListener writeListener;
+    private ResponseFacade facade;
 
     /** How {@link #sendRedirect} makes a relative location absolute. */
     public interface RedirectBase {
@@ -99,6 +102,17 @@ public class BridgeResponse implements HttpServletResponse {
         this.out = out;
         this.head = head;
         this.redirectBase = redirectBase;
+    }
+
+    /**
+     * The response as the application is given it (filters, servlets, error pages, startAsync): the servlet API of
+     * this response and nothing else, so that no application can cast its way to the container's methods here.
+     */
+    public HttpServletResponse facade() {
+        if (facade == null) {
+            facade = new ResponseFacade(this);
+        }
+        return facade;
     }
 
     /**
@@ -724,7 +738,8 @@ public class BridgeResponse implements HttpServletResponse {
             return;
         }
         drainWriter();
-        if (!committed && contentLength < 0 && !headers.contains("Transfer-Encoding") && !noBodyStatus()) {
+        if (!committed && contentLength < 0 && !headers.contains("Transfer-Encoding")
+                && !CgiResponseHead.hasNoBody(status)) {
             contentLength = count;
         }
         commit();
@@ -739,32 +754,25 @@ public class BridgeResponse implements HttpServletResponse {
         return completed;
     }
 
-    /** Statuses whose response has no body, and so no Content-Length (RFC 9110 8.6). */
-    private boolean noBodyStatus() {
-        return status == SC_NO_CONTENT || status == SC_NOT_MODIFIED || status < 200;
-    }
-
     private void commit() throws IOException {
         if (committed) {
             return;
         }
         committed = true;
-        StringBuilder head = new StringBuilder(256);
-        head.append("Status: ").append(status).append(' ').append(reasonPhrase(status)).append("\r\n");
+        CgiResponseHead head = new CgiResponseHead().status(status);
         String type = getContentType();
         if (type != null) {
-            head.append("Content-Type: ").append(type).append("\r\n");
+            head.field("Content-Type", type);
         }
-        if (contentLength >= 0 && !noBodyStatus()) {
-            head.append("Content-Length: ").append(contentLength).append("\r\n");
+        if (contentLength >= 0 && !CgiResponseHead.hasNoBody(status)) {
+            head.field("Content-Length", contentLength);
         }
         for (String[] field : headers.fields()) {
-            if (ResponseHeaders.sent(field[0])) {
-                head.append(field[0]).append(": ").append(field[1]).append("\r\n");
+            if (CgiResponseHead.isSent(field[0])) {
+                head.field(field[0], field[1]);
             }
         }
-        head.append("\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        head.writeTo(out);
     }
 
     private void writeBuffered() throws IOException {
@@ -820,60 +828,6 @@ public class BridgeResponse implements HttpServletResponse {
         }
         if (contentLength >= 0 && bodyWritten >= contentLength) {
             closeOutputQuietly();
-        }
-    }
-
-    /** The reason phrase the CGI Status line carries. */
-    public static String reasonPhrase(int status) {
-        switch (status) {
-            case 100: return "Continue";
-            case 101: return "Switching Protocols";
-            case 200: return "OK";
-            case 201: return "Created";
-            case 202: return "Accepted";
-            case 203: return "Non-Authoritative Information";
-            case 204: return "No Content";
-            case 205: return "Reset Content";
-            case 206: return "Partial Content";
-            case 300: return "Multiple Choices";
-            case 301: return "Moved Permanently";
-            case 302: return "Found";
-            case 303: return "See Other";
-            case 304: return "Not Modified";
-            case 307: return "Temporary Redirect";
-            case 308: return "Permanent Redirect";
-            case 400: return "Bad Request";
-            case 401: return "Unauthorized";
-            case 402: return "Payment Required";
-            case 403: return "Forbidden";
-            case 404: return "Not Found";
-            case 405: return "Method Not Allowed";
-            case 406: return "Not Acceptable";
-            case 408: return "Request Timeout";
-            case 409: return "Conflict";
-            case 410: return "Gone";
-            case 411: return "Length Required";
-            case 412: return "Precondition Failed";
-            case 413: return "Content Too Large";
-            case 414: return "URI Too Long";
-            case 415: return "Unsupported Media Type";
-            case 416: return "Range Not Satisfiable";
-            case 417: return "Expectation Failed";
-            case 418: return "I'm a Teapot";
-            case 422: return "Unprocessable Content";
-            case 425: return "Too Early";
-            case 426: return "Upgrade Required";
-            case 428: return "Precondition Required";
-            case 429: return "Too Many Requests";
-            case 431: return "Request Header Fields Too Large";
-            case 451: return "Unavailable For Legal Reasons";
-            case 500: return "Internal Server Error";
-            case 501: return "Not Implemented";
-            case 502: return "Bad Gateway";
-            case 503: return "Service Unavailable";
-            case 504: return "Gateway Timeout";
-            case 505: return "HTTP Version Not Supported";
-            default: return "Status " + status;
         }
     }
 

@@ -5,7 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import org.fcgibridge.core.http.CgiResponseHead;
 
 /**
  * A response's header fields in the order they were set: set replaces every field of that name (in the first one's
@@ -13,21 +13,7 @@ import java.util.Set;
  * split the header block: response splitting).
  */
 public final class ResponseHeaders {
-    /**
-     * Names that never go into the CGI header block. {@code Status} is the CGI response's status line (RFC 3875
-     * 6.3.3): every web server takes it as the status, so an application's header of that name would replace (or,
-     * malformed, break) the status the servlet set. The hop-by-hop headers describe a connection the application does
-     * not have: the web server frames the client's response itself.
-     */
-    private static final Set<String> NOT_SENT = Set.of("status", "connection", "keep-alive", "transfer-encoding",
-            "upgrade", "proxy-connection", "te", "trailer");
-
     private final List<String[]> fields = new ArrayList<>();
-
-    /** Whether an application's header named {@code name} is sent in the CGI response (see {@link #NOT_SENT}). */
-    public static boolean sent(String name) {
-        return !NOT_SENT.contains(name.toLowerCase(Locale.ROOT));
-    }
 
     /** Replaces every field named {@code name} with one; a null value removes them. */
     public void set(String name, String value) {
@@ -135,24 +121,16 @@ public final class ResponseHeaders {
 
     /** Refuses (IllegalArgumentException) an empty name or one with a control character, space, ':' or non-ASCII. */
     public static void checkName(String name) {
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("empty header name");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c <= ' ' || c >= 127 || c == ':') {
-                throw new IllegalArgumentException("illegal character in header name: " + name);
-            }
+        if (!CgiResponseHead.legalName(name)) {
+            throw new IllegalArgumentException(name == null || name.isEmpty() ? "empty header name"
+                    : "illegal character in header name: " + name);
         }
     }
 
     /** Refuses (IllegalArgumentException) a value holding CR, LF or NUL: it would split the header block. */
     public static void checkValue(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
-                throw new IllegalArgumentException("CR, LF or NUL in a header value");
-            }
+        if (!CgiResponseHead.legalValue(value)) {
+            throw new IllegalArgumentException("CR, LF or NUL in a header value");
         }
     }
 }

@@ -2,7 +2,6 @@ package org.fcgibridge.servlet.jetty;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -12,20 +11,20 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
+import org.fcgibridge.core.http.CgiResponseHead;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordType;
 import org.fcgibridge.core.protocol.RequestRecord;
 import org.fcgibridge.core.protocol.Role;
-import org.fcgibridge.servlet.http.ResponseHeaders;
+import org.fcgibridge.core.runner.CgiResponses;
 
 /**
  * One FastCGI request as a Jetty {@link HttpStream}: Jetty reads the request body from the request's STDIN records
@@ -238,10 +237,13 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
             if (completed) {
                 return;
             }
+            boolean bodyPending = !inputEnded && inputFailure == null;
             fail(cause);
             handling = started;
-            if (handler != null && handler != Thread.currentThread()) {
-                handler.interrupt(); // as the standalone engine terminates a runner: a servlet that waits stops
+            if (!bodyPending && handler != null && handler != Thread.currentThread()) {
+                // as the standalone engine terminates a runner: a servlet that waits on something else stops (one
+                // that waits for its body meets the failure there, which Jetty takes quietly)
+                handler.interrupt();
             }
         }
         resumeReader();
@@ -364,53 +366,35 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
 
     private void writeHead(MetaData.Response response) throws IOException {
         int status = response.getStatus();
-        String reason = response.getReason();
-        if (reason == null || !legalValue(reason)) {
-            reason = HttpStatus.getMessage(status);
-        }
-        StringBuilder head = new StringBuilder(256);
-        head.append("Status: ").append(status).append(' ').append(reason).append("\r\n");
+        // Jetty's reason (always null in Jetty 12) is not taken: one reason-phrase table for both engines
+        CgiResponseHead head = new CgiResponseHead().status(status);
         HttpFields fields = response.getHttpFields();
         // no body, so no Content-Length (RFC 9110 8.6): Jetty counts 0 for a 204
-        boolean noBody = status == HttpStatus.NO_CONTENT_204 || status == HttpStatus.NOT_MODIFIED_304 || status < 200;
+        boolean noBody = CgiResponseHead.hasNoBody(status);
         boolean length = noBody;
         for (HttpField field : fields) {
             String name = field.getName();
             boolean contentLength = field.getHeader() == HttpHeader.CONTENT_LENGTH;
-            if (!ResponseHeaders.sent(name) || contentLength && noBody || !legal(field)) {
+            if (!CgiResponseHead.isSent(name) || contentLength && noBody || !legal(field)) {
                 continue;
             }
             length |= contentLength;
-            head.append(name).append(": ").append(field.getValue()).append("\r\n");
+            head.field(name, field.getValue());
         }
         if (!length && response.getContentLength() >= 0) {
-            head.append("Content-Length: ").append(response.getContentLength()).append("\r\n");
+            head.field("Content-Length", response.getContentLength());
         }
-        head.append("\r\n");
-        stdout.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        head.writeTo(stdout);
     }
 
     /**
      * Whether a field may go into the CGI head. Jetty's response takes any name and value; one that the standalone
-     * engine refuses (ResponseHeaders: a CR, LF or NUL would split the head) is left out here, so that on neither
-     * engine can an application's value add a header line.
+     * engine refuses (a CR, LF or NUL would split the head) is left out here, so that on neither engine can an
+     * application's value add a header line.
      */
     private static boolean legal(HttpField field) {
-        try {
-            ResponseHeaders.checkName(field.getName());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        return field.getValue() == null || legalValue(field.getValue());
-    }
-
-    private static boolean legalValue(String value) {
-        try {
-            ResponseHeaders.checkValue(value);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return CgiResponseHead.legalName(field.getName())
+                && (field.getValue() == null || CgiResponseHead.legalValue(field.getValue()));
     }
 
     private void writeContent(ByteBuffer content) throws IOException {
@@ -450,10 +434,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
 
     /** Answers with a plain-text page, without Jetty: for a request that cannot be mapped at all. */
     void sendPlain(int status, String text) throws IOException {
-        byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
-        stdout.write(("Status: " + status + " " + HttpStatus.getMessage(status) + "\r\nContent-Type: text/plain;"
-                + "charset=utf-8\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        stdout.write(body);
+        stdout.write(CgiResponses.response(status, text));
         end(0);
     }
 

@@ -99,6 +99,7 @@ class RequestResponseIT {
                             resp.getWriter().append(" committed=").append(setTrailers(resp));
                             return;
                         }
+                        case "/throw" -> throw new IllegalStateException("secret detail");
                         default -> resp.sendError(404);
                     }
                     resp.getWriter().append(out);
@@ -135,7 +136,7 @@ class RequestResponseIT {
         RunningBridge bridge = BRIDGES.get(engine);
         if (bridge == null) {
             bridge = RunningBridge.startWar(Files.createDirectories(dir.resolve(engine)), war, "--engine", engine,
-                    "--http", "0", "--context-path", "/app");
+                    "--http", "0", "--context-path", "/app", "--max-body-bytes", "1024");
             BRIDGES.put(engine, bridge);
         }
         return bridge;
@@ -305,5 +306,43 @@ class RequestResponseIT {
                 "/app/p/trailers", "CONTENT_TYPE", "text/plain", "CONTENT_LENGTH", "3").bodyText());
         assertEquals("ready=true fields={} set=ISE committed=ISE", fastcgi(bridge, "POST", "/app/p/trailers",
                 "SERVER_PROTOCOL", "HTTP/1.0", "CONTENT_TYPE", "text/plain", "CONTENT_LENGTH", "3").bodyText());
+    }
+
+    /**
+     * Issue 16 item 4: one writer of the CGI head and one table of reason phrases in fcgi-core, so the head is byte for
+     * byte the same on both engines. Before, the Jetty engine took Jetty's table ("500 Server Error", "413 Payload Too
+     * Large") and wrote its own plain answers with another Content-Type.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void theStatusLineCarriesTheRegisteredReasonPhrase(String engine) throws Exception {
+        RunningBridge bridge = bridge(engine);
+        Map<Integer, String> lines = Map.of(200, "Status: 200 OK", 203, "Status: 203 Non-Authoritative Information",
+                413, "Status: 413 Content Too Large", 422, "Status: 422 Unprocessable Content",
+                451, "Status: 451 Unavailable For Legal Reasons", 500, "Status: 500 Internal Server Error",
+                507, "Status: 507 Insufficient Storage", 599, "Status: 599 Status 599");
+        for (Map.Entry<Integer, String> line : lines.entrySet()) {
+            String out = fastcgi(bridge, "GET", "/app/p/status?code=" + line.getKey()).stdoutText();
+            assertEquals(line.getValue(), out.substring(0, out.indexOf("\r\n")), out);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aBodyDeclaredOverTheLimitGetsTheSame413(String engine) throws Exception {
+        FcgiResponse response = fastcgi(bridge(engine), "POST", "/app/p/protocol", "CONTENT_TYPE", "text/plain",
+                "CONTENT_LENGTH", "2048");
+        assertEquals("Status: 413 Content Too Large\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: 44\r\n\r\nThe request body is larger than 1024 bytes.\n", response.stdoutText());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void theErrorPageOfAnExceptionNamesTheSameReason(String engine) throws Exception {
+        FcgiResponse response = fastcgi(bridge(engine), "GET", "/app/p/throw");
+        assertEquals(500, response.status(), response.stdoutText());
+        String body = response.bodyText();
+        assertTrue(body.contains("<h2>HTTP ERROR 500 Internal Server Error</h2>"), body);
+        assertFalse(body.contains("secret detail"), body);
     }
 }
