@@ -85,7 +85,7 @@ public final class SlowLog implements AutoCloseable {
         try (FileChannel out = open()) {
             // nothing to write yet: whether it can be is the question
         } catch (IOException e) {
-            throw new IOException("the slow log " + file + " cannot be opened: " + e, e);
+            throw new IOException("the slow log " + file + " cannot be opened: " + reason(e), e);
         }
         watchdog.start();
     }
@@ -169,6 +169,19 @@ public final class SlowLog implements AutoCloseable {
             return null; // the stack may be of what the thread did next
         }
         return script == null ? entry.withStack(thread, stack) : entry.withScript(thread, script);
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "its directory does not exist";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.toString();
     }
 
     private FileChannel open() throws IOException {

@@ -191,7 +191,9 @@ class SlowLogTest {
     void aLogThatCannotBeOpenedStopsTheStart() throws Exception {
         Path notAFile = Files.createDirectory(dir.resolve("a-directory"));
         IOException refused = assertThrows(IOException.class, () -> slowLog(notAFile).start());
-        assertTrue(refused.getMessage().contains(notAFile.toString()), refused.getMessage());
+        assertEquals("the slow log " + notAFile + " cannot be opened: Is a directory", refused.getMessage());
+        IOException nowhere = assertThrows(IOException.class, () -> slowLog(dir.resolve("none/slow.log")).start());
+        assertTrue(nowhere.getMessage().endsWith(": its directory does not exist"), nowhere.getMessage());
     }
 
     @Test
