@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
+import org.fcgibridge.core.http.RequestPath;
 import org.fcgibridge.core.runner.FcgiExchange;
 import org.fcgibridge.core.runner.FcgiHandler;
 import org.fcgibridge.core.runner.FunctionRunner;
@@ -13,12 +14,13 @@ import org.fcgibridge.servlet.http.BadRequestException;
 import org.fcgibridge.servlet.http.BridgeResponse;
 import org.fcgibridge.servlet.http.CgiRequest;
 import org.fcgibridge.servlet.http.ClientAbortException;
-import org.fcgibridge.servlet.http.ParamsView;
+import org.fcgibridge.servlet.http.FcgiAttributes;
 
 /**
  * The FastCGI handler that runs a web application: each request's params become an HttpServletRequest, its STDIN the
  * request body, and the application's response goes back on STDOUT as a CGI response. A request whose params cannot
- * be mapped (no method, a malformed path) is answered 400.
+ * be mapped (no method, a malformed path) is answered 400. The request attributes of {@link FcgiAttributes} carry the
+ * FastCGI role and every param.
  *
  * <pre>{@code
  * BridgeServletContext app = new BridgeServletContext("", loader, WebResources.of(dir));
@@ -29,16 +31,6 @@ import org.fcgibridge.servlet.http.ParamsView;
  * }</pre>
  */
 public final class ServletResponder implements FcgiHandler {
-    /**
-     * The request attribute that names the FastCGI role of the request: "RESPONDER", "AUTHORIZER" (the web server
-     * asks whether to serve the request: status 200 allows it, and {@code Variable-NAME} response headers go to the
-     * web server; any other response is sent to the client) or "FILTER".
-     */
-    public static final String ROLE_ATTRIBUTE = "org.fcgibridge.fcgi.role";
-
-    /** The request attribute that holds every FastCGI param of the request, an unmodifiable {@code Map<String, String>}. */
-    public static final String PARAMS_ATTRIBUTE = "org.fcgibridge.fcgi.params";
-
     private static final System.Logger LOG = System.getLogger(ServletResponder.class.getName());
 
     private final BridgeServletContext context;
@@ -72,17 +64,17 @@ public final class ServletResponder implements FcgiHandler {
             request = CgiRequest.from(exchange.params());
         } catch (BadRequestException e) {
             LOG.log(System.Logger.Level.INFO, "400 for request {0}: {1}", exchange.requestId(), e.getMessage());
-            String uri = exchange.params().get("REQUEST_SCHEME", "http") + "://"
-                    + exchange.params().get("HTTP_HOST", exchange.params().get("SERVER_NAME", "localhost"))
-                    + exchange.params().get("REQUEST_URI", "");
+            String path = RequestPath.raw(exchange.params());
+            String query = exchange.params().get("QUERY_STRING", "");
+            String uri = CgiRequest.origin(exchange.params()) + (path == null ? "" : path)
+                    + (query.isEmpty() ? "" : "?" + query);
             BridgeResponse response = new BridgeResponse(exchange.stdout(), false, null);
             response.setStatus(400);
             DefaultErrorPage.write(response, uri, 400, e.getMessage());
             response.complete();
             return 0;
         }
-        Map<String, Object> attributes = Map.of(ROLE_ATTRIBUTE, exchange.role().name(),
-                PARAMS_ATTRIBUTE, new ParamsView(exchange.params()));
+        Map<String, Object> attributes = FcgiAttributes.of(exchange.role(), exchange.params());
         OutputStream stdout = ClientAbortException.watch(exchange.stdout());
         try {
             if (accessLog == null) {

@@ -11,13 +11,14 @@ import java.time.Duration;
 import java.util.Map;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.client.FcgiResponse;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
-import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.servlet.container.BridgeServletContext;
 import org.fcgibridge.servlet.container.WebResources;
+import org.fcgibridge.servlet.http.FcgiAttributes;
 import org.junit.jupiter.api.Test;
 
 class SmokeTest {
@@ -26,12 +27,12 @@ class SmokeTest {
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             @SuppressWarnings("unchecked")
-            Map<String, String> params = (Map<String, String>) req.getAttribute(ServletResponder.PARAMS_ATTRIBUTE);
+            Map<String, String> params = (Map<String, String>) req.getAttribute(FcgiAttributes.PARAMS);
             if (!"alice".equals(params.get("REMOTE_USER"))) {
                 resp.sendError(403);
                 return;
             }
-            resp.setHeader("Variable-ROLE", String.valueOf(req.getAttribute(ServletResponder.ROLE_ATTRIBUTE)));
+            resp.setHeader("Variable-ROLE", String.valueOf(req.getAttribute(FcgiAttributes.ROLE)));
             resp.setHeader("Variable-TEAM", params.get("TEAM"));
         }
     }

@@ -3,11 +3,11 @@ package org.fcgibridge.bench;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.runner.FcgiExchange;
 import org.fcgibridge.core.runner.FcgiHandler;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
-import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 
 /**

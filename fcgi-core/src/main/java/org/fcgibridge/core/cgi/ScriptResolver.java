@@ -6,14 +6,17 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.fcgibridge.core.http.MalformedPathException;
+import org.fcgibridge.core.http.RequestPath;
 import org.fcgibridge.core.protocol.Params;
 
 /**
  * Finds the script a request names and checks that it may run: SCRIPT_FILENAME (Apache's {@code proxy:fcgi://host/}
- * prefix removed), or DOCUMENT_ROOT + SCRIPT_NAME; then walks back to the first component that exists, the rest
- * becoming PATH_INFO (as fcgiwrap does). The script must lie inside a root both as written and after every symlink
- * is resolved, be a regular executable file, and be on the allow-list if there is one. Nothing is decoded: nginx
- * passes SCRIPT_NAME already decoded and normalised, and a literal {@code %2e%2e} is just a name.
+ * prefix removed), or DOCUMENT_ROOT + SCRIPT_NAME, or under a mount prefix the request's canonical path
+ * ({@link RequestPath}, the one the servlet container beside it maps); then walks back to the first component that
+ * exists, the rest becoming PATH_INFO (as fcgiwrap does). The script must lie inside a root both as written and
+ * after every symlink is resolved, be a regular executable file, and be on the allow-list if there is one. Nothing
+ * is decoded: nginx passes SCRIPT_NAME already decoded and normalised, and a literal {@code %2e%2e} is just a name.
  */
 public final class ScriptResolver {
     private final CgiConfig config;
@@ -128,7 +131,12 @@ public final class ScriptResolver {
 
     /** Under a mount prefix: the first root plus the request path after the prefix. */
     private Path mountedPath(Params params) throws CgiRejection {
-        String path = org.fcgibridge.core.runner.PrefixRouter.requestPath(params);
+        String path;
+        try {
+            path = RequestPath.of(params);
+        } catch (MalformedPathException e) {
+            throw new CgiRejection(400, e.getMessage());
+        }
         String prefix = config.mountPrefix();
         String rest = path.length() > prefix.length() ? path.substring(prefix.length()) : "";
         if (rest.isEmpty() || rest.equals("/") || rest.indexOf('\0') >= 0) {

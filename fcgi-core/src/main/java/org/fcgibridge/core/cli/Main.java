@@ -7,9 +7,9 @@ import java.util.Set;
 import org.fcgibridge.core.cgi.CgiRunnerFactory;
 import org.fcgibridge.core.echo.EchoHandler;
 import org.fcgibridge.core.echo.HelloHandler;
+import org.fcgibridge.core.net.PortExposure;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
-import org.fcgibridge.core.server.PortExposure;
 
 /**
  * {@code java -jar fcgi-core.jar <command> [options]}: the runnable responders of fcgi-core.

@@ -2,9 +2,9 @@ package org.fcgibridge.core.cli;
 
 import java.util.Locale;
 import java.util.Set;
-import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.net.ListenAddress;
+import org.fcgibridge.core.net.WebServerAddresses;
 import org.fcgibridge.core.server.ServerParams;
-import org.fcgibridge.core.server.WebServerAddresses;
 
 /**
  * The server options every command shares: where to listen, and the limits and timeouts of {@link ServerParams}.

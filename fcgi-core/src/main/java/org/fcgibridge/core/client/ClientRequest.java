@@ -140,7 +140,7 @@ public final class ClientRequest {
         if (length == 0) {
             stdout.end();
         } else {
-            stdout.put(reader, length);
+            stdout.put(reader::readContent, length);
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.protocol.BeginRequestBody;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
@@ -28,7 +29,6 @@ import org.fcgibridge.core.protocol.RecordHeader;
 import org.fcgibridge.core.protocol.RecordReader;
 import org.fcgibridge.core.protocol.RecordType;
 import org.fcgibridge.core.protocol.Role;
-import org.fcgibridge.core.server.ListenAddress;
 
 /**
  * A FastCGI client over one connection (TCP or Unix domain): what a web server does, for tests, tools, load

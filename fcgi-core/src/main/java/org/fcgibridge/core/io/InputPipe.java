@@ -8,11 +8,10 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.fcgibridge.core.protocol.RecordReader;
 
 /**
- * A stream of records' content handed from the thread that reads a connection to the thread that consumes one
- * stream of one request (a runner's STDIN or DATA, a client's STDOUT). At most {@code capacity} bytes wait; past that
+ * A stream of chunks of bytes handed from the thread that reads a connection to the thread that consumes one stream
+ * of one request (a runner's STDIN or DATA, a client's STDOUT). At most {@code capacity} bytes wait; past that
  * the connection's thread waits for the consumer, so a slow consumer holds back its own connection but never grows
  * the heap.
  */
@@ -36,13 +35,25 @@ public final class InputPipe extends InputStream {
         this.capacity = capacity;
     }
 
+    /** Where {@link #put} takes a chunk from, such as the content of one record still unread on the connection. */
+    @FunctionalInterface
+    public interface Chunk {
+        /**
+         * Reads the whole chunk.
+         *
+         * @throws IOException if reading from the connection fails
+         */
+        byte[] read() throws IOException;
+    }
+
     /**
-     * Moves the current record's content (all of it) from the reader into the pipe, waiting while the pipe is full.
-     * Content arriving after the consumer closed the pipe is skipped.
+     * Moves a chunk of {@code length} bytes (all of it) into the pipe, waiting while the pipe is full; the chunk is
+     * read only once there is room, so that a full pipe holds back the connection. A chunk arriving after the
+     * consumer closed the pipe, or after a failure, is not read (the record reader skips what is left unread).
      *
-     * @throws IOException if reading the content from the connection fails
+     * @throws IOException if reading the chunk fails
      */
-    public void put(RecordReader reader, int length) throws IOException {
+    public void put(Chunk chunk, int length) throws IOException {
         lock.lock();
         try {
             while (buffered > 0 && buffered + length > capacity && !discarding && failure == null) {
@@ -54,12 +65,12 @@ public final class InputPipe extends InputStream {
         } finally {
             lock.unlock();
         }
-        byte[] chunk = reader.readContent();
+        byte[] bytes = chunk.read();
         lock.lock();
         try {
             if (!discarding && failure == null) {
-                chunks.add(chunk);
-                buffered += chunk.length;
+                chunks.add(bytes);
+                buffered += bytes.length;
                 readable.signal();
             }
         } finally {

@@ -1,11 +1,14 @@
 package org.fcgibridge.core.runner;
 
+import org.fcgibridge.core.http.MalformedPathException;
+import org.fcgibridge.core.http.RequestPath;
 import org.fcgibridge.core.protocol.Params;
 
 /**
  * Sends the requests under a path prefix to one runner factory and every other request to another: CGI scripts under
- * /cgi-bin beside a web application, say. The path is DOCUMENT_URI (decoded, as nginx sends it), else SCRIPT_NAME +
- * PATH_INFO, else REQUEST_URI without its query.
+ * /cgi-bin beside a web application, say. The path is the client's, decoded and canonical ({@link RequestPath}), the
+ * one a servlet container behind the fallback maps; a request without a path, or with a malformed one, goes to the
+ * fallback, which answers it.
  */
 public final class PrefixRouter implements RunnerFactory {
     private final String prefix;
@@ -25,26 +28,20 @@ public final class PrefixRouter implements RunnerFactory {
 
     @Override
     public Runner create(FcgiExchange exchange) throws Exception {
-        return matches(requestPath(exchange.params())) ? mounted.create(exchange) : fallback.create(exchange);
+        return claims(exchange.params()) ? mounted.create(exchange) : fallback.create(exchange);
+    }
+
+    /** Whether a request with these params goes to the mounted factory: its canonical path lies under the prefix. */
+    public boolean claims(Params params) {
+        try {
+            return matches(RequestPath.of(params));
+        } catch (MalformedPathException e) {
+            return false;
+        }
     }
 
     /** Whether a decoded request path lies under the prefix. */
     public boolean matches(String path) {
         return path.equals(prefix) || path.startsWith(prefix + "/");
-    }
-
-    /** The request's path, decoded where the web server decoded it. */
-    public static String requestPath(Params params) {
-        String document = params.get("DOCUMENT_URI", "");
-        if (!document.isEmpty()) {
-            return document;
-        }
-        String script = params.get("SCRIPT_NAME", "") + params.get("PATH_INFO", "");
-        if (!script.isEmpty()) {
-            return script;
-        }
-        String uri = params.get("REQUEST_URI", "");
-        int query = uri.indexOf('?');
-        return query < 0 ? uri : uri.substring(0, query);
     }
 }

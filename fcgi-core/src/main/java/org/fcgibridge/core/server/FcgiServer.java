@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.fcgibridge.core.io.BufferPool;
 import org.fcgibridge.core.io.ByteBudget;
+import org.fcgibridge.core.net.ListenAddress;
+import org.fcgibridge.core.net.ListeningSocket;
 import org.fcgibridge.core.protocol.Capacity;
 import org.fcgibridge.core.protocol.ProtocolMonitor;
 import org.fcgibridge.core.protocol.RecordOutputStream;

@@ -2,6 +2,7 @@ package org.fcgibridge.core.server;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.fcgibridge.core.net.WebServerAddresses;
 import org.fcgibridge.core.protocol.ProtocolLimits;
 
 /**

@@ -141,7 +141,7 @@ final class ServerRequest implements FcgiExchange {
         if (length == 0) {
             pipe.end();
         } else {
-            pipe.put(reader, length);
+            pipe.put(reader::readContent, length);
         }
     }
 

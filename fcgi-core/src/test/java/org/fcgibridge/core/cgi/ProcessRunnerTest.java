@@ -25,11 +25,11 @@ import java.util.stream.Collectors;
 import org.fcgibridge.core.client.ClientRequest;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.client.FcgiResponse;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.runner.PrefixRouter;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
-import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.core.testing.Processes;
 import org.fcgibridge.core.testing.Scripts;
@@ -406,7 +406,8 @@ class ProcessRunnerTest {
         assertEquals("the application", requestPath("/index.html").bodyText());
         assertEquals(404, requestPath("/legacy/").status());
         assertEquals(404, requestPath("/legacy/missing.sh").status());
-        assertEquals(403, requestPath("/legacy/../outside/evil.sh").status(), "normalised outside the root");
+        assertEquals("the application", requestPath("/legacy/../outside/evil.sh").bodyText(),
+                "the canonical path, /outside/evil.sh, is not under the prefix");
         assertEquals(403, requestPath("/legacy/link.sh").status(), "a link out of the root");
     }
 

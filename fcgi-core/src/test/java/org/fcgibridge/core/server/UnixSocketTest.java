@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.fcgibridge.core.client.ClientRequest;
 import org.fcgibridge.core.client.FcgiClient;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.testing.Handlers;

@@ -21,8 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fcgibridge.core.client.ClientRequest;
 import org.fcgibridge.core.client.FcgiClient;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.protocol.Role;
-import org.fcgibridge.core.server.ListenAddress;
 
 /**
  * A development front that speaks HTTP: each request is sent, as nginx would send it, over a real FastCGI connection

@@ -1,7 +1,7 @@
 package org.fcgibridge.servlet.cli;
 
 import java.time.Duration;
-import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.servlet.AccessLog;
 
 /** An application the launcher serves, with its HTTP front and access log, until {@link #close()}. */

@@ -1,8 +1,8 @@
 package org.fcgibridge.servlet.cli;
 
 import java.time.Duration;
+import org.fcgibridge.core.net.WebServerAddresses;
 import org.fcgibridge.core.server.ServerParams;
-import org.fcgibridge.core.server.WebServerAddresses;
 import picocli.CommandLine.Option;
 
 /**

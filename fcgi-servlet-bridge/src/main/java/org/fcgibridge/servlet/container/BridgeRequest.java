@@ -564,13 +564,7 @@ public final class BridgeRequest implements HttpServletRequest {
     @Override
     public StringBuffer getRequestURL() {
         StringBuffer url = new StringBuffer(64);
-        url.append(getScheme()).append("://");
-        url.append(CgiRequest.uriHost(getServerName()));
-        int port = getServerPort();
-        if (port > 0 && !(port == 80 && getScheme().equals("http")) && !(port == 443 && getScheme().equals("https"))) {
-            url.append(':').append(port);
-        }
-        url.append(getRequestURI());
+        url.append(cgi.origin()).append(getRequestURI());
         return url;
     }
 
@@ -787,8 +781,7 @@ public final class BridgeRequest implements HttpServletRequest {
         }
         URI here;
         try {
-            here = new URI(cgi.scheme() + "://" + CgiRequest.uriHost(cgi.serverName()) + ":" + cgi.serverPort()
-                    + cgi.rawPath());
+            here = new URI(cgi.origin() + cgi.rawPath());
         } catch (URISyntaxException unparsable) {
             return url;
         }

@@ -67,9 +67,7 @@ final class Invocation {
         return new BridgeResponse.RedirectBase() {
             @Override
             public String origin() {
-                boolean defaultPort = cgi.serverPort() == (cgi.secure() ? 443 : 80);
-                return cgi.scheme() + "://" + CgiRequest.uriHost(cgi.serverName())
-                        + (defaultPort ? "" : ":" + cgi.serverPort());
+                return cgi.origin();
             }
 
             @Override

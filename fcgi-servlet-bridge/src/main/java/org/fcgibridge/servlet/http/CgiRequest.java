@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.fcgibridge.core.http.RequestPath;
 import org.fcgibridge.core.protocol.Params;
 
 /**
@@ -13,8 +14,8 @@ import org.fcgibridge.core.protocol.Params;
  * httpd, lighttpd, Caddy, h2o):
  *
  * <ul>
- *   <li>the path: REQUEST_URI (raw, with its query cut off), else DOCUMENT_URI, else SCRIPT_NAME + PATH_INFO (both
- *       arrive decoded and are encoded again);</li>
+ *   <li>the path: fcgi-core's {@link RequestPath}, the client's REQUEST_URI (raw, with its query cut off), else
+ *       DOCUMENT_URI, else SCRIPT_NAME + PATH_INFO (both arrive decoded and are encoded again);</li>
  *   <li>the query: QUERY_STRING, raw;</li>
  *   <li>the scheme: REQUEST_SCHEME, else HTTPS ("on", "ON", "1" mean https; "off" and absence do not);</li>
  *   <li>the server: the Host header, else SERVER_NAME / SERVER_PORT; the client: REMOTE_ADDR / REMOTE_PORT;</li>
@@ -121,26 +122,10 @@ public record CgiRequest(String method, String scheme, String protocol, String r
         HttpHeaders headers = HttpHeaders.of(headerList);
 
         int localPort = parsePort(params.get("SERVER_PORT"), -1);
-        String serverName = emptyToNull(params.get("SERVER_NAME"));
         String localAddr = emptyToNull(params.get("SERVER_ADDR"));
-        int serverPort = localPort > 0 ? localPort : defaultPort(scheme);
-        String host = headers.get("Host");
-        if (host != null && !host.isBlank()) {
-            int colon = host.lastIndexOf(':');
-            int bracket = host.lastIndexOf(']');
-            if (colon > bracket) {
-                serverName = host.substring(0, colon);
-                serverPort = parsePort(host.substring(colon + 1), defaultPort(scheme));
-            } else {
-                // no port in Host: the port the web server took the request on (Debian's nginx passes $host,
-                // which drops the port the client asked for), else the scheme's
-                serverName = host;
-                serverPort = localPort > 0 ? localPort : defaultPort(scheme);
-            }
-        }
-        if (serverName == null) {
-            serverName = localAddr != null ? localAddr : "localhost";
-        }
+        Authority authority = authority(headers.get("Host"), params, localAddr, localPort, scheme);
+        String serverName = authority.name();
+        int serverPort = authority.port();
         String remoteAddr = emptyToNull(params.get("REMOTE_ADDR"));
         String remoteHost = emptyToNull(params.get("REMOTE_HOST"));
         return new CgiRequest(method, scheme, params.get("SERVER_PROTOCOL", "HTTP/1.1"), rawPath, path, query,
@@ -150,33 +135,68 @@ public record CgiRequest(String method, String scheme, String protocol, String r
                 emptyToNull(params.get("AUTH_TYPE")), params);
     }
 
+    /**
+     * The origin the client addressed, {@code scheme://host[:port]}, the port only when it is not the scheme's
+     * default: the one definition of it, which request URLs, redirects and error pages are built on.
+     */
+    public String origin() {
+        return origin(scheme, serverName, serverPort);
+    }
+
+    /**
+     * The origin of a request whose params cannot be mapped (its 400 page), read as {@link #from} reads it.
+     */
+    public static String origin(Params params) {
+        String scheme = scheme(params);
+        String host = params.contains("HTTP_HOST")
+                ? new String(params.getBytes("HTTP_HOST"), StandardCharsets.ISO_8859_1) : null;
+        int localPort = parsePort(params.get("SERVER_PORT"), -1);
+        Authority authority = authority(host, params, emptyToNull(params.get("SERVER_ADDR")), localPort, scheme);
+        return origin(scheme, authority.name(), authority.port());
+    }
+
+    /**
+     * {@code scheme://host[:port]}: an IPv6 address in brackets, the port left out when it is the scheme's default
+     * (or not positive).
+     */
+    public static String origin(String scheme, String host, int port) {
+        boolean defaultPort = port <= 0 || port == defaultPort(scheme);
+        return scheme + "://" + uriHost(host) + (defaultPort ? "" : ":" + port);
+    }
+
+    private record Authority(String name, int port) {
+    }
+
+    /**
+     * The host and port the client addressed: the Host header, else SERVER_NAME and SERVER_PORT; a Host without a
+     * port means the port the web server took the request on (Debian's nginx passes $host, which drops the port the
+     * client asked for), else the scheme's.
+     */
+    private static Authority authority(String host, Params params, String localAddr, int localPort, String scheme) {
+        String serverName = emptyToNull(params.get("SERVER_NAME"));
+        int serverPort = localPort > 0 ? localPort : defaultPort(scheme);
+        if (host != null && !host.isBlank()) {
+            int colon = host.lastIndexOf(':');
+            int bracket = host.lastIndexOf(']');
+            if (colon > bracket) {
+                serverName = host.substring(0, colon);
+                serverPort = parsePort(host.substring(colon + 1), defaultPort(scheme));
+            } else {
+                serverName = host;
+            }
+        }
+        if (serverName == null) {
+            serverName = localAddr != null ? localAddr : "localhost";
+        }
+        return new Authority(serverName, serverPort);
+    }
+
     private static String rawPath(Params params) throws BadRequestException {
-        String requestUri = params.get("REQUEST_URI", "");
-        if (!requestUri.isEmpty()) {
-            int query = requestUri.indexOf('?');
-            String path = query >= 0 ? requestUri.substring(0, query) : requestUri;
-            int fragment = path.indexOf('#');
-            if (fragment >= 0) {
-                path = path.substring(0, fragment);
-            }
-            if (!path.startsWith("/")) {
-                int scheme = path.indexOf("://");
-                int slash = scheme < 0 ? -1 : path.indexOf('/', scheme + 3);
-                path = slash < 0 ? "/" : path.substring(slash);
-            }
-            return path;
-        }
-        String documentUri = params.get("DOCUMENT_URI", "");
-        if (!documentUri.isEmpty()) {
-            return UriPath.encodePath(documentUri);
-        }
-        String scriptName = params.get("SCRIPT_NAME", "");
-        String pathInfo = params.get("PATH_INFO", "");
-        if (scriptName.isEmpty() && pathInfo.isEmpty()) {
+        String rawPath = RequestPath.raw(params);
+        if (rawPath == null) {
             throw new BadRequestException("no request path (REQUEST_URI, DOCUMENT_URI or SCRIPT_NAME)");
         }
-        String joined = scriptName + pathInfo;
-        return UriPath.encodePath(joined.startsWith("/") ? joined : "/" + joined);
+        return rawPath;
     }
 
     private static String scheme(Params params) {

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * application/x-www-form-urlencoded decoding, for query strings and form bodies: '&'-separated pairs, '+' for space,
- * %XX as bytes of the given charset. A malformed escape is kept as it is.
+ * application/x-www-form-urlencoded decoding, for query strings and form bodies: {@code &}-separated pairs,
+ * {@code +} for space, %XX as bytes of the given charset. A malformed escape is kept as it is.
  */
 public final class FormDecoder {
     private FormDecoder() {

@@ -43,7 +43,7 @@ public final class CgiMount extends AbstractLifeCycle {
 
     /** Whether a request with these params is a script's, not the application's. */
     boolean claims(Params params) {
-        return router.matches(PrefixRouter.requestPath(params));
+        return router.claims(params);
     }
 
     /** The runner of a request this mount claims. */

@@ -39,10 +39,9 @@ import org.fcgibridge.core.protocol.RecordSink;
 import org.fcgibridge.core.protocol.RecordType;
 import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.server.ServerParams;
-import org.fcgibridge.servlet.ServletResponder;
 import org.fcgibridge.servlet.http.BadRequestException;
 import org.fcgibridge.servlet.http.CgiRequest;
-import org.fcgibridge.servlet.http.ParamsView;
+import org.fcgibridge.servlet.http.FcgiAttributes;
 
 /**
  * A FastCGI connection from a web server, inside Jetty. When bytes arrive, Jetty calls {@link #onFillable()}, which
@@ -424,8 +423,7 @@ final class FcgiConnection extends AbstractConnection
         HttpChannel channel = channels.newHttpChannel(new RequestMetaData(this, cgi, stream.id()));
         Runnable task = stream.start(channel, metaData(cgi), limits.requestTimeout());
         Request request = channel.getRequest();
-        request.setAttribute(ServletResponder.ROLE_ATTRIBUTE, stream.role().name());
-        request.setAttribute(ServletResponder.PARAMS_ATTRIBUTE, new ParamsView(params));
+        FcgiAttributes.of(stream.role(), params).forEach(request::setAttribute);
         if (stream.role() == Role.AUTHORIZER) {
             stream.onInputEnd(); // an authorizer gets no body
             execute(task);

@@ -13,7 +13,7 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.session.DefaultSessionIdManager;
 import org.eclipse.jetty.session.HouseKeeper;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.fcgibridge.core.server.ListeningSocket;
+import org.fcgibridge.core.net.ListeningSocket;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.servlet.AccessLog;
 import org.fcgibridge.servlet.security.RealmFile;

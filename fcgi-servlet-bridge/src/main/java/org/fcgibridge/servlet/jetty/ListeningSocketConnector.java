@@ -16,7 +16,7 @@ import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.Scheduler;
-import org.fcgibridge.core.server.ListeningSocket;
+import org.fcgibridge.core.net.ListeningSocket;
 
 /**
  * A Jetty connector that accepts on a socket fcgi-core bound beforehand ({@link ListeningSocket}): TCP, Unix domain

@@ -10,12 +10,14 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.eclipse.jetty.util.security.Credential;
+import java.util.function.Predicate;
 
 /**
  * The launcher's {@code --realm FILE}: users, passwords and roles in the format of Jetty's HashLoginService,
  * {@code user: password[,role...]}, the password plain or as Jetty reads it ({@code MD5:}, {@code CRYPT:},
- * {@code OBF:}, {@code MD:SHA-256:}), so that one file serves both engines. Read once, when the launcher starts:
+ * {@code OBF:}, {@code MD:SHA-256:}), so that one file serves both engines. Plain and {@code MD5:} passwords are
+ * checked here; the other forms by Jetty's jetty-util, loaded only when the file has one, so that the standalone
+ * container runs with no Jetty class on its class path. Read once, when the launcher starts:
  * a file that is missing or does not parse stops it with one line instead of leaving an application with no users.
  * Immutable.
  */
@@ -23,7 +25,7 @@ public final class RealmFile implements Realm {
     /** The realm's name when the application's login-config names none. */
     public static final String DEFAULT_NAME = "fcgi-bridge";
 
-    private record Entry(Credential credential, Set<String> roles) {
+    private record Entry(Predicate<String> credential, Set<String> roles) {
     }
 
     private final Path file;
@@ -73,9 +75,13 @@ public final class RealmFile implements Realm {
             throw new IllegalArgumentException("--realm " + file + ": user " + user
                     + ": an MD5: password is 32 hexadecimal digits");
         }
-        Credential parsed;
+        Predicate<String> parsed;
         try {
-            parsed = Credential.getCredential(credential);
+            parsed = Passwords.parse(credential);
+        } catch (LinkageError e) {
+            throw new IllegalArgumentException("--realm " + file + ": user " + user + ": a password in the form "
+                    + credential.substring(0, credential.indexOf(':') + 1) + " needs Jetty's jetty-util on the class "
+                    + "path (the launcher jar has it); write it plain or as MD5:", e);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("--realm " + file + ": user " + user + ": unreadable password ("
                     + e.getClass().getSimpleName() + ")", e);
@@ -97,7 +103,7 @@ public final class RealmFile implements Realm {
     @Override
     public Set<String> authenticate(String user, String password) {
         Entry entry = user == null || password == null ? null : users.get(user);
-        return entry != null && entry.credential().check(password) ? entry.roles() : null;
+        return entry != null && entry.credential().test(password) ? entry.roles() : null;
     }
 
     @Override

@@ -13,11 +13,15 @@ import java.util.Set;
  * @param roles          the auth-constraint's role names ("*" any declared role, "**" any authenticated user);
  *                       null when it has no auth-constraint (no user needed), empty to deny everyone
  * @param confidential   a user-data-constraint of INTEGRAL or CONFIDENTIAL: the connection must be secure
- * @throws IllegalArgumentException if a url-pattern is not one (servlet mapping syntax, Servlet 6.0 section 12.2),
- *                                  or both methods and omissions are named
  */
 public record SecurityConstraint(List<String> urlPatterns, Set<String> methods, Set<String> omittedMethods,
                                  Set<String> roles, boolean confidential) {
+    /**
+     * A constraint on unmodifiable copies of the collections.
+     *
+     * @throws IllegalArgumentException if a url-pattern is not one (servlet mapping syntax, Servlet 6.0 section
+     *                                  12.2), or both methods and omissions are named
+     */
     public SecurityConstraint {
         urlPatterns = List.copyOf(urlPatterns);
         urlPatterns.forEach(SecurityConstraint::validate);

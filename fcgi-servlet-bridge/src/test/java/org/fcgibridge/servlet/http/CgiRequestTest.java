@@ -228,4 +228,35 @@ class CgiRequestTest {
         assertEquals(java.util.List.of("Host", "Accept"), r.headers().names());
         assertEquals(8080, r.serverPort());
     }
+
+    @Test
+    void theOriginIsDefinedOnceAndAnUnmappableRequestHasTheSame() throws Exception {
+        Map<String, String> p = base();
+        p.put("REQUEST_URI", "/x");
+        assertEquals("http://www.example.org", map(p).origin(), "SERVER_NAME, the default port left out");
+        p.put("HTTP_HOST", "[2001:db8::1]:8443");
+        p.put("HTTPS", "on");
+        assertEquals("https://[2001:db8::1]:8443", map(p).origin());
+        p.put("HTTP_HOST", "shop.example:443");
+        assertEquals("https://shop.example", map(p).origin());
+        p.put("HTTP_HOST", "shop.example");
+        p.put("SERVER_PORT", "8443");
+        assertEquals("https://shop.example:8443", map(p).origin(), "Debian's $host: the port nginx took it on");
+        Map<String, String> noMethod = new LinkedHashMap<>(p);
+        noMethod.remove("REQUEST_METHOD"); // answered 400, whose page names the same origin
+        assertEquals(map(p).origin(), CgiRequest.origin(Params.of(noMethod)));
+        assertEquals("http://[::1]", CgiRequest.origin(Params.of(Map.of("SERVER_ADDR", "::1"))));
+        assertEquals("http://localhost:8080", CgiRequest.origin("http", "localhost", 8080));
+        assertEquals("http://localhost", CgiRequest.origin("http", "localhost", -1));
+    }
+
+    @Test
+    void thePathIsTheClientsRequestUriEvenWhenTheWebServerRewroteDocumentUri() throws Exception {
+        Map<String, String> p = base();
+        p.put("REQUEST_URI", "/app/products/7?x=1");
+        p.put("DOCUMENT_URI", "/app/index.html"); // nginx after try_files $uri /app/index.html
+        CgiRequest r = map(p);
+        assertEquals("/app/products/7", r.rawPath());
+        assertEquals("/app/products/7", r.path());
+    }
 }

@@ -28,7 +28,7 @@ import org.fcgibridge.core.protocol.RecordType;
 import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.core.testing.RawConnection;
-import org.fcgibridge.servlet.ServletResponder;
+import org.fcgibridge.servlet.http.FcgiAttributes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,7 +55,7 @@ class JettyEngineTest {
             out.append("remote=").append(q.getRemoteAddr()).append('\n');
             out.append("url=").append(q.getRequestURL()).append('\n');
             out.append("big=").append(q.getHeader("X-Big") == null ? -1 : q.getHeader("X-Big").length()).append('\n');
-            out.append("role=").append(q.getAttribute(ServletResponder.ROLE_ATTRIBUTE)).append('\n');
+            out.append("role=").append(q.getAttribute(FcgiAttributes.ROLE)).append('\n');
             out.append("body=").append(q.getInputStream().readAllBytes().length).append('\n');
             r.setContentType("text/plain;charset=utf-8");
             r.getWriter().print(out);

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +45,17 @@ class RealmFileTest {
                 .endsWith(": user alice has no password (lines like \"alice: secret,role\")"));
         assertTrue(refusal(Files.writeString(dir.resolve("md5"), "alice: MD5:secret\n"))
                 .endsWith(": user alice: an MD5: password is 32 hexadecimal digits"));
+    }
+
+    @Test
+    void md5IsCheckedAsJettyChecksIt() throws Exception {
+        for (String password : List.of("secret", "wonderland", "\u00e9t\u00e9", "")) {
+            String stored = org.eclipse.jetty.util.security.Credential.MD5.digest(password);
+            Path file = Files.writeString(dir.resolve("md5-realm"), "alice: " + stored + ",user\n",
+                    StandardCharsets.ISO_8859_1);
+            assertEquals(Set.of("user"), RealmFile.load(file).authenticate("alice", password), stored);
+            assertNull(RealmFile.load(file).authenticate("alice", password + "x"), stored);
+        }
     }
 
     private static String refusal(Path file) {

@@ -9,9 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.client.FcgiResponse;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.runner.RunnerFactory;
 import org.fcgibridge.core.server.FcgiServer;
-import org.fcgibridge.core.server.ListenAddress;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.servlet.ServletResponder;
 

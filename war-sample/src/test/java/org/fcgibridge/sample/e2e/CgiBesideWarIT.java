@@ -22,10 +22,10 @@ import java.util.concurrent.TimeUnit;
 import org.fcgibridge.core.client.ClientRequest;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.client.FcgiResponse;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.Role;
-import org.fcgibridge.core.server.ListenAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -103,6 +103,30 @@ class CgiBesideWarIT {
         assertTrue(servlet.body().contains("Hello, world!"), "the WAR still answers the rest: " + servlet.body());
         HttpResponse<String> missing = get(bridge, "/cgi-bin/none.sh");
         assertEquals(404, missing.statusCode(), missing.body());
+    }
+
+    /**
+     * The client's path decides, the one the servlet container maps, not what the web server rewrote DOCUMENT_URI to
+     * (nginx after try_files or index), nor an encoded or dotted form of it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void theClientsPathChoosesBetweenScriptsAndTheWar(String engine) throws Exception {
+        try (FcgiClient client = FcgiClient.connect(ListenAddress.tcp("127.0.0.1", bridge(engine).port()))) {
+            Map<String, String> script = params("GET", "/cgi-bin/report.sh/june", "", -1);
+            script.put("DOCUMENT_URI", "/index.html");
+            script.put("SCRIPT_NAME", "/index.html");
+            assertEquals("script=/cgi-bin/report.sh info=/june query=\n", client.execute(script, new byte[0])
+                    .bodyText());
+            Map<String, String> encoded = params("GET", "/cgi%2Dbin/x/../report.sh", "", -1);
+            assertEquals("script=/cgi-bin/report.sh info= query=\n", client.execute(encoded, new byte[0])
+                    .bodyText());
+            Map<String, String> servlet = params("GET", "/hello", "", -1);
+            servlet.put("DOCUMENT_URI", "/cgi-bin/report.sh");
+            servlet.put("SCRIPT_NAME", "/cgi-bin/report.sh");
+            FcgiResponse hello = client.execute(servlet, new byte[0]);
+            assertTrue(hello.bodyText().contains("Hello, world!"), hello.toString());
+        }
     }
 
     @ParameterizedTest

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.client.FcgiResponse;
-import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.core.testing.LighttpdProcess;
 import org.fcgibridge.core.testing.NginxProcess;
 import org.fcgibridge.core.testing.Peers;

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.client.FcgiResponse;
-import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.servlet.testing.WarBuilder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

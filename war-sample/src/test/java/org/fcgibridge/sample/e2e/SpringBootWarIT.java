@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import org.fcgibridge.core.client.FcgiClient;
 import org.fcgibridge.core.client.FcgiResponse;
-import org.fcgibridge.core.server.ListenAddress;
+import org.fcgibridge.core.net.ListenAddress;
 import org.fcgibridge.servlet.testing.WarBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package org.fcgibridge.core.server;
+package org.fcgibridge.core.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

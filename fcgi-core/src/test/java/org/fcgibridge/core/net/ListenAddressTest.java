@@ -1,4 +1,4 @@
-package org.fcgibridge.core.server;
+package org.fcgibridge.core.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,16 +42,5 @@ class ListenAddressTest {
         assertTrue(WebServerAddresses.parse("").allowsAny());
         assertTrue(WebServerAddresses.parse(null).allows(InetAddress.getByName("8.8.8.8")));
         assertThrows(IllegalArgumentException.class, () -> WebServerAddresses.parse("web.example.com"));
-    }
-
-    @Test
-    void paramsAreValidated() {
-        ServerParams p = ServerParams.defaults();
-        assertThrows(IllegalArgumentException.class, () -> p.withMaxConns(0));
-        assertThrows(IllegalArgumentException.class, () -> p.withOutputRecordBytes(70000));
-        assertThrows(IllegalArgumentException.class, () -> p.withIdleTimeout(Duration.ofSeconds(-1)));
-        assertEquals(5, p.withMaxReqs(5).maxReqs());
-        assertEquals(p.maxConns(), p.withMaxReqs(5).maxConns());
-        assertFalse(p.mpxsConns());
     }
 }

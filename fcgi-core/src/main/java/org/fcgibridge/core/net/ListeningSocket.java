@@ -1,4 +1,4 @@
-package org.fcgibridge.core.server;
+package org.fcgibridge.core.net;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -11,8 +11,8 @@ import java.nio.file.Path;
 /**
  * A socket bound and listening at a {@link ListenAddress}, with nothing accepting on it yet: a server claims its
  * address, and fails on a clash, before the application behind it starts; connections that arrive meanwhile wait in
- * the backlog. {@link FcgiServer#start(ListeningSocket, ServerParams, org.fcgibridge.core.runner.RunnerFactory)}
- * serves it; the launcher's Jetty engine accepts on its {@link #channel()}.
+ * the backlog. The standalone server ({@code FcgiServer.start(ListeningSocket, ...)}) serves it; the launcher's Jetty
+ * engine accepts on its {@link #channel()}.
  *
  * <p>A Unix domain socket file left by a server that died is replaced; one that a live server answers on is refused.
  */
