@@ -17,6 +17,8 @@
  *     SIGNAL 2: N(signal), for the script's process group. Closing the connection before the script's exit was
  *               answered kills its process group: a script nobody waits for does not outlive its request.
  *   Helper to JVM, on the same connection:
+ *     STARTED 5: N(pid), the script's process id (also its process group's), first of a started script's frames;
+ *               held up to 100 ms for the first output, so that it costs a short script no write of its own.
  *     OUT 1 / ERR 2: bytes of the script's stdout / stderr; an empty one is the end of that stream.
  *     EXITED 3: N(the exit status, or 128 + the signal that ended it).
  *     NOT_STARTED 4: N(errno), the only frame of an order that was bad, or whose exec failed.
@@ -47,10 +49,13 @@
 #include <arpa/inet.h>
 
 enum { ORDER = 1, SIGNAL = 2 };
-enum { OUT = 1, ERR = 2, EXITED = 3, NOT_STARTED = 4 };
+enum { OUT = 1, ERR = 2, EXITED = 3, NOT_STARTED = 4, STARTED = 5 };
 enum { HAS_STDIN = 1 };
 enum { HEADER = 8, CHUNK = 16384, FLUSH_AT = 16384, HIGH_WATER = 65536, MAX_ORDER = 16 * 1024 * 1024 };
 static const long long HOLD_NANOS = 1000000; /* how long frames may wait for more */
+/* How long a script's pid may wait for its first output: a script that answers within it still costs the JVM one
+ * wake-up; one that is silent for longer (a slow one, which the JVM's slow log may want to name) costs one more. */
+static const long long PID_HOLD_NANOS = 100000000;
 
 /* What an epoll event is about: each watched descriptor has one, inside the object it belongs to. */
 enum kind { LISTENER, ORDERS, SIGNALS, NEW_CONN, STDIN_CONN, SCRIPT_CONN, SCRIPT_OUT, SCRIPT_ERR };
@@ -138,22 +143,27 @@ static void reserve(struct conn *c, size_t more) {
     c->cap = cap;
 }
 
-static void hold(struct conn *c) {
-    if (!c->flush_at) c->flush_at = now() + HOLD_NANOS;
+static void hold_for(struct conn *c, long long nanos) {
+    long long at = now() + nanos;
+    if (!c->flush_at || at < c->flush_at) c->flush_at = at;
 }
 
-static void frame(struct conn *c, uint32_t kind, const void *payload, uint32_t length) {
-    reserve(c, HEADER + length);
+static void hold(struct conn *c) {
+    hold_for(c, HOLD_NANOS);
+}
+
+/* Queues a frame of a 4-byte value, held for {@code nanos} at most. */
+static void word_frame_held(struct conn *c, uint32_t kind, uint32_t value, long long nanos) {
+    reserve(c, HEADER + 4);
     put_word(c->buf + c->len, kind);
-    put_word(c->buf + c->len + 4, length);
-    memcpy(c->buf + c->len + HEADER, payload, length);
-    c->len += HEADER + length;
-    hold(c);
+    put_word(c->buf + c->len + 4, 4);
+    put_word(c->buf + c->len + HEADER, value);
+    c->len += HEADER + 4;
+    hold_for(c, nanos);
 }
 
 static void word_frame(struct conn *c, uint32_t kind, uint32_t value) {
-    uint32_t word = htonl(value);
-    frame(c, kind, &word, 4);
+    word_frame_held(c, kind, value, HOLD_NANOS);
 }
 
 static void pause_reading(struct conn *c, int paused) {
@@ -363,6 +373,7 @@ static void spawn(struct conn *c, char *order, size_t length) {
     fcntl(out[0], F_SETFL, O_NONBLOCK);
     fcntl(err[0], F_SETFL, O_NONBLOCK);
     c->pid = pid;
+    word_frame_held(c, STARTED, (uint32_t) pid, PID_HOLD_NANOS); /* for the JVM's slow log: goes with the output */
     c->out = (struct watch) { SCRIPT_OUT, out[0], c };
     c->err = (struct watch) { SCRIPT_ERR, err[0], c };
     watch(&c->out, EPOLL_CTL_ADD, EPOLLIN);

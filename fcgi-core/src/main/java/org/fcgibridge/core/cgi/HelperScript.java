@@ -15,7 +15,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A script that the {@link SpawnHelper} started, seen through the frames the helper relays on the script's
- * {@link HelperConnection}: its stdout, its stderr, its exit (or why it could not start). The thread that reads
+ * {@link HelperConnection}: its pid, stdout, stderr and exit (or why it could not start). The thread that reads
  * stdout and awaits the exit takes them all, copying stderr to its sink on the way, so a script needs no thread of
  * its own besides the one that feeds its stdin (its own connection, if the request has a body). The helper holds a
  * script's frames until its output pauses for 1 ms: a short script's whole answer comes in one read.
@@ -25,6 +25,7 @@ final class HelperScript implements ScriptProcess {
     private static final int ERR = 2;
     private static final int EXITED = 3;
     private static final int NOT_STARTED = 4;
+    private static final int STARTED = 5;
     private static final int HEADER = 8;
     private static final int SIGNAL = 2;
     private static final int SIGTERM = 15;
@@ -48,6 +49,8 @@ final class HelperScript implements ScriptProcess {
     private boolean stdoutAbandoned;
     private ScriptNotStarted notStarted;
     private volatile int exit = -1;
+    /** The script's pid once the helper has told it; read by other threads (the slow log). */
+    private volatile long pid = -1;
     /** Killed: its stdout is not waited for any more (a descendant outside its group may hold it open). */
     private volatile boolean killed;
     /** Given back to the helper (or closed): signals must not reach the connection's next script. */
@@ -102,13 +105,15 @@ final class HelperScript implements ScriptProcess {
                         errLeft = length;
                         stderrEnded |= length == 0;
                     }
-                } else if ((kind == EXITED || kind == NOT_STARTED) && length == 4) {
+                } else if ((kind == EXITED || kind == NOT_STARTED || kind == STARTED) && length == 4) {
                     if (in.remaining() < HEADER + 4) {
                         return;
                     }
                     int value = in.getInt(at + HEADER);
                     in.position(at + HEADER + 4);
-                    if (kind == NOT_STARTED) {
+                    if (kind == STARTED) {
+                        pid = Integer.toUnsignedLong(value);
+                    } else if (kind == NOT_STARTED) {
                         notStarted = new ScriptNotStarted(path + " could not be started (errno " + value + ")");
                         stdoutEnded = true; // an order refused before any fork has no streams to end
                         stderrEnded = true;
@@ -231,6 +236,11 @@ final class HelperScript implements ScriptProcess {
         } catch (IOException e) {
             // the connection has failed: nothing more to copy
         }
+    }
+
+    @Override
+    public long pid() {
+        return pid;
     }
 
     @Override

@@ -52,6 +52,11 @@ final class JdkScript implements ScriptProcess {
     }
 
     @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
     public InputStream stdout() {
         return process.getInputStream();
     }

@@ -102,6 +102,7 @@ public final class ProcessRunner implements Runner {
         }
         Future<?> stdinPump = withStdin
                 ? factory.pumps().submit(() -> feedStdin(process, bodyStart)) : null;
+        RunningScript running = RunningScript.register(script, process);
         try {
             try {
                 forwardStdout(process);
@@ -119,6 +120,7 @@ public final class ProcessRunner implements Runner {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("terminated while the script's stderr was copied");
         } finally {
+            running.unregister();
             if (stdinPump != null) {
                 stdinPump.cancel(true);
             }

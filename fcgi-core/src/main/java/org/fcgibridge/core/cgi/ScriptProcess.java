@@ -58,6 +58,12 @@ interface ScriptProcess {
     void awaitStderr(long timeout, TimeUnit unit) throws InterruptedException;
 
     /**
+     * The script's process id, for its operators (the slow log): -1 until it is known (the spawn helper tells it with
+     * the script's first frames). Any thread.
+     */
+    long pid();
+
+    /**
      * The script's process, for signals to it and its descendants; empty once it has ended and been reaped, or where
      * {@link #destroy} reaches the descendants itself.
      */

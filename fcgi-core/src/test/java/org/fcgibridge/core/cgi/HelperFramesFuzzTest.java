@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Property tests of the spawn helper's frames as {@link HelperScript} decodes them from a {@link HelperConnection}
  * (kind and length as two big-endian ints, then the content: 1 stdout, 2 stderr, a length of 0 ending either,
- * 3 exited and 4 not started with a 4-byte int). A fake helper on a real Unix socket sends the frames and closes: the
+ * 3 exited, 4 not started and 5 started (the pid) with a 4-byte int). A fake helper on a real Unix socket sends the frames and closes: the
  * script's stdout, stderr and exit are what the frames say, and bytes no helper would send end in an IOException
  * or a lost exit (255), never another exception and never a wait that does not end.
  */
@@ -41,6 +41,7 @@ class HelperFramesFuzzTest {
     private static final int ERR = 2;
     private static final int EXITED = 3;
     private static final int NOT_STARTED = 4;
+    private static final int STARTED = 5;
     /** Turns a wait that would never end into a failure: far above any try's time. */
     private static final long STUCK_SECONDS = 20;
 
@@ -100,10 +101,14 @@ class HelperFramesFuzzTest {
         }
     }
 
-    /** What a script did: its output and errors in frames of up to 16 KB (as the helper cuts them), then its exit. */
-    record Script(List<Frame> data, boolean outEndsFirst, int exit) {
+    /**
+     * What a script did: its start (its pid), its output and errors in frames of up to 16 KB (as the helper cuts
+     * them), then its exit.
+     */
+    record Script(int pid, List<Frame> data, boolean outEndsFirst, int exit) {
         byte[] stream() {
             ByteArrayOutputStream s = new ByteArrayOutputStream();
+            s.writeBytes(Frame.status(STARTED, pid).encode());
             data.forEach(f -> s.writeBytes(f.encode()));
             Frame outEnd = Frame.out(new byte[0]);
             Frame errEnd = Frame.err(new byte[0]);
@@ -123,7 +128,7 @@ class HelperFramesFuzzTest {
     static Script scripts(Fuzz f) {
         List<Frame> frames = f.list(10, () -> new Frame(f.oneOf(OUT, ERR),
                 f.weighted(8, 1) == 0 ? f.bytes(1, 100) : f.bytes(1, 16 * 1024)));
-        return new Script(frames, f.bool(), f.between(0, 255));
+        return new Script(f.between(1, 4_194_304), frames, f.bool(), f.between(0, 255));
     }
 
     /** Arbitrary bytes, and frames of any kind and claimed length, cut anywhere. */
@@ -154,6 +159,7 @@ class HelperFramesFuzzTest {
         assertArrayEquals(script.of(OUT), outcome.stdout);
         assertArrayEquals(script.of(ERR), outcome.stderr);
         assertEquals(script.exit(), outcome.exit);
+        assertEquals(script.pid(), outcome.pid);
         assertFalse(outcome.unread, "frames left unread after the exit");
     }
 
@@ -184,6 +190,7 @@ class HelperFramesFuzzTest {
         byte[] stdout;
         byte[] stderr;
         int exit = Integer.MIN_VALUE;
+        long pid;
         IOException failure;
         boolean unread;
     }
@@ -221,6 +228,7 @@ class HelperFramesFuzzTest {
             }
             outcome.stdout = stdout.toByteArray();
             outcome.exit = script.waitFor();
+            outcome.pid = script.pid();
             script.awaitStderr(STUCK_SECONDS, TimeUnit.SECONDS);
             outcome.stderr = stderr.toByteArray();
             outcome.unread = link.hasUnread();

@@ -82,6 +82,8 @@ class ProcessRunnerTest {
         script(root, "session.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ncat /proc/$$/stat\n");
         script(root, "progress.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nfirst;'\n"
                 + "while [ ! -e \"$PID_FILE.go\" ]; do sleep 0.05; done\nprintf second\n");
+        script(root, "wait.sh", "#!/bin/sh\necho $$ > \"$PID_FILE\"\n"
+                + "while [ ! -e \"$PID_FILE.go\" ]; do sleep 0.05; done\nprintf 'Content-Type: text/plain\\n\\ndone'\n");
         script(root, "cat.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\ncat\n");
         script(root, "noisy.sh", "#!/bin/sh\nhead -c 900000 /dev/zero | tr '\\0' x >&2\n"
                 + "printf 'Content-Type: text/plain\\n\\nafter'\n");
@@ -243,6 +245,37 @@ class ProcessRunnerTest {
             assertEquals("second", new String(stdout.readAllBytes(), StandardCharsets.US_ASCII));
             assertEquals(0, request.awaitEnd().appStatus());
         }
+    }
+
+    @Test
+    void aRunningScriptIsFoundByItsThreadWithItsPidAndCommandLine() throws Exception {
+        start();
+        CompletableFuture<FcgiResponse> response = CompletableFuture.supplyAsync(() -> {
+            try {
+                return request("wait.sh");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        Path pids = dir.resolve("pids");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Optional<RunningScript> found = Optional.empty();
+        while (found.isEmpty() || found.get().pid().isEmpty() || !Files.exists(pids) || Files.size(pids) == 0) {
+            assertTrue(System.nanoTime() < deadline, "no running script with a pid found");
+            Thread.sleep(20);
+            found = Thread.getAllStackTraces().keySet().stream().map(RunningScript::servedBy)
+                    .flatMap(Optional::stream).findFirst();
+        }
+        RunningScript running = found.get();
+        assertEquals(Long.parseLong(Files.readString(pids).trim()), running.pid().getAsLong());
+        assertEquals(root.resolve("wait.sh").toRealPath(), running.script().toRealPath());
+        // the kernel ran the #! line: the interpreter, then the script
+        assertTrue(running.commandLine().matches(".*sh " + java.util.regex.Pattern.quote(running.script().toString())),
+                running.commandLine());
+        Files.createFile(dir.resolve("pids.go"));
+        assertEquals("done", response.get(10, TimeUnit.SECONDS).bodyText());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().map(RunningScript::servedBy)
+                .noneMatch(Optional::isPresent), "a script is still registered after its request ended");
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.fcgibridge.sample.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -64,20 +63,8 @@ class SlowLogLaunchIT {
 
     @BeforeAll
     void war(@TempDir Path temporary) throws Exception {
-        // TEMPORARY, until the slow log's branch is merged: this branch has a stand-in SlowLog that logs nothing (and
-        // a launcher that never refuses would hang LauncherRefusal). Remove with the stand-in.
-        assumeTrue(slowLogMerged(), "the slow log itself is not merged yet");
         dir = temporary;
         war = new WarBuilder(dir.resolve("war")).source("t.Sleepy", APP).packed("sleepy");
-    }
-
-    private static boolean slowLogMerged() {
-        try {
-            Class.forName("org.fcgibridge.core.ops.SlowLogEntry");
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
     }
 
     @AfterAll
