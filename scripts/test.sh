@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 # (gcc and libc6-dev build the CGI runner's spawn helper; without them scripts start through the JDK, slower;
 # openssl hashes the htpasswd lines of the web-server authentication tests)
-packages=(nginx-light apache2 lighttpd caddy h2o libfcgi-bin spawn-fcgi systemd perl python3 gcc libc6-dev openssl)
+packages=(nginx-light apache2 lighttpd caddy h2o libfcgi-bin spawn-fcgi systemd perl python3 python3-prometheus-client gcc libc6-dev openssl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

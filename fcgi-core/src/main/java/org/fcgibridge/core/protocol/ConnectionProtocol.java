@@ -283,7 +283,7 @@ public final class ConnectionProtocol<R> {
             }
             return;
         }
-        request.record = new RequestRecord(request.id, params);
+        request.record = new RequestRecord(request.id, params, monitor != ProtocolMonitor.NONE);
         request.started = true;
         monitor.started(request.record);
         listener.paramsEnded(request.handle, params, declaresTooLargeABody(params));

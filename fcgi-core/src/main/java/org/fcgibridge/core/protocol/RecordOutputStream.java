@@ -26,6 +26,7 @@ public final class RecordOutputStream extends OutputStream {
     private long contentWritten;
     /** The start of the content, kept as the first record leaves (a response's head: its status, for operators). */
     private byte[] firstContent;
+    private boolean keepingFirstContent;
 
     /**
      * @param type            the stream's record type
@@ -65,7 +66,15 @@ public final class RecordOutputStream extends OutputStream {
         return contentWritten;
     }
 
-    /** Up to the first {@value #FIRST_CONTENT} content bytes written (for STDOUT, the head of the response). */
+    /** From now on, {@link #firstContent()} is kept (a copy as the first record leaves); off by default. */
+    public void keepFirstContent() {
+        keepingFirstContent = true;
+    }
+
+    /**
+     * Up to the first {@value #FIRST_CONTENT} content bytes written (for STDOUT, the head of the response), if
+     * {@link #keepFirstContent()} was asked before they left; else what is still buffered of them.
+     */
     public byte[] firstContent() {
         if (firstContent != null) {
             return firstContent.clone();
@@ -160,6 +169,7 @@ public final class RecordOutputStream extends OutputStream {
         closed = false;
         contentWritten = 0;
         firstContent = null;
+        keepingFirstContent = false;
         buf.clear().position(Fcgi.HEADER_LENGTH);
     }
 
@@ -169,7 +179,7 @@ public final class RecordOutputStream extends OutputStream {
 
     /** Writes the header and padding around {@code content} buffered bytes; returns the index after the padding. */
     private int frame(int content) {
-        if (firstContent == null) {
+        if (keepingFirstContent && firstContent == null) {
             firstContent = new byte[Math.min(content, FIRST_CONTENT)];
             buf.get(Fcgi.HEADER_LENGTH, firstContent);
         }

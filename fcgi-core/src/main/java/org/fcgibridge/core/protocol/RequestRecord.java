@@ -16,10 +16,21 @@ public final class RequestRecord {
     private volatile boolean aborted;
     private volatile boolean timedOut;
 
-    /** A request whose params have ended now. */
+    private final boolean watched;
+
+    /** A request whose params have ended now, watched by a monitor. */
     public RequestRecord(int requestId, Params params) {
+        this(requestId, params, true);
+    }
+
+    /**
+     * @param watched whether a monitor reads what is recorded: if not, the response's head is not kept (it costs a
+     *                copy per request)
+     */
+    public RequestRecord(int requestId, Params params, boolean watched) {
         this.requestId = requestId;
         this.params = params;
+        this.watched = watched;
     }
 
     public int requestId() {
@@ -118,9 +129,23 @@ public final class RequestRecord {
         return code >= 100 && code <= 999 ? code : 200;
     }
 
-    /** The engine: the start of what the response's STDOUT carried (see {@link #status()}). */
+    /** The start of what the response's STDOUT carried (see {@link #status()}). */
     public void responded(byte[] stdoutHead) {
         this.head = stdoutHead;
+    }
+
+    /** The engine: {@code stdout} carries the response; it keeps its head if a monitor will want it. */
+    public void watch(RecordOutputStream stdout) {
+        if (watched) {
+            stdout.keepFirstContent();
+        }
+    }
+
+    /** The engine: the response has been written to {@code stdout} (see {@link #watch}). */
+    public void responded(RecordOutputStream stdout) {
+        if (watched) {
+            head = stdout.firstContent();
+        }
     }
 
     /** What runs it (a servlet's name, a script's path and pid), or null. */

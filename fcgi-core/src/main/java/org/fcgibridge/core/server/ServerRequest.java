@@ -99,6 +99,7 @@ final class ServerRequest implements FcgiExchange {
         this.direct = direct;
         stdoutBuffer = outputBuffer;
         stdout = new RecordOutputStream(RecordType.STDOUT, id, this::writeStdout, outputBuffer);
+        record.watch(stdout);
         if (role == Role.AUTHORIZER) {
             stdin = InputStream.nullInputStream();
         } else if (direct) {
@@ -216,7 +217,7 @@ final class ServerRequest implements FcgiExchange {
             byte[] trailer = new byte[Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH];
             EndRequestBody.encodeRecord(trailer, 0, id, status, ProtocolStatus.REQUEST_COMPLETE);
             finishing = true;
-            record.responded(stdout.firstContent());
+            record.responded(stdout);
             stdout.closeWith(trailer, 0, trailer.length);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "request {0}: could not send its end: {1}", id, e.getMessage());

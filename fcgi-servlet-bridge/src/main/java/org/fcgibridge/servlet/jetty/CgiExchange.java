@@ -76,6 +76,7 @@ final class CgiExchange implements FcgiExchange, RequestStream {
         }
         this.stdoutBuffer = connection.takeOutputBuffer();
         this.stdout = new RecordOutputStream(RecordType.STDOUT, id, this::writeStdout, stdoutBuffer);
+        record.watch(stdout);
     }
 
     /**
@@ -151,7 +152,7 @@ final class CgiExchange implements FcgiExchange, RequestStream {
                         e.getMessage());
             }
         }
-        record.responded(stdout.firstContent());
+        record.responded(stdout);
         // forgotten before END_REQUEST leaves: the web server may reuse the id as soon as it has it
         connection.ending(this);
         try {

@@ -85,6 +85,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
         this.keepConn = keepConn;
         this.stdoutBuffer = connection.takeOutputBuffer();
         this.stdout = new RecordOutputStream(RecordType.STDOUT, id, connection, stdoutBuffer);
+        record.watch(stdout);
     }
 
     /**
@@ -421,7 +422,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
         }
         byte[] end = new byte[16];
         EndRequestBody.encodeRecord(end, 0, id, appStatus, ProtocolStatus.REQUEST_COMPLETE);
-        record.responded(stdout.firstContent());
+        record.responded(stdout);
         // forgotten before END_REQUEST leaves: the web server may reuse the id as soon as it has it
         connection.ending(this);
         try {

@@ -161,6 +161,9 @@ class StatusPageIT {
         assertEquals(200, metrics.statusCode());
         assertEquals("application/openmetrics-text; version=1.0.0; charset=utf-8",
                 metrics.headers().firstValue("Content-Type").orElse(null));
+        String parsed = parsedByPrometheus(metrics.body());
+        assertTrue(parsed.contains("\nfcgi_accepted_requests counter "), parsed);
+        assertTrue(parsed.contains("\nfcgi_sessions_active gauge "), parsed);
         Map<String, OpenMetricsText.Family> families = OpenMetricsText.parse(metrics.body());
         assertTrue(families.get("fcgi_accepted_requests").value("fcgi_accepted_requests_total", Map.of()) >= 1,
                 metrics.body());
@@ -210,8 +213,9 @@ class StatusPageIT {
         assertTrue(entry.get("elapsed_ms").asLong() >= 0, entry.toString());
         HttpResponse<String> text = get(port, "/fcgi-status?full");
         assertTrue(text.body().contains("/sleep?for=status"), text.body());
-        Map<String, OpenMetricsText.Family> families = OpenMetricsText.parse(get(port,
-                "/fcgi-status?openmetrics&full").body());
+        String full = get(port, "/fcgi-status?openmetrics&full").body();
+        assertTrue(parsedByPrometheus(full).contains("\nfcgi_request_elapsed_seconds gauge "), full);
+        Map<String, OpenMetricsText.Family> families = OpenMetricsText.parse(full);
         assertTrue(families.get("fcgi_request_elapsed_seconds").samples.stream()
                 .anyMatch(s -> s.labels().get("uri").equals("/sleep?for=status")));
         assertEquals("app /sleep", sleeping.get(30, TimeUnit.SECONDS).body());
@@ -259,5 +263,29 @@ class StatusPageIT {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the check ended");
         return process.exitValue();
+    }
+
+    /**
+     * The families as the Prometheus project's own OpenMetrics parser reads them (python3-prometheus-client, which
+     * scripts/test.sh installs): one line "NAME TYPE SAMPLES" each, after a first empty line; the parser is strict
+     * (names, escapes, _total, # EOF), and the test fails on anything it refuses.
+     */
+    private static String parsedByPrometheus(String body) throws Exception {
+        Process python = new ProcessBuilder("python3", "-c", String.join("\n",
+                "import sys",
+                "from prometheus_client.openmetrics.parser import text_string_to_metric_families",
+                "print()",
+                "for family in text_string_to_metric_families(sys.stdin.read()):",
+                "    print(family.name, family.type, len(family.samples))"))
+                .redirectErrorStream(true).start();
+        try (var in = python.getOutputStream()) {
+            in.write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(python.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(python.waitFor(30, TimeUnit.SECONDS), "the parser did not end");
+        org.junit.jupiter.api.Assumptions.assumeFalse(out.contains("No module named 'prometheus_client'"),
+                "python3-prometheus-client is not installed (scripts/test.sh installs it)");
+        assertEquals(0, python.exitValue(), "Prometheus's parser refused it:\n" + out + "\n" + body);
+        return out;
     }
 }
