@@ -69,11 +69,6 @@ public final class Capacity {
         requests.decrementAndGet();
     }
 
-    /** Connections counted now. */
-    public int connections() {
-        return connections.get();
-    }
-
     /** Requests active now. */
     public int requests() {
         return requests.get();
