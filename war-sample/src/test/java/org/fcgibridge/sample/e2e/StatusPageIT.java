@@ -271,7 +271,10 @@ class StatusPageIT {
      * (names, escapes, _total, # EOF), and the test fails on anything it refuses.
      */
     private static String parsedByPrometheus(String body) throws Exception {
-        Process python = new ProcessBuilder("python3", "-c", String.join("\n",
+        // the Debian package is the system Python's; a python3 earlier on the PATH (pyenv) may not see it
+        String python3 = java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/python3"))
+                ? "/usr/bin/python3" : "python3";
+        Process python = new ProcessBuilder(python3, "-c", String.join("\n",
                 "import sys",
                 "from prometheus_client.openmetrics.parser import text_string_to_metric_families",
                 "print()",
