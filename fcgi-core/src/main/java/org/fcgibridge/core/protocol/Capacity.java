@@ -31,7 +31,8 @@ public final class Capacity {
         /** Counted; its requests are admitted as the request slots allow. */
         ADMITTED,
         /**
-         * Over FCGI_MAX_CONNS: kept open just long enough to answer each request FCGI_OVERLOADED, so that the web server
+         * Over FCGI_MAX_CONNS: kept open just long enough to answer each request FCGI_OVERLOADED, so that the web
+         * server
          * learns why (a few such connections at most).
          */
         OVERLOADED,

@@ -12,14 +12,14 @@ import org.fcgibridge.core.runner.InputRefusedException;
 
 /**
  * A CGI request's body as its runner reads it (blocking), fed by the connection's reading thread (never blocking):
- * past {@code queueLimit} unread bytes (--input-buffer-bytes) the connection pauses, and resumes once the runner has read them. When the
- * runner starts to answer, the rest of the body is taken without that limit (up to {@value #SETTLE_LIMIT} bytes),
- * as for a servlet ({@link FcgiHttpStream}): nginx stops sending a body once it has the response's head, so a script
+ * past {@code queueLimit} unread bytes (--input-buffer-bytes) the connection pauses, and resumes once the runner
+ * has read them. When the runner starts to answer, the rest of the body is taken without that limit (up to
+ * {@value FcgiConnection#SETTLE_LIMIT} bytes), as for a servlet ({@link FcgiHttpStream}): nginx stops sending a
+ * body once it has the response's head, so a script
  * that answers first and reads later must find the body here. Past {@code maxBody} bytes, reads fail with an
  * {@link InputRefusedException} (413), as on the standalone engine.
  */
 final class CgiInput extends InputStream {
-    static final int SETTLE_LIMIT = 16 * 1024 * 1024;
 
     private final long maxBody;
     private final int queueLimit;
@@ -69,9 +69,9 @@ final class CgiInput extends InputStream {
             chunks.add(content);
             queued += content.length;
             readable.signalAll();
-            if (settling && queued > SETTLE_LIMIT) {
-                fail(new IOException("request body over " + SETTLE_LIMIT + " bytes still unread after the response"
-                        + " began"));
+            if (settling && queued > FcgiConnection.SETTLE_LIMIT) {
+                fail(new IOException("request body over " + FcgiConnection.SETTLE_LIMIT
+                        + " bytes still unread after the response began"));
                 return true;
             }
             if (queued > queueLimit && !settling) {

@@ -56,6 +56,11 @@ import org.fcgibridge.servlet.http.FcgiAttributes;
 final class FcgiConnection extends AbstractConnection
         implements RecordSink, ConnectionProtocol.Listener<FcgiConnection.Admitted> {
     private static final System.Logger LOG = System.getLogger(FcgiConnection.class.getName());
+    /**
+     * The body a request may still hold in memory once its answer has begun (nginx stops sending then, so what the
+     * application will read must be taken now): servlets' and CGI scripts' alike.
+     */
+    static final int SETTLE_LIMIT = 16 * 1024 * 1024;
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Connector connector;

@@ -94,7 +94,8 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.paramsBudget = new ByteBudget(limits.paramsBudgetBytes());
         this.capacity = new Capacity(limits.maxConns(), limits.maxReqs());
-        this.outputBuffers = new BufferPool(POOLED_BUFFERS, () -> RecordOutputStream.allocate(limits.outputRecordBytes()));
+        this.outputBuffers = new BufferPool(POOLED_BUFFERS,
+                () -> RecordOutputStream.allocate(limits.outputRecordBytes()));
         addBean(configuration);
         this.scripts = scripts;
         if (scripts != null) {

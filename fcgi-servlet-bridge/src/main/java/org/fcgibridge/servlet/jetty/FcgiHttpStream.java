@@ -31,14 +31,14 @@ import org.fcgibridge.core.runner.CgiResponses;
  * (queued by the connection's reader thread) and writes the response, which leaves as a CGI response on STDOUT records
  * followed by END_REQUEST.
  *
- * <p>Flow control: the connection stops reading while more than --input-buffer-bytes ({@code ServerParams.inputBufferBytes}) of body wait to be read, so
- * a large upload is not held in memory. Once the response has begun, the rest of the body is queued without that limit
- * (up to {@value #SETTLE_LIMIT} bytes): nginx stops sending a body once it has the response's head, so whatever the
- * application will still read must be taken now.
+ * <p>Flow control: the connection stops reading while more than --input-buffer-bytes
+ * ({@code ServerParams.inputBufferBytes}) of body wait to be read, so a large upload is not held in memory. Once the
+ * response has begun, the rest of the body is queued without that limit (up to
+ * {@value FcgiConnection#SETTLE_LIMIT} bytes): nginx stops sending a body once it has the response's head, so
+ * whatever the application will still read must be taken now.
  */
 final class FcgiHttpStream implements HttpStream, RequestStream {
     private static final System.Logger LOG = System.getLogger(FcgiHttpStream.class.getName());
-    private static final int SETTLE_LIMIT = 16 * 1024 * 1024;
 
     private final FcgiConnection connection;
     private final RequestRecord record;
@@ -189,9 +189,9 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
                 queued += content.length;
             }
             wake = takeDemand();
-            if (settling && queued > SETTLE_LIMIT) {
-                fail(new IOException("request body over " + SETTLE_LIMIT + " bytes still unread after the response"
-                        + " began"));
+            if (settling && queued > FcgiConnection.SETTLE_LIMIT) {
+                fail(new IOException("request body over " + FcgiConnection.SETTLE_LIMIT
+                        + " bytes still unread after the response began"));
             }
             full = queued > connection.inputBufferBytes() && !settling && inputFailure == null;
             if (full) {
@@ -209,7 +209,8 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
     private void resumeReader() {
         boolean resume;
         synchronized (this) {
-            resume = pausedReader && (queued <= connection.inputBufferBytes() || settling || completed || inputFailure != null);
+            resume = pausedReader
+                    && (queued <= connection.inputBufferBytes() || settling || completed || inputFailure != null);
             if (resume) {
                 pausedReader = false;
             }
