@@ -32,8 +32,7 @@ public final class Capacity {
         ADMITTED,
         /**
          * Over FCGI_MAX_CONNS: kept open just long enough to answer each request FCGI_OVERLOADED, so that the web
-         * server
-         * learns why (a few such connections at most).
+         * server learns why (a few such connections at most).
          */
         OVERLOADED,
         /** Over FCGI_MAX_CONNS with enough overloaded connections open already: close it at once. */

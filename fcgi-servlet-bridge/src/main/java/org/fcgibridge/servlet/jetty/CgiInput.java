@@ -15,9 +15,8 @@ import org.fcgibridge.core.runner.InputRefusedException;
  * past {@code queueLimit} unread bytes (--input-buffer-bytes) the connection pauses, and resumes once the runner
  * has read them. When the runner starts to answer, the rest of the body is taken without that limit (up to
  * {@value FcgiConnection#SETTLE_LIMIT} bytes), as for a servlet ({@link FcgiHttpStream}): nginx stops sending a
- * body once it has the response's head, so a script
- * that answers first and reads later must find the body here. Past {@code maxBody} bytes, reads fail with an
- * {@link InputRefusedException} (413), as on the standalone engine.
+ * body once it has the response's head, so a script that answers first and reads later must find the body here.
+ * Past {@code maxBody} bytes, reads fail with an {@link InputRefusedException} (413), as on the standalone engine.
  */
 final class CgiInput extends InputStream {
 
