@@ -146,6 +146,7 @@ public final class BridgeServletContext implements ServletContext {
     private volatile Charset queryCharset = StandardCharsets.UTF_8;
     private volatile long asyncTimeout = 30_000;
     private volatile Path tempDirectory;
+    private volatile JspConfig jspConfig = JspConfig.NONE;
     private volatile int effectiveMajorVersion = 6;
     private volatile int effectiveMinorVersion = 0;
     private int servletOrder;
@@ -457,13 +458,23 @@ public final class BridgeServletContext implements ServletContext {
     }
 
     /**
-     * The stand-in of a JSP engine, named "jsp", at {@code *.jsp} and its kin ({@link NoJspServlet#PATTERNS}) as
-     * fallbacks the application's own mappings replace: JSP requests answer 500, never the page's source. Nothing is
-     * added if a servlet is named "jsp" already.
+     * The JSP servlet, named "jsp", at {@code *.jsp} and its kin ({@link NoJspServlet#PATTERNS}) as fallbacks the
+     * application's own mappings replace, started with the application (load-on-startup 0), as Jetty's
+     * webdefault-ee10.xml declares it. {@link NoJspServlet} stands in where there is no JSP engine: JSP requests then
+     * answer 500, never the page's source. A {@code <jsp-file>} servlet or {@link #addJspFile} registration is an
+     * instance of the same class with the same init-params and {@code jspFile} (as in Tomcat). Nothing is added if a
+     * servlet is named "jsp" already.
+     *
+     * @param type           the JSP engine's servlet, or {@code NoJspServlet}
+     * @param initParameters its init-params
      */
-    public void addJspStandIn() {
-        ServletHolder holder = register("jsp", NoJspServlet.class, null);
+    public void addJspServlet(Class<? extends Servlet> type, Map<String, String> initParameters) {
+        ServletHolder holder = register("jsp", type, null);
         if (holder != null) {
+            holder.setInitParameters(initParameters);
+            if (type != NoJspServlet.class) {
+                holder.setLoadOnStartup(0);
+            }
             for (String pattern : NoJspServlet.PATTERNS) {
                 mappings.addFallback(pattern, holder);
             }
@@ -509,10 +520,19 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public ServletRegistration.Dynamic addJspFile(String servletName, String jspFile) {
-        // no JSP compiler here: the servlet is registered (so the application deploys) and answers as NoJspServlet
         checkConfigurable();
         checkName(servletName);
-        return register(servletName, null, new NoJspServlet());
+        ServletHolder jsp = servlets.get("jsp");
+        if (jsp == null || jsp.servletClass() == NoJspServlet.class) {
+            // no JSP engine: the servlet is registered (so the application deploys) and answers as NoJspServlet
+            return register(servletName, null, new NoJspServlet());
+        }
+        ServletHolder holder = register(servletName, jsp.servletClass(), null);
+        if (holder != null) {
+            holder.inheritInitParameters(jsp.getInitParameters());
+            holder.setInitParameter("jspFile", jspFile);
+        }
+        return holder;
     }
 
     @Override
@@ -691,6 +711,24 @@ public final class BridgeServletContext implements ServletContext {
     /** Adds an error page for a status code. */
     public ErrorPages errorPages() {
         return errorPages;
+    }
+
+    /**
+     * The application's {@code <jsp-config>}. The url-patterns of its property groups are the JSP servlet's too
+     * (where the application maps no servlet of its own), as in Tomcat and Jetty: a group may make JSP pages of
+     * other extensions.
+     */
+    public void setJspConfig(JspConfig config) {
+        checkNotInitialized();
+        jspConfig = config;
+        ServletHolder jsp = servlets.get("jsp");
+        if (jsp != null) {
+            for (JspConfig.PropertyGroup group : config.propertyGroups()) {
+                for (String pattern : group.urlPatterns()) {
+                    mappings.addFallback(pattern, jsp);
+                }
+            }
+        }
     }
 
     /** The welcome files, replacing the defaults (index.html, index.htm, index.jsp). */
@@ -1068,7 +1106,8 @@ public final class BridgeServletContext implements ServletContext {
 
     @Override
     public JspConfigDescriptor getJspConfigDescriptor() {
-        return null;
+        checkNotRestricted();
+        return jspConfig.isEmpty() ? null : jspConfig;
     }
 
     @Override

@@ -15,7 +15,9 @@ import jakarta.servlet.annotation.ServletSecurity;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,8 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
     /** security-role-ref: the role names of the servlet's code to the application's roles. */
     private final Map<String, String> roleLinks = new ConcurrentHashMap<>();
     private final int order;
+    /** The JSP servlet's init-params, under a {@code <jsp-file>} servlet's own (Tomcat's precedence). */
+    private volatile Map<String, String> inheritedParameters = Map.of();
 
     ServletHolder(BridgeServletContext context, String name, Class<? extends Servlet> servletClass,
                   Servlet instance, int order) {
@@ -355,6 +359,24 @@ public final class ServletHolder extends Holder implements ServletRegistration.D
 
     @Override
     public Enumeration<String> getInitParameterNames() {
-        return initParameterNames();
+        return Collections.enumeration(getInitParameters().keySet());
+    }
+
+    @Override
+    public String getInitParameter(String key) {
+        String own = super.getInitParameter(key);
+        return own != null ? own : inheritedParameters.get(key);
+    }
+
+    @Override
+    public Map<String, String> getInitParameters() {
+        Map<String, String> all = new LinkedHashMap<>(inheritedParameters);
+        all.putAll(super.getInitParameters());
+        return Collections.unmodifiableMap(all);
+    }
+
+    /** Init-params this servlet has unless it sets its own of the same name. */
+    void inheritInitParameters(Map<String, String> parameters) {
+        inheritedParameters = Map.copyOf(parameters);
     }
 }

@@ -11,16 +11,22 @@ import java.util.List;
 /**
  * The class loader of a web application: WEB-INF/classes, then WEB-INF/lib/*.jar, searched before the parent
  * (Servlet 6.0 section 10.7.2), so the application's own version of a library wins. The Java platform, the servlet
- * API and the bridge itself always come from the parent: an application cannot replace them, but may add a class the
- * parent lacks in their packages (JSTL's API, jakarta.servlet.jsp.jstl, as in Jetty and Tomcat). Jetty, which the
- * launcher carries for its Jetty engine, is hidden: an application sees its own copy or none, as in Jetty.
+ * API, the bridge itself and its JSP engine always come from the parent: an application cannot replace them, but may
+ * add a class the parent lacks in their packages (JSTL's API, jakarta.servlet.jsp.jstl, as in Jetty and Tomcat).
+ * Jetty, which the launcher carries for its Jetty engine, is hidden: an application sees its own copy or none, as in
+ * Jetty.
  */
 public final class WebAppClassLoader extends URLClassLoader {
     static {
         registerAsParallelCapable();
     }
 
-    private static final String[] PARENT_FIRST = {"java.", "jakarta.servlet.", "org.fcgibridge.core.", "org.fcgibridge.servlet.", "sun.", "jdk."};
+    private static final String[] PARENT_FIRST = {"java.", "jakarta.servlet.", "org.fcgibridge.core.",
+        "org.fcgibridge.servlet.", "sun.", "jdk.",
+        // the JSP engine (Jasper, EL, the Eclipse compiler) is the container's, as in Tomcat and the Jetty engine: a
+        // page compiled by the launcher's Jasper must link against the launcher's runtime, not a WAR's copy of it
+        "jakarta.el.", "org.apache.jasper.", "org.apache.el.", "org.apache.juli.logging.", "org.apache.tomcat.",
+        "org.eclipse.jdt."};
 
     /**
      * The container's implementation, which an application may neither see nor override (section 10.7.2): what Jetty

@@ -34,6 +34,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -41,6 +42,7 @@ import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import java.util.stream.Stream;
 import org.fcgibridge.servlet.container.BridgeServletContext;
+import org.fcgibridge.servlet.container.NoJspServlet;
 import org.fcgibridge.servlet.container.ServletHolder;
 import org.fcgibridge.servlet.container.WebResources;
 import org.fcgibridge.servlet.security.SecurityConstraint;
@@ -54,6 +56,8 @@ import org.fcgibridge.servlet.security.SecurityConstraint;
  */
 public final class WebAppDeployer {
     private static final System.Logger LOG = System.getLogger(WebAppDeployer.class.getName());
+    /** Whether the launcher carries Jasper, the standalone engine's JSP engine. */
+    private static final boolean JSP = Jasper.available();
 
     private WebAppDeployer() {
     }
@@ -265,8 +269,11 @@ public final class WebAppDeployer {
         if (web.servlet("default") == null) {
             context.addDefaultServlet();
         }
-        if (web.servlet("jsp") == null) {
-            context.addJspStandIn();
+        boolean jspServlet = web.servlet("jsp") == null;
+        if (JSP) {
+            Jasper.install(context, jspServlet);
+        } else if (jspServlet) {
+            context.addJspServlet(NoJspServlet.class, Map.of());
         }
         try {
             apply(web, context, loader, war.toString());
@@ -429,7 +436,7 @@ public final class WebAppDeployer {
             if (Boolean.FALSE.equals(servlet.enabled)) {
                 continue;
             }
-            // a <jsp-file> servlet deploys, and answers as the JSP stand-in does: there is no JSP compiler here
+            // a <jsp-file> servlet: the JSP engine's servlet for that page
             ServletRegistration.Dynamic registration = servlet.className == null
                     ? context.addJspFile(servlet.name, servlet.jspFile)
                     : context.addServlet(servlet.name, load(loader, servlet.className, Servlet.class, source));
@@ -508,6 +515,7 @@ public final class WebAppDeployer {
             context.setWelcomeFiles(web.welcomeFiles);
         }
         web.mimeMappings.forEach(context.mimeTypes()::add);
+        context.setJspConfig(web.jspConfig);
         WebDefaults.LOCALE_ENCODINGS.forEach(context::addLocaleEncoding);
         web.localeEncodings.forEach(context::addLocaleEncoding); // the application's own replace the defaults
         if (web.sessionTimeout != null) {
@@ -666,6 +674,11 @@ public final class WebAppDeployer {
                 } catch (ClassNotFoundException | ClassCastException | LinkageError e) {
                     throw new ServiceConfigurationError(ServletContainerInitializer.class.getName() + ": Provider "
                             + name + " of " + origin.getFileName() + " cannot be loaded: " + e, e);
+                }
+                if (JSP && Jasper.isJaspers(type)) {
+                    LOG.log(System.Logger.Level.DEBUG, "{0} of {1} is left out: the container runs its own JSP "
+                            + "engine", name, origin.getFileName());
+                    continue;
                 }
                 addInitializer(scan, context, loader, type);
             }

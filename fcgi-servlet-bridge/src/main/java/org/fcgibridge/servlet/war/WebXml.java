@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.fcgibridge.servlet.container.JspConfig;
 import org.fcgibridge.servlet.security.LoginConfig;
 import org.fcgibridge.servlet.security.SecurityConstraint;
 
@@ -103,6 +104,8 @@ public final class WebXml {
     /** The security-roles' role-names. */
     public final Set<String> securityRoles = new LinkedHashSet<>();
     public boolean denyUncoveredHttpMethods;
+    /** jsp-config: taglib locations and JSP property groups. */
+    public JspConfig jspConfig = JspConfig.NONE;
     private boolean loginConfigFromFragment;
 
     /** The servlet named {@code name}, or null. */
@@ -163,6 +166,7 @@ public final class WebXml {
             }
         }
         errorPages.addAll(fragment.errorPages);
+        jspConfig = jspConfig.plus(fragment.jspConfig);
         // section 8.2.3: security-constraints and security-roles add up; a login-config of web.xml wins, and two
         // fragments that declare different ones without web.xml deciding are an error
         securityConstraints.addAll(fragment.securityConstraints);

@@ -4,14 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import org.fcgibridge.servlet.container.JspConfig;
 import org.fcgibridge.servlet.security.LoginConfig;
 import org.fcgibridge.servlet.security.SecurityConstraint;
 import org.w3c.dom.Document;
@@ -28,6 +31,11 @@ import org.xml.sax.SAXParseException;
  * errors that name the file, line and element.
  */
 public final class WebXmlParser {
+    /** The single-valued elements of a jsp-property-group. */
+    private static final Set<String> JSP_SETTINGS = Set.of("el-ignored", "error-on-el-not-found", "page-encoding",
+            "scripting-invalid", "is-xml", "deferred-syntax-allowed-as-literal", "trim-directive-whitespaces",
+            "default-content-type", "buffer", "error-on-undeclared-namespace");
+
     private WebXmlParser() {
     }
 
@@ -154,11 +162,35 @@ public final class WebXmlParser {
                 case "deny-uncovered-http-methods":
                     web.denyUncoveredHttpMethods = true;
                     break;
+                case "jsp-config":
+                    web.jspConfig = web.jspConfig.plus(jspConfig(element, source));
+                    break;
                 default:
-                    break; // JNDI, JSP config...: not the standalone engine's business
+                    break; // JNDI...: not the standalone engine's business
             }
         }
         return web;
+    }
+
+    private static JspConfig jspConfig(Element element, String source) throws DeploymentException {
+        List<JspConfig.Taglib> taglibs = new ArrayList<>();
+        List<JspConfig.PropertyGroup> groups = new ArrayList<>();
+        for (Element entry : children(element)) {
+            if (name(entry).equals("taglib")) {
+                taglibs.add(new JspConfig.Taglib(required(entry, "taglib-uri", source),
+                        required(entry, "taglib-location", source)));
+            } else if (name(entry).equals("jsp-property-group")) {
+                Map<String, String> settings = new HashMap<>();
+                for (Element setting : children(entry)) {
+                    if (JSP_SETTINGS.contains(name(setting))) {
+                        settings.put(name(setting), text(setting));
+                    }
+                }
+                groups.add(new JspConfig.PropertyGroup(all(entry, "url-pattern"), settings,
+                        all(entry, "include-prelude"), all(entry, "include-coda")));
+            }
+        }
+        return new JspConfig(taglibs, groups);
     }
 
     private static WebXml.Servlet servlet(Element element, String source) throws DeploymentException {

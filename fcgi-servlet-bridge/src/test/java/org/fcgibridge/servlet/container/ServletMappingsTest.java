@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.MappingMatch;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,7 +78,7 @@ class ServletMappingsTest {
     void aContainerFallbackGivesWayToTheApplicationsMapping() {
         BridgeServletContext app = new BridgeServletContext("", getClass().getClassLoader(), WebResources.none());
         app.addDefaultServlet();
-        app.addJspStandIn();
+        app.addJspServlet(NoJspServlet.class, Map.of());
         assertEquals("default", app.mappings().match("/x").holder().getName());
         assertEquals("jsp", app.mappings().match("/x.jsp").holder().getName());
         ServletRegistration.Dynamic front = app.addServlet("front", new HttpServlet() { });

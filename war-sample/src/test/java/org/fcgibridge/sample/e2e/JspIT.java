@@ -13,18 +13,20 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.fcgibridge.servlet.testing.WarBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * JSP through the launcher jar. The Jetty engine carries a JSP engine (Jasper with the Eclipse compiler): pages with
- * EL, scriptlets using the WAR's classes, includes, tag files, JSTL from WEB-INF/lib, error pages, a servlet's
- * forward to a view, {@code <jsp-config>} and {@code <jsp-file>} servlets run. The standalone engine has none: the
- * same WAR deploys, and every JSP request answers 500 "JSP support not configured", never the page's source.
+ * JSP through the launcher jar, on both engines: each carries the same JSP engine (Jasper with the Eclipse compiler).
+ * Pages with EL, scriptlets using the WAR's classes, includes, tag files, JSTL from WEB-INF/lib, error pages, a
+ * servlet's forward to a view, {@code <jsp-config>}, {@code <jsp-file>} servlets, index.jsp as a welcome file and a
+ * TLD's listener run the same on each.
  */
 class JspIT {
     private static final String CONTEXT = "/shop";
@@ -32,8 +34,7 @@ class JspIT {
 
     @TempDir
     static Path dir;
-    private static RunningBridge jetty;
-    private static RunningBridge standalone;
+    private static final Map<String, RunningBridge> BRIDGES = new HashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -41,97 +42,100 @@ class JspIT {
                 .lib(jarOf("jakarta.servlet.jsp.jstl.core.Config"))
                 .lib(jarOf("org.apache.taglibs.standard.tag.rt.core.ForEachTag"))
                 .packed("shop");
-        jetty = RunningBridge.startWar(Files.createDirectories(dir.resolve("jetty")), war,
-                "--engine", "jetty", "--context-path", CONTEXT, "--http", "0");
-        standalone = RunningBridge.startWar(Files.createDirectories(dir.resolve("standalone")), war,
-                "--engine", "standalone", "--context-path", CONTEXT, "--http", "0");
+        for (String engine : new String[] {"jetty", "standalone"}) {
+            BRIDGES.put(engine, RunningBridge.startWar(Files.createDirectories(dir.resolve(engine)), war,
+                    "--engine", engine, "--context-path", CONTEXT, "--http", "0"));
+        }
     }
 
     @AfterAll
     static void stop() {
-        if (jetty != null) {
-            jetty.close();
-        }
-        if (standalone != null) {
-            standalone.close();
-        }
+        BRIDGES.values().forEach(RunningBridge::close);
     }
 
-    @Test
-    void theJettyEngineRunsAPageWithElAScriptletATagFileJstlAndAnInclude() throws Exception {
-        HttpResponse<String> page = get(jetty, "/hello.jsp?who=Ann");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "standalone"})
+    void runsAPageWithElAScriptletATagFileJstlAndAnInclude(String engine) throws Exception {
+        HttpResponse<String> page = get(engine, "/hello.jsp?who=Ann");
         assertEquals(200, page.statusCode(), page.body());
         assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
                 page.headers().toString());
         String body = page.body().strip();
         assertTrue(body.startsWith("el=Ann/3 scriptlet=Hello, Ann from the WAR tag=[tag Ann] jstl=123"), body);
         assertTrue(body.endsWith("included /inc/part.jsp in /shop"), body);
-        assertEquals(200, get(jetty, "/hello.jsp?who=Bob").statusCode(), "compiled once, served again");
+        assertEquals(200, get(engine, "/hello.jsp?who=Bob").statusCode(), "compiled once, served again");
     }
 
-    @Test
-    void theJettyEngineStartsWithItsJspEngineAndWithoutJaspersSchemaWarnings() throws Exception {
-        String log = jetty.process().stderrText();
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "standalone"})
+    void startsWithItsJspEngineAndWithoutJaspersSchemaWarnings(String engine) throws Exception {
+        get(engine, "/hello.jsp?who=Eve");
+        String log = BRIDGES.get(engine).process().stderrText();
         assertFalse(log.contains("NO JSP Support"), log);
+        assertFalse(log.contains("JSP pages cannot run"), log);
         assertFalse(log.contains("could not be found"), log);
     }
 
-    @Test
-    void theJettyEngineSendsAPagesExceptionToItsErrorPage() throws Exception {
-        HttpResponse<String> failed = get(jetty, "/fail.jsp");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "standalone"})
+    void sendsAPagesExceptionToItsErrorPage(String engine) throws Exception {
+        HttpResponse<String> failed = get(engine, "/fail.jsp");
         assertEquals(500, failed.statusCode(), failed.body());
         assertEquals("error page: failed on purpose", failed.body().strip());
     }
 
-    @Test
-    void theJettyEngineRunsJspFileServletsWelcomesIndexJspAndRunsTldListeners() throws Exception {
-        HttpResponse<String> page = get(jetty, "/page");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "standalone"})
+    void runsJspFileServletsWelcomesIndexJspAndRunsTldListeners(String engine) throws Exception {
+        HttpResponse<String> page = get(engine, "/page");
         assertEquals(200, page.statusCode(), page.body());
         assertEquals("page at /page", page.body().strip());
-        assertEquals("index page", get(jetty, "/").body().strip());
+        assertEquals("index page", get(engine, "/").body().strip());
         // a TLD's <listener> is the JSP engine's to register (JSP 3.1 section 7.1.9)
-        assertEquals("hello listened", get(jetty, "/hello").body());
+        assertEquals("hello listened", get(engine, "/hello").body());
     }
 
-    @Test
-    void theJettyEngineRendersAServletsForwardToAViewAndAppliesJspConfig() throws Exception {
-        HttpResponse<String> view = get(jetty, "/items");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "standalone"})
+    void rendersAServletsForwardToAViewAndAppliesJspConfig(String engine) throws Exception {
+        HttpResponse<String> view = get(engine, "/items");
         assertEquals(200, view.statusCode(), view.body());
         assertEquals("view of 3 items for /items", view.body().strip());
         // <jsp-property-group> with <el-ignored>: the expression is text
-        assertEquals("raw ${1 + 2}", get(jetty, "/raw/page.jsp").body().strip());
+        assertEquals("raw ${1 + 2}", get(engine, "/raw/page.jsp").body().strip());
+        // <include-prelude> of a group, whose url-pattern makes *.page files JSP pages too
+        HttpResponse<String> prelude = get(engine, "/report.page");
+        assertEquals(200, prelude.statusCode(), prelude.body());
+        assertEquals("prelude 3 report", prelude.body().strip());
     }
 
-    @Test
-    void aPageThatDoesNotCompileIs500AndTheOthersGoOn() throws Exception {
-        assertEquals(500, get(jetty, "/broken.jsp").statusCode());
-        assertEquals(200, get(jetty, "/hello.jsp?who=Cy").statusCode());
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "standalone"})
+    void aPageThatDoesNotCompileIs500AndTheOthersGoOn(String engine) throws Exception {
+        HttpResponse<String> broken = get(engine, "/broken.jsp");
+        assertEquals(500, broken.statusCode());
+        assertFalse(broken.body().contains("noSuchMethod"), "the page's source: " + broken.body());
+        assertEquals(200, get(engine, "/hello.jsp?who=Cy").statusCode());
     }
 
-    @Test
-    void theStandaloneEngineDeploysTheSameWarAndAnswersJspRequestsWith500() throws Exception {
-        assertEquals("hello null", get(standalone, "/hello").body(), "no JSP engine runs the TLD's listener");
-        assertEquals("body {}", get(standalone, "/style.css").body());
-        for (String path : new String[] {"/hello.jsp?who=Ann", "/page", "/fail.jsp", "/inc/part.jsp", "/items"}) {
-            HttpResponse<String> page = get(standalone, path);
-            assertEquals(500, page.statusCode(), path + ": " + page.body());
-            assertTrue(page.body().contains("JSP support not configured"), page.body());
-            assertFalse(page.body().contains("<%"), "the page's source: " + page.body());
-            assertFalse(page.body().contains("Greeter"), "the page's source: " + page.body());
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "standalone"})
+    void neverSendsAPagesSource(String engine) throws Exception {
+        for (String path : new String[] {"/hello.jsp", "/WEB-INF/views/items.jsp", "/WEB-INF/tags/greet.tag"}) {
+            HttpResponse<String> page = get(engine, path);
+            assertFalse(page.body().contains("<%"), path + ": the page's source: " + page.body());
         }
-        String log = standalone.process().stderrText();
-        assertTrue(log.contains("JSP pages cannot run in the standalone engine") && log.contains("--engine jetty"),
-                log);
-        assertFalse(log.contains("Greeter"), "the page's source in the log: " + log);
+        assertEquals("body {}", get(engine, "/style.css").body());
     }
 
     /**
      * A WAR that brings its own JSP engine in WEB-INF/lib, as JSP WARs had to before the launcher carried one, runs
-     * on the launcher's engine: the two copies are not mixed.
+     * on the launcher's engine: the two copies are not mixed, and the TLD's listener runs once.
      */
-    @Test
-    void aWarThatBringsItsOwnJspEngineRunsOnTheLaunchersOne() throws Exception {
-        WarBuilder builder = application(new WarBuilder(Files.createDirectories(dir.resolve("own-engine"))));
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "standalone"})
+    void aWarThatBringsItsOwnJspEngineRunsOnTheLaunchersOne(String engine) throws Exception {
+        WarBuilder builder = application(new WarBuilder(Files.createDirectories(dir.resolve("own-engine-" + engine))));
         for (String type : new String[] {"org.eclipse.jetty.ee10.apache.jsp.JettyJasperInitializer",
             "org.apache.jasper.servlet.JspServlet", "org.apache.el.ExpressionFactoryImpl",
             "org.eclipse.jdt.internal.compiler.Compiler", "jakarta.servlet.jsp.JspPage", "jakarta.el.ELContext",
@@ -139,12 +143,13 @@ class JspIT {
             builder.lib(jarOf(type));
         }
         Path war = builder.packed("own");
-        try (RunningBridge bridge = RunningBridge.startWar(Files.createDirectories(dir.resolve("own")), war,
-                "--engine", "jetty", "--context-path", CONTEXT, "--http", "0")) {
+        try (RunningBridge bridge = RunningBridge.startWar(Files.createDirectories(dir.resolve("own-" + engine)), war,
+                "--engine", engine, "--context-path", CONTEXT, "--http", "0")) {
             HttpResponse<String> page = get(bridge, "/hello.jsp?who=Dee");
             assertEquals(200, page.statusCode(), page.body());
             assertTrue(page.body().strip().startsWith("el=Dee/3 scriptlet=Hello, Dee"), page.body());
             assertEquals("error page: failed on purpose", get(bridge, "/fail.jsp").body().strip());
+            assertEquals("hello listened", get(bridge, "/hello").body());
         }
     }
 
@@ -191,11 +196,16 @@ class JspIT {
                         + "<servlet-mapping><servlet-name>items</servlet-name><url-pattern>/items</url-pattern>"
                         + "</servlet-mapping>\n"
                         + "<jsp-config><jsp-property-group><url-pattern>/raw/*</url-pattern>"
-                        + "<el-ignored>true</el-ignored></jsp-property-group></jsp-config>\n"
+                        + "<el-ignored>true</el-ignored></jsp-property-group>"
+                        + "<jsp-property-group><url-pattern>*.page</url-pattern>"
+                        + "<include-prelude>/WEB-INF/prelude.jspf</include-prelude></jsp-property-group>"
+                        + "</jsp-config>\n"
                         + "</web-app>\n")
                 .file("WEB-INF/views/items.jsp", "<%@ page contentType=\"text/plain\" %>"
                         + "view of ${items.size()} items for "
                         + "${requestScope['jakarta.servlet.forward.servlet_path']}")
+                .file("report.page", "<%@ page contentType=\"text/plain\" %>report")
+                .file("WEB-INF/prelude.jspf", "prelude ${1 + 2} ")
                 .file("raw/page.jsp", "<%@ page contentType=\"text/plain\" %>raw ${1 + 2}")
                 .file("hello.jsp", "<%@ page contentType=\"text/plain; charset=UTF-8\" import=\"app.Greeter\" %>"
                         + "<%@ taglib prefix=\"t\" tagdir=\"/WEB-INF/tags\" %>"
@@ -222,6 +232,10 @@ class JspIT {
     private static Path jarOf(String className) throws ClassNotFoundException, URISyntaxException {
         return Path.of(Class.forName(className, false, JspIT.class.getClassLoader())
                 .getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    private static HttpResponse<String> get(String engine, String path) throws IOException, InterruptedException {
+        return get(BRIDGES.get(engine), path);
     }
 
     private static HttpResponse<String> get(RunningBridge bridge, String path)
