@@ -51,9 +51,9 @@ public final class Launcher implements Callable<Integer> {
     String contextPath;
 
     @Option(names = "--engine", defaultValue = "standalone", paramLabel = "ENGINE",
-            description = "standalone (the bridge's own container, no JSP: JSP requests answer 500) or jetty "
-                    + "(Jetty 12 ee10 with a JSP 3.1 engine, Jasper, JSTL from the WAR's WEB-INF/lib; DIGEST and "
-                    + "CLIENT-CERT logins) (default: ${DEFAULT-VALUE})")
+            description = "standalone (the bridge's own container) or jetty (Jetty 12 ee10; DIGEST and CLIENT-CERT "
+                    + "logins); both run JSP 3.1 pages (Jasper; JSTL from the WAR's WEB-INF/lib) "
+                    + "(default: ${DEFAULT-VALUE})")
     Engine engine;
 
     @Option(names = "--realm", paramLabel = "FILE",

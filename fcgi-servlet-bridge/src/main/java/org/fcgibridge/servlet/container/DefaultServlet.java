@@ -56,7 +56,7 @@ public final class DefaultServlet extends HttpServlet {
         }
         if (NoJspServlet.isJsp(path)) {
             // reached by name or by a path the *.jsp mappings miss (x.Jsp): a page's source is never sent
-            response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "JSP support not configured");
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
         Path file = context.resources().servable(path);

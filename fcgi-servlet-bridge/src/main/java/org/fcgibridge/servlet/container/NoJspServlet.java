@@ -9,7 +9,8 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * What answers for JSP pages in the standalone engine, which has no JSP compiler: the {@code *.jsp} family of
+ * What answers for JSP pages where no JSP engine is on the class path (an application that embeds the bridge without
+ * Jasper, {@code org.mortbay.jasper:apache-jsp}, which the launcher jar carries): the {@code *.jsp} family of
  * url-patterns, {@code <jsp-file>} servlets and {@code addJspFile} registrations. A GET answers 500 "JSP support not
  * configured" and the first one logs why, as plain Jetty does without a JSP engine; the page's source is never sent.
  */
@@ -38,9 +39,9 @@ public final class NoJspServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (warned.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: JSP pages cannot run in the standalone engine, which has no "
-                    + "JSP compiler; every JSP request answers 500 (the first was {1}). The Jetty engine runs them: "
-                    + "--engine jetty",
+            LOG.log(System.Logger.Level.WARNING, "{0}: JSP pages cannot run: no JSP engine is on the class path "
+                    + "(Jasper, org.mortbay.jasper:apache-jsp, as the launcher jar has it); every JSP request answers "
+                    + "500 (the first was {1})",
                     getServletContext().getContextPath().isEmpty() ? "/" : getServletContext().getContextPath(),
                     request.getRequestURI());
         }
