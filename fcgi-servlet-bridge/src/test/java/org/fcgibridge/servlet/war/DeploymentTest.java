@@ -281,6 +281,60 @@ class DeploymentTest {
     }
 
     @Test
+    void jspFileServletsInheritTheJspServletsInitParamsAndJspConfigIsDescribed() throws Exception {
+        Path war = new WarBuilder(dir)
+                .source("app.Describe", "package app;\n"
+                        + "import jakarta.servlet.descriptor.*; import jakarta.servlet.http.*;\n"
+                        + "public class Describe extends HttpServlet {\n"
+                        + "  protected void doGet(HttpServletRequest q, HttpServletResponse r)\n"
+                        + "      throws java.io.IOException {\n"
+                        + "    JspConfigDescriptor d = getServletContext().getJspConfigDescriptor();\n"
+                        + "    TaglibDescriptor t = d.getTaglibs().iterator().next();\n"
+                        + "    JspPropertyGroupDescriptor g = d.getJspPropertyGroups().iterator().next();\n"
+                        + "    r.getWriter().print(t.getTaglibURI() + \" \" + t.getTaglibLocation() + \" \"\n"
+                        + "        + g.getUrlPatterns() + \" \" + g.getPageEncoding() + \" \" + g.getIncludePreludes()\n"
+                        + "        + \" \" + g.getElIgnored());\n"
+                        + "  }\n}\n")
+                .webXml(WEB_XML_HEAD + ">\n"
+                        + "<servlet><servlet-name>describe</servlet-name><servlet-class>app.Describe</servlet-class>"
+                        + "</servlet>\n"
+                        + "<servlet-mapping><servlet-name>describe</servlet-name><url-pattern>/describe</url-pattern>"
+                        + "</servlet-mapping>\n"
+                        + "<servlet><servlet-name>page</servlet-name><jsp-file>/page.jsp</jsp-file>\n"
+                        + "  <init-param><param-name>who</param-name><param-value>xml</param-value></init-param>\n"
+                        + "  <init-param><param-name>xpoweredBy</param-name><param-value>true</param-value>"
+                        + "</init-param></servlet>\n"
+                        + "<servlet-mapping><servlet-name>page</servlet-name><url-pattern>/page</url-pattern>"
+                        + "</servlet-mapping>\n"
+                        + "<jsp-config><taglib><taglib-uri>urn:t</taglib-uri>"
+                        + "<taglib-location>/WEB-INF/t.tld</taglib-location></taglib>\n"
+                        + "<jsp-property-group><url-pattern>*.view</url-pattern><page-encoding>UTF-8</page-encoding>"
+                        + "<include-prelude>/WEB-INF/head.jspf</include-prelude></jsp-property-group>"
+                        + "</jsp-config>\n"
+                        + "</web-app>\n")
+                .file("page.jsp", "<%@ page contentType=\"text/plain\" %><%= config.getInitParameter(\"who\") %> "
+                        + "<%= config.getInitParameter(\"compilerSourceVM\") %> "
+                        + "<%= config.getInitParameter(\"xpoweredBy\") %> <%= config.getInitParameter(\"jspFile\") %>")
+                .file("WEB-INF/head.jspf", "head ")
+                .file("WEB-INF/t.tld", "<taglib xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"3.0\">"
+                        + "<tlib-version>1.0</tlib-version><short-name>t</short-name></taglib>")
+                .file("report.view", "<%@ page contentType=\"text/plain\" %>r\u00e9sum\u00e9 ${1 + 1}")
+                .packed("jsp-config");
+        try (ServedWar app = new ServedWar(war, "")) {
+            FcgiResponse page = app.get("/page");
+            assertEquals(200, page.status(), page.stdoutText());
+            // the servlet's own init-param wins over the JSP servlet's of the same name
+            assertEquals("xml 1.8 true /page.jsp", page.bodyText());
+            FcgiResponse described = app.get("/describe");
+            assertEquals("urn:t /WEB-INF/t.tld [*.view] UTF-8 [/WEB-INF/head.jspf] null", described.bodyText());
+            // the property group's url-pattern is a JSP page: compiled with its prelude and encoding
+            FcgiResponse view = app.get("/report.view");
+            assertEquals(200, view.status(), view.stdoutText());
+            assertEquals("head r\u00e9sum\u00e9 2", new String(view.body(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void aWarWithNeitherClassesNorLibrariesDeploys() throws Exception {
         Path staticOnly = zip("static.war", Map.of("index.html", "static only"));
         try (ServedWar app = new ServedWar(staticOnly, "")) {

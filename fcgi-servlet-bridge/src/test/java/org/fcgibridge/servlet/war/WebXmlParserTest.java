@@ -15,7 +15,9 @@ import org.fcgibridge.servlet.security.LoginConfig;
 import org.fcgibridge.servlet.security.SecurityConstraint;
 import org.junit.jupiter.api.Test;
 
-/** The security elements of web.xml and web-fragment.xml, and how fragments merge them (Servlet 6.0 8.2.3). */
+/**
+ * The security and JSP elements of web.xml and web-fragment.xml, and how fragments merge them (Servlet 6.0 8.2.3).
+ */
 class WebXmlParserTest {
     private static final String HEAD = "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">";
 
@@ -149,5 +151,28 @@ class WebXmlParserTest {
                 () -> web.merge(fragment("two", "<login-config><auth-method>FORM</auth-method></login-config>")));
         assertTrue(e.getMessage().contains("one.jar!/META-INF/web-fragment.xml")
                 && e.getMessage().contains("two.jar!/META-INF/web-fragment.xml"), e.getMessage());
+    }
+
+    @Test
+    void jspConfigOfWebXmlThenOfItsFragments() throws Exception {
+        WebXml web = parse(HEAD + "<jsp-config><taglib><taglib-uri>urn:a</taglib-uri>"
+                + "<taglib-location>/WEB-INF/a.tld</taglib-location></taglib>"
+                + "<jsp-property-group><url-pattern>/raw/*</url-pattern><url-pattern>*.txt</url-pattern>"
+                + "<el-ignored>true</el-ignored><is-xml>false</is-xml><include-coda>/c1.jspf</include-coda>"
+                + "<include-coda>/c2.jspf</include-coda><description>ignored</description>"
+                + "</jsp-property-group></jsp-config></web-app>");
+        web.merge(fragment("one", "<jsp-config><jsp-property-group><url-pattern>*.view</url-pattern>"
+                + "<buffer>none</buffer></jsp-property-group></jsp-config>"));
+        assertEquals("urn:a", web.jspConfig.getTaglibs().iterator().next().getTaglibURI());
+        List<jakarta.servlet.descriptor.JspPropertyGroupDescriptor> groups =
+                List.copyOf(web.jspConfig.getJspPropertyGroups());
+        assertEquals(List.of("/raw/*", "*.txt"), List.copyOf(groups.get(0).getUrlPatterns()));
+        assertEquals("true", groups.get(0).getElIgnored());
+        assertEquals("false", groups.get(0).getIsXml());
+        assertNull(groups.get(0).getPageEncoding());
+        assertEquals(List.of("/c1.jspf", "/c2.jspf"), List.copyOf(groups.get(0).getIncludeCodas()));
+        assertEquals(List.of("*.view"), List.copyOf(groups.get(1).getUrlPatterns()));
+        assertEquals("none", groups.get(1).getBuffer());
+        assertTrue(parse(HEAD + "</web-app>").jspConfig.isEmpty());
     }
 }
