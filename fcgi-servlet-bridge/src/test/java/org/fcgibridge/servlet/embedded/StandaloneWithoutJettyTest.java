@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The standalone container embedded in a project that has fcgi-core, the bridge and the servlet API (and classgraph,
  * which the WAR deployer scans annotations with), but no Jetty jar, as Maven resolves it now that the bridge's Jetty
  * dependencies are optional: a WAR with a realm (plain and MD5 passwords) deploys and serves over FastCGI in a fresh
- * JVM with that class path.
+ * JVM with that class path. Jasper is optional too: a JSP page there answers 500.
  */
 @Timeout(120)
 class StandaloneWithoutJettyTest {
@@ -67,6 +67,7 @@ class StandaloneWithoutJettyTest {
                           <security-role><role-name>user</role-name></security-role>
                         </web-app>
                         """)
+                .file("page.jsp", "<%= secretSource() %>")
                 .packed("app");
         Path realm = Files.writeString(dir.resolve("realm.properties"),
                 "alice: wonderland,user\nbob: MD5:5ebe2294ecd0e0f08eab7690d2a6ee69,user\n");
@@ -111,6 +112,11 @@ class StandaloneWithoutJettyTest {
             assertEquals(200, alice.status(), alice::toString);
             assertEquals("hello alice at http://localhost/app/secret", alice.bodyText());
             assertEquals("hello bob at http://localhost/app/secret", get(port, "/app/secret", "bob:secret").bodyText());
+            // nor Jasper: a JSP page answers 500, never its source
+            FcgiResponse page = get(port, "/app/page.jsp", null);
+            assertEquals(500, page.status(), page::toString);
+            assertTrue(page.bodyText().contains("JSP support not configured"), page::toString);
+            assertFalse(page.stdoutText().contains("secretSource"), page::toString);
         } finally {
             child.getOutputStream().close();
             if (!child.waitFor(20, TimeUnit.SECONDS)) {
