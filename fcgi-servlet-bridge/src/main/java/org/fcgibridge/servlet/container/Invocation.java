@@ -57,7 +57,8 @@ final class Invocation {
             return response.getStatus();
         }
         String pathInContext = path.substring(contextPath.length());
-        PathMatch match = context.mappings().match(pathInContext);
+        // a protected path has no servlet: 404, with the application's error page for 404 if it has one
+        PathMatch match = WebResources.isProtected(pathInContext) ? null : context.mappings().match(pathInContext);
         BridgeRequest request = new BridgeRequest(context, cgi, attributes, body, response, match);
         new Invocation(context, request, response).run(match);
         return response.getStatus();

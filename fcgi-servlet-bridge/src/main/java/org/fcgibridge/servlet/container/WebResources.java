@@ -112,6 +112,21 @@ public final class WebResources implements Closeable {
     }
 
     /**
+     * Whether a client may never request {@code path} (context-relative, decoded and canonical): WEB-INF, META-INF and
+     * what is beneath them, in any case (Servlet 6.0 section 10.5). Jetty and Tomcat refuse such a request before
+     * any servlet mapping, so that no servlet (a JSP page under WEB-INF, an application's "/*") ever runs for it;
+     * forwards and includes may still reach them.
+     */
+    public static boolean isProtected(String path) {
+        return isUnder(path, "/WEB-INF") || isUnder(path, "/META-INF");
+    }
+
+    private static boolean isUnder(String path, String directory) {
+        return path.regionMatches(true, 0, directory, 0, directory.length())
+                && (path.length() == directory.length() || path.charAt(directory.length()) == '/');
+    }
+
+    /**
      * The file the default servlet may send for a context-relative path: as {@link #file(String)}, but null when the
      * file is under WEB-INF or META-INF (Servlet 6.0 section 10.5) once the directory's symlinks are resolved, so that
      * a link elsewhere in the application (css/conf -&gt; ../WEB-INF) does not expose them. The caller still refuses

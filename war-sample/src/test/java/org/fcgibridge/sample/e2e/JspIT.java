@@ -128,6 +128,21 @@ class JspIT {
         assertEquals("body {}", get(engine, "/style.css").body());
     }
 
+    /** Servlet 6.0 section 10.5: a client reaches nothing under WEB-INF or META-INF, not a JSP page either. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "standalone"})
+    void neverRunsAPageUnderWebInfOrMetaInfForAClient(String engine) throws Exception {
+        for (String path : new String[] {"/WEB-INF/views/items.jsp", "/web-inf/views/items.jsp",
+            "/WEB-INF/./views/items.jsp", "/%57EB-INF/views/items.jsp", "/WEB-INF;x/views/items.jsp",
+            "/raw/../WEB-INF/views/items.jsp", "/META-INF/page.jsp", "/Meta-Inf/page.jsp"}) {
+            HttpResponse<String> page = get(engine, path);
+            assertEquals(404, page.statusCode(), path + ": " + page.body());
+            assertFalse(page.body().contains("view of") || page.body().contains("meta page"), path + ": " + page.body());
+        }
+        // a servlet may still forward to it
+        assertEquals("view of 3 items for /items", get(engine, "/items").body().strip());
+    }
+
     /**
      * A WAR that brings its own JSP engine in WEB-INF/lib, as JSP WARs had to before the launcher carried one, runs
      * on the launcher's engine: the two copies are not mixed, and the TLD's listener runs once.
@@ -206,6 +221,7 @@ class JspIT {
                         + "${requestScope['jakarta.servlet.forward.servlet_path']}")
                 .file("report.page", "<%@ page contentType=\"text/plain\" %>report")
                 .file("WEB-INF/prelude.jspf", "prelude ${1 + 2} ")
+                .file("META-INF/page.jsp", "meta page")
                 .file("raw/page.jsp", "<%@ page contentType=\"text/plain\" %>raw ${1 + 2}")
                 .file("hello.jsp", "<%@ page contentType=\"text/plain; charset=UTF-8\" import=\"app.Greeter\" %>"
                         + "<%@ taglib prefix=\"t\" tagdir=\"/WEB-INF/tags\" %>"
