@@ -165,13 +165,12 @@ class ConformanceReport {
         out.append(" |\n| of the reference's passes | ").append(count(reference, Outcome.PASSED));
         engines.values().forEach(results -> out.append(" | ").append(reference.entrySet().stream()
                 .filter(e -> e.getValue().outcome() == Outcome.PASSED && passed(results.get(e.getKey()))).count()));
-        out.append(" |\n\nWhat the engines fail that the reference passes is of two kinds. What FastCGI cannot "
-                + "carry, on both engines: an application's `status` header read back as the CGI status line "
-                + "(getMethodTest), "
-                + "HTTP trailers, and protocol upgrade (no FastCGI web server forwards one; the test waits for a "
-                + "connection close the JDK's HTTP server behind the test does not send). And what needs a JSP engine, "
-                + "which only the Jetty engine has: the standalone engine answers a JSP request 500, so the TCK's FORM "
-                + "login tests, whose login page is `login.jsp`, fail on it, as do the JSP and TLD tests.\n");
+        out.append(" |\n\nWhat an engine fails that the reference passes, and the known list names, is what FastCGI "
+                + "cannot carry: an application's `status` header read back as the CGI status line "
+                + "(getMethodTest), HTTP trailers, and protocol upgrade (no FastCGI web server forwards one; the "
+                + "test waits for a connection close the JDK's HTTP server behind the test does not send). Both "
+                + "engines run JSP with the Jasper the launcher jar carries, which the TCK's FORM logins (their "
+                + "`login.jsp`), its TLD listeners and its JSP welcome file need.\n");
         out.append("\n## By package (passed / run)\n\n| package | reference | standalone | Jetty engine |\n"
                 + "|---|---:|---:|---:|\n");
         Map<String, List<String>> packages = new TreeMap<>();
