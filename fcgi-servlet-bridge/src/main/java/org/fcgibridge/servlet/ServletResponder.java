@@ -1,7 +1,6 @@
 package org.fcgibridge.servlet;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
 import org.fcgibridge.core.http.RequestPath;
@@ -20,7 +19,8 @@ import org.fcgibridge.servlet.http.FcgiAttributes;
  * The FastCGI handler that runs a web application: each request's params become an HttpServletRequest, its STDIN the
  * request body, and the application's response goes back on STDOUT as a CGI response. A request whose params cannot
  * be mapped (no method, a malformed path) is answered 400. The request attributes of {@link FcgiAttributes} carry the
- * FastCGI role and every param.
+ * FastCGI role and every param. The servlet a request is mapped to is told to the exchange
+ * ({@link FcgiExchange#runBy}), for the server's operators.
  *
  * <pre>{@code
  * BridgeServletContext app = new BridgeServletContext("", loader, WebResources.of(dir));
@@ -78,10 +78,10 @@ public final class ServletResponder implements FcgiHandler {
         OutputStream stdout = ClientAbortException.watch(exchange.stdout());
         try {
             if (accessLog == null) {
-                context.service(request, attributes, exchange.stdin(), stdout);
+                context.service(request, attributes, exchange.stdin(), stdout, exchange::runBy);
                 return 0;
             }
-            return serviceLogged(request, attributes, exchange.stdin(), stdout);
+            return serviceLogged(request, attributes, exchange, stdout);
         } catch (IOException e) {
             if (!ClientAbortException.isCause(e)) {
                 throw e;
@@ -93,11 +93,11 @@ public final class ServletResponder implements FcgiHandler {
         }
     }
 
-    private int serviceLogged(CgiRequest request, Map<String, Object> attributes, InputStream stdin,
+    private int serviceLogged(CgiRequest request, Map<String, Object> attributes, FcgiExchange exchange,
                               OutputStream stdout) throws IOException {
         long start = System.nanoTime();
         CountingOutputStream out = new CountingOutputStream(stdout);
-        int status = context.service(request, attributes, stdin, out);
+        int status = context.service(request, attributes, exchange.stdin(), out, exchange::runBy);
         String query = request.queryString();
         // the web server's user only when it is trusted: a client's own Basic header names anyone (as on Jetty)
         String user = context.webServerLogin() == null ? null : request.remoteUser();

@@ -283,7 +283,8 @@ public final class ConnectionProtocol<R> {
             }
             return;
         }
-        request.record = new RequestRecord(request.id, params, monitor != ProtocolMonitor.NONE);
+        request.record = monitor == ProtocolMonitor.NONE ? RequestRecord.UNWATCHED
+                : new RequestRecord(request.id, params);
         request.started = true;
         monitor.started(request.record);
         listener.paramsEnded(request.handle, params, declaresTooLargeABody(params));

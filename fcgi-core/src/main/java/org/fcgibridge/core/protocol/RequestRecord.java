@@ -3,34 +3,29 @@ package org.fcgibridge.core.protocol;
 /**
  * What the server knows of one request while it runs, for its operators: the status page lists these, the slow log
  * reads the stack of the thread serving one. Made by {@link ConnectionProtocol} when a request starts and handed to its
- * {@link ProtocolMonitor}; the engine that runs the request says which thread serves it and how it answered.
+ * {@link ProtocolMonitor}; the engine that runs the request says which thread serves it, what runs it and how it
+ * answered. Where no monitor watches, every request shares one record that drops what the engine says: nothing is
+ * allocated or kept for operators who do not look.
  */
-public final class RequestRecord {
+public sealed class RequestRecord {
+    /** The record of every request where no monitor watches: it keeps nothing. */
+    static final RequestRecord UNWATCHED = new Unwatched();
+
     private final int requestId;
     private final Params params;
     private final long startedNanos = System.nanoTime();
     private final long startedMillis = System.currentTimeMillis();
     private volatile Thread thread;
     private volatile byte[] head;
-    private volatile String runner;
+    private volatile String runnerName;
+    private volatile String runnerClass;
     private volatile boolean aborted;
     private volatile boolean timedOut;
 
-    private final boolean watched;
-
     /** A request whose params have ended now, watched by a monitor. */
     public RequestRecord(int requestId, Params params) {
-        this(requestId, params, true);
-    }
-
-    /**
-     * @param watched whether a monitor reads what is recorded: if not, the response's head is not kept (it costs a
-     *                copy per request)
-     */
-    public RequestRecord(int requestId, Params params, boolean watched) {
         this.requestId = requestId;
         this.params = params;
-        this.watched = watched;
     }
 
     public int requestId() {
@@ -134,28 +129,39 @@ public final class RequestRecord {
         this.head = stdoutHead;
     }
 
-    /** The engine: {@code stdout} carries the response; it keeps its head if a monitor will want it. */
+    /** The engine: {@code stdout} carries the response; its head is kept for the monitor (see {@link #status()}). */
     public void watch(RecordOutputStream stdout) {
-        if (watched) {
-            stdout.keepFirstContent();
-        }
+        stdout.keepFirstContent();
     }
 
     /** The engine: the response has been written to {@code stdout} (see {@link #watch}). */
     public void responded(RecordOutputStream stdout) {
-        if (watched) {
-            head = stdout.firstContent();
-        }
+        head = stdout.firstContent();
     }
 
-    /** What runs it (a servlet's name, a script's path and pid), or null. */
+    /**
+     * What runs it, as the engine names it, or null: the name, followed by the class in parentheses where the name is
+     * not the class's ({@code report (com.example.ReportServlet)}, {@code com.example.ReportServlet}).
+     */
     public String runner() {
-        return runner;
+        String name = runnerName;
+        String className = runnerClass;
+        if (name == null || className == null || className.equals(name)) {
+            return name != null ? name : className;
+        }
+        return name + " (" + className + ")";
     }
 
-    /** The engine: what runs the request. */
-    public void runBy(String runner) {
-        this.runner = runner;
+    /**
+     * The engine: what runs the request (a servlet), told as it is mapped. Kept as given and joined only when read, so
+     * that telling costs nothing.
+     *
+     * @param name      its name, or null
+     * @param className the class that implements it, or null
+     */
+    public void runBy(String name, String className) {
+        this.runnerName = name;
+        this.runnerClass = className;
     }
 
     public boolean isAborted() {
@@ -179,5 +185,40 @@ public final class RequestRecord {
     @Override
     public String toString() {
         return method() + " " + uri();
+    }
+
+    /** {@link #UNWATCHED}: shared by every request, so it drops what the engine says of one. */
+    private static final class Unwatched extends RequestRecord {
+        Unwatched() {
+            super(0, Params.empty());
+        }
+
+        @Override
+        public void serving(Thread thread) {
+        }
+
+        @Override
+        public void responded(byte[] stdoutHead) {
+        }
+
+        @Override
+        public void watch(RecordOutputStream stdout) {
+        }
+
+        @Override
+        public void responded(RecordOutputStream stdout) {
+        }
+
+        @Override
+        public void runBy(String name, String className) {
+        }
+
+        @Override
+        public void abort() {
+        }
+
+        @Override
+        public void timeOut() {
+        }
     }
 }

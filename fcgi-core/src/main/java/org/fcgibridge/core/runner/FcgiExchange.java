@@ -45,6 +45,17 @@ public interface FcgiExchange {
     boolean hasOutput();
 
     /**
+     * Tells the server's operators what runs this request, once the handler knows (a web application: the servlet it
+     * is mapped to): the status page's {@code runner} and the slow log's {@code script_filename} name it. Costs
+     * nothing where no one watches; does nothing by default.
+     *
+     * @param name      its name, or null
+     * @param className the class that implements it, or null
+     */
+    default void runBy(String name, String className) {
+    }
+
+    /**
      * For a runner on the connection's thread ({@link Runner#mayRunOnConnectionThread()}) that waits on something
      * other than this exchange's streams: takes, without waiting, what the web server has sent meanwhile. An
      * ABORT_REQUEST, or the end of the connection (a vanished client), terminates the request as it would on a

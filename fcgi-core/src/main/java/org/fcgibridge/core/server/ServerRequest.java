@@ -388,6 +388,11 @@ final class ServerRequest implements FcgiExchange {
     }
 
     @Override
+    public void runBy(String name, String className) {
+        record.runBy(name, className);
+    }
+
+    @Override
     public String toString() {
         return "request " + id + " (" + role + ") on " + connection;
     }

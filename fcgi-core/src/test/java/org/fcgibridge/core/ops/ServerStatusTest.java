@@ -138,7 +138,7 @@ class ServerStatusTest {
     void fullListsTheRequestsInFlightInEachForm() throws Exception {
         RequestRecord running = new RequestRecord(1, request("PUT", TRICKY));
         running.serving(new Thread("worker \"7\""));
-        running.runBy("SlowServlet");
+        running.runBy("slow", "t.SlowServlet");
         status.started(running);
         status.started(new RequestRecord(2, request("GET", "/waiting")));
 
@@ -149,7 +149,7 @@ class ServerStatusTest {
         assertEquals("PUT", tricky.get("method").asText());
         assertEquals(TRICKY, tricky.get("uri").asText());
         assertEquals("worker \"7\"", tricky.get("thread").asText());
-        assertEquals("SlowServlet", tricky.get("runner").asText());
+        assertEquals("slow (t.SlowServlet)", tricky.get("runner").asText());
         assertTrue(tricky.get("elapsed_ms").asLong() >= 0);
 
         Map<String, OpenMetricsText.Family> families = OpenMetricsText.parse(page("/fcgi-status?full&openmetrics")[1]);
@@ -161,7 +161,7 @@ class ServerStatusTest {
 
         String text = page("/fcgi-status?full")[1];
         assertTrue(text.contains("accepted requests:") && text.contains("uri:") && text.contains("/waiting")
-                && text.contains("runner:                     SlowServlet"), text);
+                && text.contains("runner:                     slow (t.SlowServlet)"), text);
     }
 
     @Test

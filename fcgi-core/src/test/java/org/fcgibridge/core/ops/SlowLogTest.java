@@ -168,11 +168,11 @@ class SlowLogTest {
     void whatRunsTheRequestIsNamedWhenTheEngineSaysIt() throws Exception {
         Path file = dir.resolve("slow.log");
         RequestRecord record = request("GET", "/app/report");
-        record.runBy("ReportServlet");
+        record.runBy("report", "t.ReportServlet");
         inFlight.add(record);
         pastTheTimeout(record);
         slowLog(file).look();
-        assertTrue(read(file).contains("\nscript_filename = ReportServlet\n"), read(file));
+        assertTrue(read(file).contains("\nscript_filename = report (t.ReportServlet)\n"), read(file));
     }
 
     @Test

@@ -699,6 +699,36 @@ class ConnectionProtocolTest {
         assertEquals(List.of(), listener.take());
     }
 
+    // ---- the record operators read
+
+    @Test
+    void aRequestIsRecordedForAMonitorAndSharesTheUnwatchedRecordWithoutOne() throws IOException {
+        ConnectionProtocol<Handle> unwatched = protocol(true);
+        begin(unwatched, 1, true);
+        params(unwatched, 1);
+        begin(unwatched, 2, true);
+        params(unwatched, 2);
+        assertSame(RequestRecord.UNWATCHED, unwatched.record(1), "nothing allocated where nobody looks");
+        assertSame(RequestRecord.UNWATCHED, unwatched.record(2));
+
+        List<RequestRecord> started = new ArrayList<>();
+        ProtocolMonitor monitor = new ProtocolMonitor() {
+            @Override
+            public void started(RequestRecord request) {
+                started.add(request);
+            }
+        };
+        ConnectionProtocol<Handle> watched = new ConnectionProtocol<>("test", limits(true), new Capacity(10, 10),
+                false, ByteBudget.unlimited(), sink, listener, monitor);
+        begin(watched, 1, true);
+        params(watched, 1, Map.of("REQUEST_METHOD", "GET", "REQUEST_URI", "/report"));
+        assertEquals(1, started.size());
+        assertSame(started.get(0), watched.record(1));
+        assertEquals("GET /report", watched.record(1).toString());
+        watched.record(1).runBy("report", "com.example.ReportServlet");
+        assertEquals("report (com.example.ReportServlet)", started.get(0).runner());
+    }
+
     // ---- the body's declared length
 
     @ParameterizedTest(name = "CONTENT_LENGTH {0}, limit {1}: too large {2}")

@@ -50,6 +50,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BiConsumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.fcgibridge.servlet.http.CgiRequest;
@@ -434,7 +435,19 @@ public final class BridgeServletContext implements ServletContext {
      */
     public int service(CgiRequest request, Map<String, Object> attributes, InputStream body, OutputStream out)
             throws IOException {
-        return Invocation.run(this, request, attributes, body, out);
+        return service(request, attributes, body, out, (name, className) -> { });
+    }
+
+    /**
+     * Runs one request, which starts with these request attributes (non-null values), and tells {@code mapped} the
+     * name and class of the servlet it is mapped to, before it runs (not at all if none is).
+     *
+     * @return the response's status
+     * @throws IOException if the web server went away
+     */
+    public int service(CgiRequest request, Map<String, Object> attributes, InputStream body, OutputStream out,
+                       BiConsumer<String, String> mapped) throws IOException {
+        return Invocation.run(this, request, attributes, body, out, mapped);
     }
 
     // ---- registration (also from initializers and listeners)

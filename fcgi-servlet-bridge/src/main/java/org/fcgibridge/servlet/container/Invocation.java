@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.fcgibridge.core.runner.InputRefusedException;
 import org.fcgibridge.servlet.http.BridgeResponse;
 import org.fcgibridge.servlet.http.CgiRequest;
@@ -35,8 +36,9 @@ final class Invocation {
         this.response = response;
     }
 
+    /** @param mapped told the name and class of the servlet the request is mapped to, before it runs */
     static int run(BridgeServletContext context, CgiRequest cgi, Map<String, Object> attributes, InputStream body,
-                   OutputStream out) throws IOException {
+                   OutputStream out, BiConsumer<String, String> mapped) throws IOException {
         BridgeResponse response = new BridgeResponse(out, cgi.method().equals("HEAD"), redirectBase(cgi));
         response.setProtocol(cgi.protocol());
         if (context.getResponseCharacterEncoding() != null) {
@@ -59,6 +61,9 @@ final class Invocation {
         String pathInContext = path.substring(contextPath.length());
         // a protected path has no servlet: 404, with the application's error page for 404 if it has one
         PathMatch match = WebResources.isProtected(pathInContext) ? null : context.mappings().match(pathInContext);
+        if (match != null) {
+            mapped.accept(match.holder().getName(), match.holder().getClassName());
+        }
         BridgeRequest request = new BridgeRequest(context, cgi, attributes, body, response, match);
         new Invocation(context, request, response).run(match);
         return response.getStatus();

@@ -37,6 +37,7 @@ import org.fcgibridge.core.protocol.RecordHeader;
 import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordSink;
 import org.fcgibridge.core.protocol.RecordType;
+import org.fcgibridge.core.protocol.RequestRecord;
 import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.servlet.http.BadRequestException;
@@ -409,8 +410,8 @@ final class FcgiConnection extends AbstractConnection
             exchange.start(limits.requestTimeout(), bodyTooLarge);
             return;
         }
-        FcgiHttpStream stream = new FcgiHttpStream(this, admitted.id, admitted.role, admitted.keepConn,
-                protocol.record(admitted.id));
+        RequestRecord record = protocol.record(admitted.id);
+        FcgiHttpStream stream = new FcgiHttpStream(this, admitted.id, admitted.role, admitted.keepConn, record);
         admitted.stream = stream;
         if (bodyTooLarge) {
             // answered at once, the body skipped as it arrives (the request is over: its records are ignored)
@@ -425,7 +426,7 @@ final class FcgiConnection extends AbstractConnection
             stream.sendPlain(400, "Bad request: " + e.getMessage());
             return;
         }
-        HttpChannel channel = channels.newHttpChannel(new RequestMetaData(this, cgi, stream.id()));
+        HttpChannel channel = channels.newHttpChannel(new RequestMetaData(this, cgi, stream.id(), record));
         Runnable task = stream.start(channel, metaData(cgi), limits.requestTimeout());
         Request request = channel.getRequest();
         FcgiAttributes.of(stream.role(), params).forEach(request::setAttribute);

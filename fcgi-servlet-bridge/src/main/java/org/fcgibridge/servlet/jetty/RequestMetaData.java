@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.util.Attributes;
+import org.fcgibridge.core.protocol.RequestRecord;
 import org.fcgibridge.servlet.http.CgiRequest;
 
 /**
@@ -21,17 +22,25 @@ import org.fcgibridge.servlet.http.CgiRequest;
 final class RequestMetaData extends Attributes.Lazy implements ConnectionMetaData {
     private final FcgiConnection connection;
     private final CgiRequest request;
+    private final RequestRecord record;
     private final String id;
 
-    RequestMetaData(FcgiConnection connection, CgiRequest request, int requestId) {
+    /** @param record what the server's operators see of the request */
+    RequestMetaData(FcgiConnection connection, CgiRequest request, int requestId, RequestRecord record) {
         this.connection = connection;
         this.request = request;
+        this.record = record;
         this.id = connection.id() + "/" + requestId;
     }
 
     /** The request's params, mapped: what the web server said about the request (its user, for one). */
     CgiRequest cgi() {
         return request;
+    }
+
+    /** What the server's operators see of the request: the context tells it the servlet the request is mapped to. */
+    RequestRecord record() {
+        return record;
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,8 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code --slowlog FILE --slowlog-timeout 1} through the real launcher, on both engines: a servlet that sleeps 3 s
- * leaves exactly one entry, whose stack names the servlet's method; a CGI script that sleeps leaves one with its pid
- * and command line.
+ * leaves exactly one entry, which names the servlet and whose stack names its method, and counts as one slow request
+ * on the status page, while a quick request leaves none; a CGI script that sleeps leaves one with its pid and command
+ * line; a slow log that cannot be written stops the start.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlowLogIT {
@@ -39,14 +41,16 @@ class SlowLogIT {
             import jakarta.servlet.annotation.WebServlet;
             import jakarta.servlet.http.*;
             import java.io.IOException;
-            @WebServlet("/sleepy")
+            @WebServlet(name = "sleepy", urlPatterns = "/sleepy")
             public class Sleepy extends HttpServlet {
                 @Override
                 protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-                    try {
-                        Thread.sleep(3000);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                    if (req.getParameter("quick") == null) {
+                        try {
+                            Thread.sleep(3000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
                     }
                     resp.setContentType("text/plain");
                     resp.getWriter().print("rested");
@@ -78,7 +82,7 @@ class SlowLogIT {
         if (running == null) {
             running = RunningBridge.startWar(Files.createDirectories(dir.resolve(engine)), war, "--engine", engine,
                     "--http", "0", "--cgi-root", scripts.toString(), "--slowlog", slowLog(engine).toString(),
-                    "--slowlog-timeout", "1");
+                    "--slowlog-timeout", "1", "--status-path", "/fcgi-status");
             bridges.put(engine, running);
         }
         return running;
@@ -116,21 +120,33 @@ class SlowLogIT {
         }
     }
 
+    private long slowRequests(RunningBridge bridge) throws Exception {
+        HttpResponse<String> status = get(bridge, "/fcgi-status?json");
+        assertEquals(200, status.statusCode(), status.body());
+        return new ObjectMapper().readTree(status.body()).get("slow_requests").asLong();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"standalone", "jetty"})
-    void aServletSlowerThanTheTimeoutLeavesOneEntryWithItsStack(String engine) throws Exception {
+    void aServletSlowerThanTheTimeoutLeavesOneEntryWithItsNameAndStack(String engine) throws Exception {
         RunningBridge bridge = bridge(engine);
+        long slowBefore = slowRequests(bridge);
+        assertEquals("rested", get(bridge, "/sleepy?quick&engine=" + engine).body());
         HttpResponse<String> response = get(bridge, "/sleepy?engine=" + engine);
         assertEquals(200, response.statusCode(), response.body());
         assertEquals("rested", response.body());
         // the request has ended: whatever the watchdog wrote of it is in the file
         List<String> entries = entriesAbout(engine, "GET /sleepy?engine=" + engine);
         assertEquals(1, entries.size(), "one entry per slow request: " + entries);
+        assertTrue(Files.readString(slowLog(engine)).lines().noneMatch(line -> line.contains("quick")),
+                "the quick request is in no entry");
+        assertEquals(1, slowRequests(bridge) - slowBefore, "the status page counts the slow request");
         String entry = entries.get(0);
         String[] lines = entry.split("\n");
         assertTrue(lines[0].matches("\\[\\d\\d-\\w{3}-\\d{4} \\d\\d:\\d\\d:\\d\\d]  \\[pool fcgi-bridge] pid "
                 + bridge.process().process().pid()), entry);
-        assertTrue(entry.contains("\nscript_filename = /sleepy\n"), entry);
+        // what runs the request, as php-fpm names the script: the servlet's name and class
+        assertTrue(entry.contains("\nscript_filename = sleepy (t.Sleepy)\n"), entry);
         long elapsed = Long.parseLong(entry.replaceAll("(?s).*\nelapsed = (\\d+) ms\n.*", "$1"));
         assertTrue(elapsed >= 1000 && elapsed < 3000, entry);
         assertTrue(entry.matches("(?s).*\nthread = [^\n]+\n.*"), entry);
@@ -156,5 +172,15 @@ class SlowLogIT {
         // the kernel ran the #! line: the shell, then the script
         assertTrue(entry.matches("(?s).*\ncommand = \\S*sh " + Pattern.quote(script.toString()) + "\n.*"), entry);
         assertFalse(entry.contains("\tat "), "the script's process, not the Java thread that waits for it: " + entry);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aSlowLogThatCannotBeWrittenStopsTheStart(String engine) throws Exception {
+        LauncherRefusal refusal = LauncherRefusal.of(war, "--engine", engine, "--slowlog",
+                dir.resolve("no-such-directory").resolve("slow.log").toString());
+        assertEquals(1, refusal.status, refusal.stderr);
+        assertTrue(refusal.lastLine().startsWith("fcgi-bridge: cannot start: ") && refusal.lastLine().contains(
+                "slow.log"), refusal.stderr);
     }
 }

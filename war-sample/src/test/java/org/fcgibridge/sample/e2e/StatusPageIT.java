@@ -211,8 +211,12 @@ class StatusPageIT {
         assertEquals("GET", entry.get("method").asText());
         assertFalse(entry.get("thread").asText().isEmpty(), "the serving thread is named: " + entry);
         assertTrue(entry.get("elapsed_ms").asLong() >= 0, entry.toString());
+        // the servlet it is mapped to: @WebServlet names it after its class, which is then said once
+        assertEquals("t.Everything", entry.get("runner").asText(), entry.toString());
         HttpResponse<String> text = get(port, "/fcgi-status?full");
         assertTrue(text.body().contains("/sleep?for=status"), text.body());
+        assertTrue(text.body().matches("(?s).*\nuri: +/sleep\\?for=status\n([^\n]+\n)*?runner: +t\\.Everything\n.*"),
+                text.body());
         String full = get(port, "/fcgi-status?openmetrics&full").body();
         assertTrue(parsedByPrometheus(full).contains("\nfcgi_request_elapsed_seconds gauge "), full);
         Map<String, OpenMetricsText.Family> families = OpenMetricsText.parse(full);
