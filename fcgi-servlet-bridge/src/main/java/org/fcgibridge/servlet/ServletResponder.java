@@ -97,13 +97,14 @@ public final class ServletResponder implements FcgiHandler {
                               OutputStream stdout) throws IOException {
         long start = System.nanoTime();
         CountingOutputStream out = new CountingOutputStream(stdout);
-        int status = context.service(request, attributes, exchange.stdin(), out, exchange::runBy);
+        BridgeServletContext.Outcome outcome = context.service(request, attributes, exchange.stdin(), out,
+                exchange::runBy);
         String query = request.queryString();
-        // the web server's user only when it is trusted: a client's own Basic header names anyone (as on Jetty)
-        String user = context.webServerLogin() == null ? null : request.remoteUser();
-        accessLog.log(request.remoteAddr(), user, request.method(),
-                request.rawPath() + (query == null ? "" : "?" + query), request.protocol(), status, out.count(),
-                request.headers().get("Referer"), request.headers().get("User-Agent"), System.nanoTime() - start);
+        // the user the request was authenticated as (never a name a client merely sent), as Jetty's and Tomcat's %u
+        accessLog.log(request.remoteAddr(), outcome.remoteUser(), request.method(),
+                request.rawPath() + (query == null ? "" : "?" + query), request.protocol(), outcome.status(),
+                out.count(), request.headers().get("Referer"), request.headers().get("User-Agent"),
+                System.nanoTime() - start);
         return 0;
     }
 

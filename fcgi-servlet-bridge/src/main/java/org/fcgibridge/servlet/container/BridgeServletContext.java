@@ -435,19 +435,29 @@ public final class BridgeServletContext implements ServletContext {
      */
     public int service(CgiRequest request, Map<String, Object> attributes, InputStream body, OutputStream out)
             throws IOException {
-        return service(request, attributes, body, out, (name, className) -> { });
+        return service(request, attributes, body, out, (name, className) -> { }).status();
     }
 
     /**
      * Runs one request, which starts with these request attributes (non-null values), and tells {@code mapped} the
      * name and class of the servlet it is mapped to, before it runs (not at all if none is).
      *
-     * @return the response's status
+     * @return the response's status and the user the request was authenticated as
      * @throws IOException if the web server went away
      */
-    public int service(CgiRequest request, Map<String, Object> attributes, InputStream body, OutputStream out,
-                       BiConsumer<String, String> mapped) throws IOException {
+    public Outcome service(CgiRequest request, Map<String, Object> attributes, InputStream body, OutputStream out,
+                           BiConsumer<String, String> mapped) throws IOException {
         return Invocation.run(this, request, attributes, body, out, mapped);
+    }
+
+    /**
+     * How a request ended, for the access log.
+     *
+     * @param status     the response's status
+     * @param remoteUser the user it was authenticated as (a login of the application's realm, or the web server's
+     *                   trusted REMOTE_USER), or null
+     */
+    public record Outcome(int status, String remoteUser) {
     }
 
     // ---- registration (also from initializers and listeners)

@@ -37,8 +37,9 @@ final class Invocation {
     }
 
     /** @param mapped told the name and class of the servlet the request is mapped to, before it runs */
-    static int run(BridgeServletContext context, CgiRequest cgi, Map<String, Object> attributes, InputStream body,
-                   OutputStream out, BiConsumer<String, String> mapped) throws IOException {
+    static BridgeServletContext.Outcome run(BridgeServletContext context, CgiRequest cgi,
+                                            Map<String, Object> attributes, InputStream body, OutputStream out,
+                                            BiConsumer<String, String> mapped) throws IOException {
         BridgeResponse response = new BridgeResponse(out, cgi.method().equals("HEAD"), redirectBase(cgi));
         response.setProtocol(cgi.protocol());
         if (context.getResponseCharacterEncoding() != null) {
@@ -51,12 +52,12 @@ final class Invocation {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             DefaultErrorPage.write(response, cgi.rawPath(), HttpServletResponse.SC_NOT_FOUND, null);
             response.complete();
-            return response.getStatus();
+            return new BridgeServletContext.Outcome(response.getStatus(), null);
         }
         if (!contextPath.isEmpty() && path.equals(contextPath)) {
             response.sendRedirect(cgi.rawPath() + "/" + (cgi.queryString() == null ? "" : "?" + cgi.queryString()));
             response.complete();
-            return response.getStatus();
+            return new BridgeServletContext.Outcome(response.getStatus(), null);
         }
         String pathInContext = path.substring(contextPath.length());
         // a protected path has no servlet: 404, with the application's error page for 404 if it has one
@@ -66,7 +67,7 @@ final class Invocation {
         }
         BridgeRequest request = new BridgeRequest(context, cgi, attributes, body, response, match);
         new Invocation(context, request, response).run(match);
-        return response.getStatus();
+        return new BridgeServletContext.Outcome(response.getStatus(), request.getRemoteUser());
     }
 
     private static BridgeResponse.RedirectBase redirectBase(CgiRequest cgi) {

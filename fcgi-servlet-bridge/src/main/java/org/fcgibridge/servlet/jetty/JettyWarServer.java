@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.security.AuthenticationState;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
@@ -221,7 +222,10 @@ public final class JettyWarServer implements AutoCloseable {
 
         @Override
         public void log(Request request, Response response) {
-            log.log(Request.getRemoteAddr(request), null, request.getMethod(), request.getHttpURI().getPathQuery(),
+            // the user the request was authenticated as, as Jetty's own CustomRequestLog's %u
+            String user = AuthenticationState.getAuthenticationState(request) instanceof AuthenticationState.Succeeded
+                    login ? login.getUserIdentity().getUserPrincipal().getName() : null;
+            log.log(Request.getRemoteAddr(request), user, request.getMethod(), request.getHttpURI().getPathQuery(),
                     request.getConnectionMetaData().getHttpVersion().asString(), response.getStatus(),
                     Response.getContentBytesWritten(response), request.getHeaders().get("Referer"),
                     request.getHeaders().get("User-Agent"), System.nanoTime() - request.getBeginNanoTime());

@@ -67,7 +67,7 @@ class SecurityRealmIT {
     void eachEngineAsksForBasicCredentialsOfTheRealmAndChecksTheRoles(String engine) throws Exception {
         Path realm = Files.writeString(dir.resolve("realm.properties"), REALM);
         try (RunningBridge bridge = RunningBridge.startWar(dir, basicWar(), "--engine", engine, "--http", "0",
-                "--realm", realm.toString())) {
+                "--realm", realm.toString(), "--access-log", "-")) {
             URI secret = URI.create("http://127.0.0.1:" + bridge.httpPort() + "/secret/page");
             HttpResponse<String> anonymous = get(secret, null);
             assertEquals(401, anonymous.statusCode(), anonymous.body());
@@ -78,8 +78,14 @@ class SecurityRealmIT {
             assertEquals("user=alice admin=true query=null", alice.body());
             assertEquals(403, get(secret, "bob:secret").statusCode(), "bob is known, not an admin");
             assertEquals(401, get(secret, "alice:wrong").statusCode(), "a wrong password");
-            HttpResponse<String> open = get(URI.create("http://127.0.0.1:" + bridge.httpPort() + "/index.html"), null);
+            HttpResponse<String> open = get(URI.create("http://127.0.0.1:" + bridge.httpPort() + "/index.html"),
+                    "alice:wrong");
             assertEquals(200, open.statusCode(), "what no constraint covers stays open");
+            // the access log names the user a request was authenticated as, not one a client merely sent
+            assertTrue(bridge.process().awaitLine("\"GET /secret/page HTTP/1.1\" 200", 10)
+                    .startsWith("127.0.0.1 - alice ["), "a realm login on " + engine);
+            assertTrue(bridge.process().awaitLine("\"GET /index.html HTTP/1.1\" 200", 10)
+                    .startsWith("127.0.0.1 - - ["), "a name with a wrong password on " + engine);
         }
     }
 
