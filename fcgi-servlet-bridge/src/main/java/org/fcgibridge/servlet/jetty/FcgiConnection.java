@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.HostPortHttpField;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -28,6 +31,7 @@ import org.fcgibridge.core.io.BufferPool;
 import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.protocol.Capacity;
 import org.fcgibridge.core.protocol.ConnectionProtocol;
+import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
 import org.fcgibridge.core.protocol.Params;
 import org.fcgibridge.core.protocol.ProtocolMonitor;
@@ -38,6 +42,7 @@ import org.fcgibridge.core.protocol.RecordOutputStream;
 import org.fcgibridge.core.protocol.RecordSink;
 import org.fcgibridge.core.protocol.RecordType;
 import org.fcgibridge.core.protocol.Role;
+import org.fcgibridge.core.runner.RunnerTermination;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.servlet.http.BadRequestException;
 import org.fcgibridge.servlet.http.CgiRequest;
@@ -527,18 +532,74 @@ final class FcgiConnection extends AbstractConnection
         }
     }
 
+    // ---- terminated requests
+
+    /**
+     * {@code stream} was terminated (an abort, its timeout, the loss of the connection): if it is still running
+     * {@code --terminate-grace} from now, it is abandoned, as the standalone engine abandons a runner that does not
+     * stop.
+     */
+    void terminated(RequestStream stream) {
+        connector.getScheduler().schedule(() -> {
+            try {
+                execute(stream::abandonIfRunning); // a write may wait for the web server: not on the scheduler
+            } catch (RejectedExecutionException e) { // the pool is stopping
+                stream.abandonIfRunning();
+            }
+        }, limits.terminateGrace().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Ends a terminated request whose application did not stop: what closes its STDOUT (unless it was closed) and
+     * END_REQUEST with appStatus {@link RunnerTermination#EXIT_ABANDONED}; its id and its place in FCGI_MAX_REQS are
+     * free again. The stream has made sure that nothing of it is written after this ({@link #write(ByteBuffer,
+     * BooleanSupplier)}) and that it sends no END_REQUEST of its own.
+     */
+    void abandon(RequestStream stream, boolean stdoutClosed) {
+        LOG.log(System.Logger.Level.WARNING, "{0}: request {1} did not stop within {2}; abandoning it", id,
+                stream.id(), limits.terminateGrace());
+        ending(stream);
+        try {
+            write(EndRequestBody.closingRecords(stream.id(), stdoutClosed, RunnerTermination.EXIT_ABANDONED));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: could not end request {1}: {2}", id, stream.id(),
+                    e.getMessage());
+        } finally {
+            ended(stream);
+        }
+    }
+
     // ---- records out
 
     @Override
     public void write(ByteBuffer records) throws IOException {
+        write(records, () -> true);
+    }
+
+    /**
+     * Writes a request's records unless {@code open} says it has been abandoned; asked under the write lock, so that
+     * nothing of the request can follow the END_REQUEST that abandoned it.
+     *
+     * @throws IOException if the request was abandoned, or the write failed
+     */
+    void write(ByteBuffer records, BooleanSupplier open) throws IOException {
         writeLock.lock();
         writing.incrementAndGet();
-        try (Blocker.Callback written = Blocker.callback()) {
-            getEndPoint().write(written, records);
-            written.block(); // fails at the idle timeout if the web server stops reading
+        try {
+            if (!open.getAsBoolean()) {
+                throw new IOException("the request was abandoned: its output is dropped");
+            }
+            writeLocked(records);
         } finally {
             writing.decrementAndGet();
             writeLock.unlock();
+        }
+    }
+
+    private void writeLocked(ByteBuffer records) throws IOException {
+        try (Blocker.Callback written = Blocker.callback()) {
+            getEndPoint().write(written, records);
+            written.block(); // fails at the idle timeout if the web server stops reading
         }
     }
 }

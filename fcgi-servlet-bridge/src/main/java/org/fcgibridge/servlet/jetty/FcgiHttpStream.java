@@ -25,6 +25,7 @@ import org.fcgibridge.core.protocol.RecordType;
 import org.fcgibridge.core.protocol.RequestRecord;
 import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.runner.CgiResponses;
+import org.fcgibridge.core.runner.RunnerTermination;
 
 /**
  * One FastCGI request as a Jetty {@link HttpStream}: Jetty reads the request body from the request's STDIN records
@@ -66,12 +67,19 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
     private volatile boolean committed;
     /** The request's time limit. */
     private volatile Scheduler.Task deadline;
-    /** The thread handling the request, interrupted at the limit; guarded by this. */
-    private Thread handler;
+    /**
+     * Interrupts the thread handling the request at its termination, as on the standalone engine: never inside a
+     * write of the connection (the write would fail, and with it a servlet that stops at its next blocking call).
+     */
+    private final RunnerTermination termination;
     /** Whether Jetty's handler task has begun, and whether it runs now; guarded by this. */
     private boolean started;
     private boolean handling;
     private boolean ended;
+    /** Whether the request was terminated (abort, timeout, a lost connection); guarded by this. */
+    private boolean terminated;
+    /** Ended without its application, which ignored its termination: what it writes now is dropped. */
+    private volatile boolean abandoned;
 
     /**
      * @param record what the server's operators see of the request: this stream says who serves it and how it
@@ -83,8 +91,9 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
         this.id = id;
         this.role = role;
         this.keepConn = keepConn;
+        this.termination = new RunnerTermination(id);
         this.stdoutBuffer = connection.takeOutputBuffer();
-        this.stdout = new RecordOutputStream(RecordType.STDOUT, id, connection, stdoutBuffer);
+        this.stdout = new RecordOutputStream(RecordType.STDOUT, id, this::write, stdoutBuffer);
         record.watch(stdout);
     }
 
@@ -106,19 +115,18 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
             synchronized (this) {
                 started = true;
                 handling = true;
-                handler = Thread.currentThread();
             }
+            termination.enter(null);
             record.serving(Thread.currentThread());
             boolean recycle;
             try {
                 task.run();
             } finally {
                 record.serving(null);
+                termination.leave(); // an interrupt meant for this request stays with it
                 synchronized (this) {
-                    handler = null;
                     handling = false;
                     recycle = completed;
-                    Thread.interrupted(); // an interrupt meant for this request stays with it
                 }
             }
             if (recycle) {
@@ -144,9 +152,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
                     connection.abandon("504 of request " + id + " failed: " + e);
                 }
             }
-            if (handler != null) {
-                handler.interrupt();
-            }
+            termination.terminate(reason);
         }
         onAbort(new TimeoutException(reason));
     }
@@ -232,23 +238,32 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
         }
     }
 
-    /** ABORT_REQUEST, or the connection failed: the request's client is gone. */
+    /**
+     * ABORT_REQUEST, or the connection failed, or the request ran past its limit: the request's client is gone. If
+     * the request has not ended {@code --terminate-grace} from now, it is abandoned ({@link #abandonIfRunning()}).
+     */
     public void onAbort(Throwable cause) {
         boolean handling;
+        boolean first;
         synchronized (this) {
             if (completed) {
                 return;
             }
+            first = !terminated && !ended;
+            terminated = true;
             boolean bodyPending = !inputEnded && inputFailure == null;
             fail(cause);
             handling = started;
-            if (!bodyPending && handler != null && handler != Thread.currentThread()) {
+            if (!bodyPending) {
                 // as the standalone engine terminates a runner: a servlet that waits on something else stops (one
                 // that waits for its body meets the failure there, which Jetty takes quietly)
-                handler.interrupt();
+                termination.terminate(cause.toString());
             }
         }
         resumeReader();
+        if (first) {
+            connection.terminated(this);
+        }
         if (!handling) {
             // Its handler task is yet to run: it will, meet the failure in the request's body and output, and end the
             // request as any failure does. Failing Jetty's channel now would race that task: Jetty may complete the
@@ -506,5 +521,32 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
     /** Whether the request still expects body bytes from the web server. */
     public synchronized boolean waitsForInput() {
         return !inputEnded && inputFailure == null && !completed;
+    }
+
+    /**
+     * Its application ignored the termination for the grace: the request ends without it (appStatus 2), and Jetty's
+     * own end, when the application returns at last, finds it over. Its STDOUT buffer is not given back: the
+     * application may still write into it.
+     */
+    @Override
+    public void abandonIfRunning() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            abandoned = true;
+        }
+        connection.abandon(this, stdout.isClosed());
+    }
+
+    /** STDOUT's records, dropped once the request has been abandoned. */
+    private void write(ByteBuffer records) throws IOException {
+        boolean marked = termination.beginEndingIo();
+        try {
+            connection.write(records, () -> !abandoned);
+        } finally {
+            termination.endIo(marked);
+        }
     }
 }

@@ -56,7 +56,11 @@ class ProtocolParityIT {
         STALLS("--idle-timeout", "2", "--params-timeout", "1"),
         MAX_CONNS("--max-conns", "2"),
         MAX_REQS("--max-reqs", "2"),
-        MULTIPLEXED("--mpxs-conns", "--max-requests-per-connection", "2");
+        MULTIPLEXED("--mpxs-conns", "--max-requests-per-connection", "2"),
+        /** One request at a time in the server, cut at 1 s, abandoned 1 s after (the stop's grace short too). */
+        GRACE_TIMEOUT("--max-reqs", "1", "--request-timeout", "1", "--terminate-grace", "1", "--grace", "1"),
+        /** One request at a time in the server, abandoned 1 s after its ABORT_REQUEST, which is read at once. */
+        GRACE_ABORT("--max-reqs", "1", "--mpxs-conns", "--terminate-grace", "1", "--grace", "1");
 
         final String[] options;
 
@@ -66,7 +70,8 @@ class ProtocolParityIT {
     }
 
     /**
-     * Answers GET "ok", POST its body; waits a minute (or ?ms=) after "waiting"; counts the requests that reach /hit.
+     * Answers GET "ok", POST its body; waits a minute (or ?ms=) after "waiting"; counts the requests that reach /hit;
+     * after "stubborn", waits ?ms= whatever interrupts it.
      */
     private static final Map<String, String> SERVLETS = Map.of(
             "t.Echo", """
@@ -119,6 +124,28 @@ class ProtocolParityIT {
                                 throws IOException {
                             r.getWriter().print(q.getServletPath().equals("/hit") ? HITS.incrementAndGet()
                                     : HITS.get());
+                        }
+                    }
+                    """,
+            "t.Stubborn", """
+                    package t;
+                    import jakarta.servlet.annotation.WebServlet;
+                    import jakarta.servlet.http.*;
+                    import java.io.IOException;
+                    @WebServlet("/stubborn")
+                    public class Stubborn extends HttpServlet {
+                        @Override protected void doGet(HttpServletRequest q, HttpServletResponse r)
+                                throws IOException {
+                            long end = System.nanoTime() + Long.parseLong(q.getParameter("ms")) * 1_000_000L;
+                            r.getWriter().print("stubborn");
+                            r.flushBuffer();
+                            while (System.nanoTime() < end) { // no I/O that could fail, every interrupt swallowed
+                                try {
+                                    Thread.sleep(20);
+                                } catch (InterruptedException ignored) {
+                                    // the application that ignores termination: only the grace ends its request
+                                }
+                            }
                         }
                     }
                     """);
@@ -332,6 +359,53 @@ class ProtocolParityIT {
         }
     }
 
+    // ---- --terminate-grace: a servlet that ignores its termination
+
+    /**
+     * A request past --request-timeout whose servlet swallows the interrupt is ended anyway once --terminate-grace is
+     * over: END_REQUEST with appStatus 2, and its place under --max-reqs 1 is free for a request on another connection
+     * (its own connection's thread is still the servlet's).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aTimedOutRequestThatIgnoresItIsAbandonedAfterTheGraceAndItsPlaceFreed(String engine) throws Exception {
+        try (RawConnection stuck = connect(engine, Limits.GRACE_TIMEOUT)) {
+            stuck.send(simpleRequest(1, true, get("/stubborn?ms=20000")));
+            awaitStdout(stuck, 1, "stubborn");
+            long since = System.nanoTime();
+            List<Received> rest = stuck.readUntilEnd(1); // fails at the read timeout, 10 s, if never abandoned
+            assertEquals(2, appStatus(rest), "abandoned");
+            assertEquals(ProtocolStatus.REQUEST_COMPLETE, Answer.of(rest).protocolStatus);
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+            assertTrue(took < 8000, "abandoned after " + took + " ms, with a 1 s timeout and a 1 s grace");
+            try (RawConnection next = connect(engine, Limits.GRACE_TIMEOUT)) {
+                assertEquals(new Answer(200, "ok", ProtocolStatus.REQUEST_COMPLETE),
+                        Answer.of(request(next, 1, true, get("/echo"))), "--max-reqs 1: the place is free again");
+            }
+        }
+    }
+
+    /**
+     * An aborted request whose servlet swallows the interrupt is ended once --terminate-grace is over, END_REQUEST
+     * appStatus 2; the multiplexed connection then serves another request under --max-reqs 1.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void anAbortedRequestThatIgnoresItIsAbandonedAfterTheGraceAndItsPlaceFreed(String engine) throws Exception {
+        try (RawConnection raw = connect(engine, Limits.GRACE_ABORT)) {
+            raw.send(simpleRequest(1, true, get("/stubborn?ms=20000")));
+            awaitStdout(raw, 1, "stubborn");
+            long sent = System.nanoTime();
+            raw.send(record(RecordType.ABORT_REQUEST, 1, new byte[0]));
+            List<Received> rest = raw.readUntilEnd(1);
+            assertEquals(2, appStatus(rest), "abandoned");
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+            assertTrue(took < 6000, "abandoned after " + took + " ms, with a 1 s grace");
+            assertEquals(new Answer(200, "ok", ProtocolStatus.REQUEST_COMPLETE),
+                    Answer.of(request(raw, 2, true, get("/echo"))), "--max-reqs 1: the place is free again");
+        }
+    }
+
     // ---- KEEP_CONN
 
     @ParameterizedTest
@@ -482,6 +556,13 @@ class ProtocolParityIT {
         public int hashCode() {
             return status * 31 + body.hashCode();
         }
+    }
+
+    /** END_REQUEST's appStatus among {@code records}. */
+    private static long appStatus(List<Received> records) throws IOException {
+        Received end = records.get(records.size() - 1);
+        assertEquals(RecordType.END_REQUEST, end.recordType());
+        return EndRequestBody.decode(end.content(), 0, end.content().length).appStatus();
     }
 
     private static Map<String, String> get(String uri) {
