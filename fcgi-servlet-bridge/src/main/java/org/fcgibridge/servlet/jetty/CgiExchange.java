@@ -73,8 +73,8 @@ final class CgiExchange implements FcgiExchange, RequestStream {
         this.keepConn = keepConn;
         this.params = params;
         this.termination = new RunnerTermination(id);
-        this.input = new CgiInput(connection.maxBodyBytes(), connection.inputBufferBytes(), connection::pause,
-                connection::resume);
+        this.input = new CgiInput(connection.maxBodyBytes(), connection.inputBufferBytes(), connection.bodyQueue(),
+                connection::pause, connection::resume);
         if (role == Role.AUTHORIZER) {
             input.end(); // an authorizer gets no body
         }

@@ -27,6 +27,7 @@ import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Blocker;
+import org.fcgibridge.core.io.BodyQueue;
 import org.fcgibridge.core.io.BufferPool;
 import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.protocol.Capacity;
@@ -61,11 +62,6 @@ import org.fcgibridge.servlet.http.FcgiAttributes;
 final class FcgiConnection extends AbstractConnection
         implements RecordSink, ConnectionProtocol.Listener<FcgiConnection.Admitted> {
     private static final System.Logger LOG = System.getLogger(FcgiConnection.class.getName());
-    /**
-     * The body a request may still hold in memory once its answer has begun (nginx stops sending then, so what the
-     * application will read must be taken now): servlets' and CGI scripts' alike.
-     */
-    static final int SETTLE_LIMIT = 16 * 1024 * 1024;
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Connector connector;
@@ -73,6 +69,7 @@ final class FcgiConnection extends AbstractConnection
     private final ServerParams limits;
     private final Capacity capacity;
     private final Capacity.Admission admission;
+    private final ByteBudget spoolBudget;
     private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final String id = "fcgi-" + IDS.incrementAndGet();
@@ -136,7 +133,7 @@ final class FcgiConnection extends AbstractConnection
      */
     FcgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration configuration, ServerParams limits,
                    Capacity capacity, Capacity.Admission admission, ByteBudget paramsBudget,
-                   BufferPool inputBuffers, BufferPool outputBuffers, CgiMount scripts,
+                   ByteBudget spoolBudget, BufferPool inputBuffers, BufferPool outputBuffers, CgiMount scripts,
                    ProtocolMonitor monitor) {
         super(endPoint, connector.getExecutor());
         this.connector = connector;
@@ -144,6 +141,7 @@ final class FcgiConnection extends AbstractConnection
         this.limits = limits;
         this.capacity = capacity;
         this.admission = admission;
+        this.spoolBudget = spoolBudget;
         this.inputBuffers = inputBuffers;
         this.outputBuffers = outputBuffers;
         this.scripts = scripts;
@@ -158,6 +156,16 @@ final class FcgiConnection extends AbstractConnection
     /** Unread body bytes a request may hold before the connection stops reading. */
     int inputBufferBytes() {
         return limits.inputBufferBytes();
+    }
+
+    /**
+     * A queue for a request's body: what arrives once its answer has begun (nginx stops sending then, so what the
+     * application will read must be taken now) waits in memory up to {@link #inputBufferBytes()}, the rest in a
+     * temporary file under the server's {@code --spool-budget-bytes}, as on the standalone engine. Servlets' and CGI
+     * scripts' alike.
+     */
+    BodyQueue bodyQueue() {
+        return new BodyQueue(limits.inputBufferBytes(), spoolBudget);
     }
 
     /** The most bytes of a body a request may have, 0 for no limit. */

@@ -3,7 +3,6 @@ package org.fcgibridge.servlet.jetty;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.BadMessageException;
@@ -18,6 +17,7 @@ import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.fcgibridge.core.http.CgiResponseHead;
+import org.fcgibridge.core.io.BodyQueue;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordOutputStream;
@@ -34,12 +34,14 @@ import org.fcgibridge.core.runner.RunnerTermination;
  *
  * <p>Flow control: the connection stops reading while more than --input-buffer-bytes
  * ({@code ServerParams.inputBufferBytes}) of body wait to be read, so a large upload is not held in memory. Once the
- * response has begun, the rest of the body is queued without that limit (up to
- * {@value FcgiConnection#SETTLE_LIMIT} bytes): nginx stops sending a body once it has the response's head, so
- * whatever the application will still read must be taken now.
+ * response has begun, the rest of the body is taken as it comes, past that limit into a temporary file under
+ * --spool-budget-bytes ({@link FcgiConnection#bodyQueue()}): nginx stops sending a body once it has the response's
+ * head, so whatever the application will still read must be taken now. A read past what the budget kept fails (503).
  */
 final class FcgiHttpStream implements HttpStream, RequestStream {
     private static final System.Logger LOG = System.getLogger(FcgiHttpStream.class.getName());
+    /** The most bytes a read takes from the body's temporary file at once. */
+    private static final int READ_BYTES = 16 * 1024;
 
     private final FcgiConnection connection;
     private final RequestRecord record;
@@ -52,8 +54,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
     private boolean head;
 
     // input, guarded by this
-    private final ArrayDeque<Content.Chunk> chunks = new ArrayDeque<>();
-    private long queued;
+    private final BodyQueue body;
     /** Bytes of the body received in all; guarded by this. */
     private long received;
     private boolean inputEnded;
@@ -92,6 +93,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
         this.role = role;
         this.keepConn = keepConn;
         this.termination = new RunnerTermination(id);
+        this.body = connection.bodyQueue();
         this.stdoutBuffer = connection.takeOutputBuffer();
         this.stdout = new RecordOutputStream(RecordType.STDOUT, id, this::write, stdoutBuffer);
         record.watch(stdout);
@@ -191,15 +193,14 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
             if (max > 0 && received > max) {
                 fail(new BadMessageException(413, "the request body is larger than " + max + " bytes"));
             } else {
-                chunks.add(Content.Chunk.from(ByteBuffer.wrap(content), false));
-                queued += content.length;
+                try {
+                    body.add(content); // refused past the spool budget: the reads fail once they reach the gap
+                } catch (IOException e) {
+                    fail(e);
+                }
             }
             wake = takeDemand();
-            if (settling && queued > FcgiConnection.SETTLE_LIMIT) {
-                fail(new IOException("request body over " + FcgiConnection.SETTLE_LIMIT
-                        + " bytes still unread after the response began"));
-            }
-            full = queued > connection.inputBufferBytes() && !settling && inputFailure == null;
+            full = body.inMemory() > connection.inputBufferBytes() && !settling && inputFailure == null;
             if (full) {
                 pausedReader = true;
                 connection.pause();
@@ -216,7 +217,8 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
         boolean resume;
         synchronized (this) {
             resume = pausedReader
-                    && (queued <= connection.inputBufferBytes() || settling || completed || inputFailure != null);
+                    && (body.inMemory() <= connection.inputBufferBytes() || settling || completed
+                            || inputFailure != null);
             if (resume) {
                 pausedReader = false;
             }
@@ -280,9 +282,16 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
     private void fail(Throwable cause) {
         if (inputFailure == null) {
             inputFailure = cause;
-            chunks.forEach(Content.Chunk::release);
-            chunks.clear();
-            queued = 0;
+            dropBody();
+        }
+    }
+
+    /** What waits of the body is dropped, its temporary file deleted; nothing more is kept. */
+    private void dropBody() {
+        try {
+            body.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: request {1}: {2}", connection.id(), id, e.toString());
         }
     }
 
@@ -310,26 +319,35 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
 
     @Override
     public Content.Chunk read() {
-        Content.Chunk chunk;
+        byte[] bytes;
         synchronized (this) {
-            chunk = chunks.poll();
-            if (chunk == null) {
-                if (inputFailure != null) {
+            if (inputFailure != null) {
+                return Content.Chunk.from(inputFailure, true);
+            }
+            try {
+                bytes = body.poll(READ_BYTES);
+            } catch (IOException e) {
+                fail(e);
+                return Content.Chunk.from(e, true);
+            }
+            if (bytes == null) {
+                if (body.isTruncated()) {
+                    fail(new BadMessageException(503, "the server's budget for request bodies kept in temporary "
+                            + "files is spent"));
                     return Content.Chunk.from(inputFailure, true);
                 }
                 return inputEnded ? Content.Chunk.EOF : null;
             }
-            queued -= chunk.remaining();
         }
         resumeReader();
-        return chunk;
+        return Content.Chunk.from(ByteBuffer.wrap(bytes), false);
     }
 
     @Override
     public void demand() {
         boolean now;
         synchronized (this) {
-            now = !chunks.isEmpty() || inputEnded || inputFailure != null;
+            now = !body.isEmpty() || body.isTruncated() || inputEnded || inputFailure != null;
             demanded = !now;
         }
         if (now) {
@@ -360,6 +378,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
             if (response != null) {
                 committed = true;
                 settling = true; // see the class comment
+                body.spill();
             }
         }
         try {
@@ -505,9 +524,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
         boolean recycle;
         synchronized (this) {
             completed = true;
-            chunks.forEach(Content.Chunk::release);
-            chunks.clear();
-            queued = 0;
+            dropBody();
             // a failure that came as the handler task began can complete the request while the task runs: the task
             // recycles the channel when it returns, not before (it would find no request: an NPE in Jetty)
             recycle = !handling;

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.NameValueWriter;
 import org.fcgibridge.core.protocol.Params;
@@ -60,7 +62,11 @@ class ProtocolParityIT {
         /** One request at a time in the server, cut at 1 s, abandoned 1 s after (the stop's grace short too). */
         GRACE_TIMEOUT("--max-reqs", "1", "--request-timeout", "1", "--terminate-grace", "1", "--grace", "1"),
         /** One request at a time in the server, abandoned 1 s after its ABORT_REQUEST, which is read at once. */
-        GRACE_ABORT("--max-reqs", "1", "--mpxs-conns", "--terminate-grace", "1", "--grace", "1");
+        GRACE_ABORT("--max-reqs", "1", "--mpxs-conns", "--terminate-grace", "1", "--grace", "1"),
+        /** A spool budget of 1 MiB for the bodies that arrive after the answer began. */
+        SPOOL("--spool-budget-bytes", "1048576"),
+        /** The launcher's defaults. */
+        DEFAULTS;
 
         final String[] options;
 
@@ -71,7 +77,9 @@ class ProtocolParityIT {
 
     /**
      * Answers GET "ok", POST its body; waits a minute (or ?ms=) after "waiting"; counts the requests that reach /hit;
-     * after "stubborn", waits ?ms= whatever interrupts it.
+     * after "stubborn", waits ?ms= whatever interrupts it; "late" answers a POST first, waits ?ms= (the body arrives
+     * meanwhile, after the answer began), then reads the body and reports how much it read, its CRC-32 and how the
+     * read ended.
      */
     private static final Map<String, String> SERVLETS = Map.of(
             "t.Echo", """
@@ -124,6 +132,40 @@ class ProtocolParityIT {
                                 throws IOException {
                             r.getWriter().print(q.getServletPath().equals("/hit") ? HITS.incrementAndGet()
                                     : HITS.get());
+                        }
+                    }
+                    """,
+            "t.Late", """
+                    package t;
+                    import jakarta.servlet.annotation.WebServlet;
+                    import jakarta.servlet.http.*;
+                    import java.io.IOException;
+                    import java.io.InputStream;
+                    import java.util.zip.CRC32;
+                    @WebServlet("/late")
+                    public class Late extends HttpServlet {
+                        @Override protected void doPost(HttpServletRequest q, HttpServletResponse r)
+                                throws IOException {
+                            r.getWriter().print("answering ");
+                            r.flushBuffer();
+                            try {
+                                Thread.sleep(Long.parseLong(q.getParameter("ms")));
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            long read = 0;
+                            CRC32 crc = new CRC32();
+                            String end = "end";
+                            byte[] buffer = new byte[8192];
+                            try (InputStream in = q.getInputStream()) {
+                                for (int n; (n = in.read(buffer)) >= 0; ) {
+                                    read += n;
+                                    crc.update(buffer, 0, n);
+                                }
+                            } catch (IOException | RuntimeException e) {
+                                end = "failed";
+                            }
+                            r.getWriter().print("read " + read + " crc " + crc.getValue() + " " + end);
                         }
                     }
                     """,
@@ -406,6 +448,45 @@ class ProtocolParityIT {
         }
     }
 
+    // ---- a body that arrives after the answer began
+
+    /**
+     * A body still arriving when the servlet answered is taken as it comes, past --input-buffer-bytes into a temporary
+     * file: 20 MiB, more than the Jetty engine would once hold in memory (16 MiB), is read whole and in order.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aLateBodyLargerThanMemoryIsSpooledAndReadWhole(String engine) throws Exception {
+        byte[] body = body(20 * 1024 * 1024);
+        try (RawConnection raw = connect(engine, Limits.DEFAULTS)) {
+            Answer answer = Answer.of(request(raw, 1, true, post("/late?ms=500", body.length), body));
+            assertEquals(new Answer(200, "answering read " + body.length + " crc " + crc(body) + " end",
+                    ProtocolStatus.REQUEST_COMPLETE), answer);
+        }
+    }
+
+    /**
+     * --spool-budget-bytes bounds the late bodies kept in temporary files: a read past what the budget kept fails
+     * (the standalone engine's 503), and the budget is given back when the request ends, so the next body within it
+     * is read whole.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aLateBodyPastTheSpoolBudgetFailsTheReadAndTheBudgetComesBack(String engine) throws Exception {
+        try (RawConnection raw = connect(engine, Limits.SPOOL)) {
+            byte[] large = body(3 * 1024 * 1024);
+            Answer refused = Answer.of(request(raw, 1, true, post("/late?ms=500", large.length), large));
+            assertEquals(200, refused.status, refused.stdout);
+            assertTrue(refused.body.startsWith("answering read ") && refused.body.endsWith(" failed"),
+                    "the read past the 1 MiB budget fails: " + refused.body);
+            byte[] within = body(1024 * 1024);
+            assertEquals(new Answer(200, "answering read " + within.length + " crc " + crc(within) + " end",
+                    ProtocolStatus.REQUEST_COMPLETE),
+                    Answer.of(request(raw, 1, true, post("/late?ms=500", within.length), within)),
+                    "the budget is back for the next request");
+        }
+    }
+
     // ---- KEEP_CONN
 
     @ParameterizedTest
@@ -587,16 +668,34 @@ class ProtocolParityIT {
         return params;
     }
 
+    /** {@code n} bytes that differ from one position to the next, so that a reordering shows in the CRC. */
+    private static byte[] body(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 7 + (i >>> 16));
+        }
+        return b;
+    }
+
+    private static long crc(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return crc.getValue();
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** One whole request with this body on {@code raw}, and its records up to END_REQUEST. */
+    /** One whole request with this body on {@code raw} (in records of at most 64000 bytes), and its records. */
     private static List<Received> request(RawConnection raw, int id, boolean keepConn, Map<String, String> params,
                                           byte[]... body) throws IOException {
         raw.send(concat(begin(id, Role.RESPONDER, keepConn), params(id, params)));
         for (byte[] part : body) {
-            raw.send(record(RecordType.STDIN, id, part));
+            for (int at = 0; at < part.length; at += 64_000) {
+                raw.send(record(RecordType.STDIN, id, Arrays.copyOfRange(part, at,
+                        Math.min(part.length, at + 64_000))));
+            }
         }
         raw.send(record(RecordType.STDIN, id, new byte[0]));
         return raw.readUntilEnd(id);
