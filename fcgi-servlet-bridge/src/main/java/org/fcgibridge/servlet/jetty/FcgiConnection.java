@@ -564,6 +564,9 @@ final class FcgiConnection extends AbstractConnection
      * BooleanSupplier)}) and that it sends no END_REQUEST of its own.
      */
     void abandon(RequestStream stream, boolean stdoutClosed) {
+        if (!getEndPoint().isOpen()) {
+            return; // the connection is gone: its requests were forgotten, their places given back (onClose)
+        }
         LOG.log(System.Logger.Level.WARNING, "{0}: request {1} did not stop within {2}; abandoning it", id,
                 stream.id(), limits.terminateGrace());
         ending(stream);
