@@ -81,6 +81,9 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
     private boolean terminated;
     /** Ended without its application, which ignored its termination: what it writes now is dropped. */
     private volatile boolean abandoned;
+    /** Calls of send() under way (one, or one in a callback of another), and a failure that waits for them; by this. */
+    private int sends;
+    private Throwable failureAfterSend;
 
     /**
      * @param record what the server's operators see of the request: this stream says who serves it and how it
@@ -273,6 +276,18 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
             // does not exist" in the servlet channel) and the request never ends.
             return;
         }
+        synchronized (this) {
+            if (sends > 0) {
+                // Jetty would fail the write under way, which the standalone engine lets finish (a termination never
+                // fails a write already begun): the failure goes to Jetty once it is done
+                failureAfterSend = cause;
+                return;
+            }
+        }
+        failChannel(cause);
+    }
+
+    private void failChannel(Throwable cause) {
         Runnable failure = channel.onFailure(cause);
         if (failure != null) {
             connection.execute(failure);
@@ -380,6 +395,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
                 settling = true; // see the class comment
                 body.spill();
             }
+            sends++;
         }
         try {
             if (response != null) {
@@ -397,6 +413,22 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
             callback.succeeded();
         } catch (Throwable x) {
             callback.failed(x);
+        } finally {
+            sent();
+        }
+    }
+
+    /** A send has completed: a failure of the request that came meanwhile goes to Jetty now (see onAbort). */
+    private void sent() {
+        Throwable failure;
+        synchronized (this) {
+            failure = --sends == 0 && !completed && !ended ? failureAfterSend : null;
+            if (sends == 0) {
+                failureAfterSend = null;
+            }
+        }
+        if (failure != null) {
+            failChannel(failure);
         }
     }
 
