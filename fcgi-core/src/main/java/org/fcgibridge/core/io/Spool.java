@@ -5,29 +5,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.SequenceInputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
- * Bytes kept for reading later: in memory up to a threshold, the rest in a temporary file that is deleted when the
- * spool is closed. The file draws its bytes from a budget shared by the whole server, and a spool holds at most a
- * limit: past either, filling stops. Fill it, then read it once. Not thread-safe.
+ * Bytes kept for reading later: in memory up to a threshold, the rest in a temporary file ({@link SpoolFile}) that is
+ * deleted when the spool is closed. The file draws its bytes from a budget shared by the whole server, and a spool
+ * holds at most a limit: past either, filling stops. Fill it, then read it once. Not thread-safe.
  */
 public final class Spool implements Closeable {
     private final int memoryThreshold;
     private final long limit;
     private final ByteBudget diskBudget;
     private final ByteArrayOutputStream memory = new ByteArrayOutputStream();
-    private Path file;
-    private FileChannel channel;
-    private OutputStream fileOut;
+    private SpoolFile file;
     private long size;
-    private long taken;
     private boolean full;
 
     /**
@@ -84,18 +75,14 @@ public final class Spool implements Closeable {
         }
         int toMemory = (int) Math.max(0, Math.min(len, memoryThreshold - memory.size()));
         memory.write(b, 0, toMemory);
-        if (toMemory < len && !diskBudget.take(len - toMemory)) {
-            full = true;
-            len = toMemory;
-        } else if (toMemory < len) {
-            taken += len - toMemory;
-            if (fileOut == null) {
-                file = Files.createTempFile("fcgi-input-", ".spool");
-                channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                        StandardOpenOption.DELETE_ON_CLOSE);
-                fileOut = Channels.newOutputStream(channel);
+        if (toMemory < len) {
+            if (file == null) {
+                file = new SpoolFile(diskBudget);
             }
-            fileOut.write(b, toMemory, len - toMemory);
+            if (!file.append(b, toMemory, len - toMemory)) {
+                full = true;
+                len = toMemory;
+            }
         }
         size += len;
         return len;
@@ -109,21 +96,14 @@ public final class Spool implements Closeable {
     /** A stream of what was spooled, from the start. */
     public InputStream reader() throws IOException {
         InputStream head = new ByteArrayInputStream(memory.toByteArray());
-        if (channel == null) {
-            return head;
-        }
-        channel.position(0);
-        return new SequenceInputStream(head, Channels.newInputStream(channel));
+        return file == null ? head : new SequenceInputStream(head, file.reader());
     }
 
     /** Deletes the temporary file, if any, and gives its bytes back to the budget. Idempotent. */
     @Override
     public void close() throws IOException {
-        diskBudget.give(taken);
-        taken = 0;
-        if (channel != null) {
-            channel.close();
-            Files.deleteIfExists(file);
+        if (file != null) {
+            file.close();
         }
     }
 }

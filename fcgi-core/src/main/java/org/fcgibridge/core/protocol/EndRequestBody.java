@@ -1,5 +1,6 @@
 package org.fcgibridge.core.protocol;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -54,6 +55,21 @@ public record EndRequestBody(long appStatus, ProtocolStatus protocolStatus) {
         dst[off + 13] = 0;
         dst[off + 14] = 0;
         dst[off + 15] = 0;
+    }
+
+    /**
+     * What ends a request its runner has not ended (an abandoned runner): an empty STDOUT record, unless its STDOUT was
+     * closed already, and END_REQUEST {@code REQUEST_COMPLETE} with {@code exitStatus}.
+     */
+    public static ByteBuffer closingRecords(int requestId, boolean stdoutClosed, int exitStatus) {
+        byte[] records = new byte[2 * Fcgi.HEADER_LENGTH + LENGTH];
+        int at = 0;
+        if (!stdoutClosed) {
+            RecordHeader.encode(records, 0, RecordType.STDOUT.code(), requestId, 0, 0);
+            at = Fcgi.HEADER_LENGTH;
+        }
+        encodeRecord(records, at, requestId, exitStatus, ProtocolStatus.REQUEST_COMPLETE);
+        return ByteBuffer.wrap(records, 0, at + Fcgi.HEADER_LENGTH + LENGTH);
     }
 
     /** The 8 content bytes. */

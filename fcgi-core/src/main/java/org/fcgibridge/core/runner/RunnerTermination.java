@@ -9,6 +9,13 @@ import java.io.InterruptedIOException;
  * runners with it. Thread-safe.
  */
 public final class RunnerTermination {
+    /**
+     * END_REQUEST's appStatus for a request whose runner failed, never ran, or was abandoned: terminated, it did not
+     * stop within the server's grace ({@code --terminate-grace}), and its request was ended without it. The same on
+     * both engines.
+     */
+    public static final int EXIT_ABANDONED = 2;
+
     private final int requestId;
     private Thread runnerThread;
     private Runner runner;
@@ -124,6 +131,24 @@ public final class RunnerTermination {
             return false;
         }
         check();
+        return markIo();
+    }
+
+    /**
+     * Like {@link #beginIo()}, but a terminated request's I/O goes on: for an engine whose runner's thread also
+     * writes what ends the request (Jetty completes a response on the application's thread), so that an interrupt
+     * still defers until the write is done but the end is not refused.
+     *
+     * @return whether the mark was taken (pass it to {@link #endIo(boolean)})
+     */
+    public synchronized boolean beginEndingIo() {
+        if (Thread.currentThread() != runnerThread || inIo) {
+            return false;
+        }
+        return markIo();
+    }
+
+    private boolean markIo() {
         savedInterrupt = Thread.interrupted();
         inIo = true;
         return true;

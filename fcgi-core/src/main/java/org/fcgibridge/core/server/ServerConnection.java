@@ -10,10 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.fcgibridge.core.protocol.Capacity;
 import org.fcgibridge.core.protocol.ConnectionProtocol;
 import org.fcgibridge.core.protocol.EndRequestBody;
-import org.fcgibridge.core.protocol.Fcgi;
 import org.fcgibridge.core.protocol.Params;
 import org.fcgibridge.core.protocol.ProtocolException;
-import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordContent;
 import org.fcgibridge.core.protocol.RecordHeader;
 import org.fcgibridge.core.protocol.RecordReader;
@@ -342,16 +340,10 @@ final class ServerConnection implements Runnable, ConnectionProtocol.Listener<Se
     private void abandon(ServerRequest request) {
         LOG.log(System.Logger.Level.WARNING, "{0}: {1} did not stop within {2}; abandoning it",
                 name, request, params.terminateGrace());
-        byte[] records = new byte[2 * Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH];
-        int at = 0;
-        if (!request.stdoutClosed()) {
-            RecordHeader.encode(records, 0, RecordType.STDOUT.code(), request.requestId(), 0, 0);
-            at = Fcgi.HEADER_LENGTH;
-        }
-        EndRequestBody.encodeRecord(records, at, request.requestId(), ServerRequest.EXIT_ABANDONED,
-                ProtocolStatus.REQUEST_COMPLETE);
+        ByteBuffer records = EndRequestBody.closingRecords(request.requestId(), request.stdoutClosed(),
+                ServerRequest.EXIT_ABANDONED);
         try {
-            output.write(ByteBuffer.wrap(records, 0, at + Fcgi.HEADER_LENGTH + EndRequestBody.LENGTH), () -> {
+            output.write(records, () -> {
                 if (request.ended) {
                     return false;
                 }

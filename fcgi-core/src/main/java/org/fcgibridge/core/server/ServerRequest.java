@@ -33,7 +33,7 @@ final class ServerRequest implements FcgiExchange {
     private static final System.Logger LOG = System.getLogger(ServerRequest.class.getName());
     private static final int STDERR_RECORD_BYTES = 4096;
     /** The exit status reported for a request whose runner was abandoned. */
-    static final int EXIT_ABANDONED = 2;
+    static final int EXIT_ABANDONED = RunnerTermination.EXIT_ABANDONED;
 
     /** NEW until its params have ended and its streams are set up. */
     private enum Phase { NEW, RUNNING, FINISHED }

@@ -36,8 +36,8 @@ import org.fcgibridge.core.runner.RunnerTermination;
 final class CgiExchange implements FcgiExchange, RequestStream {
     private static final System.Logger LOG = System.getLogger(CgiExchange.class.getName());
     private static final int STDERR_RECORD_BYTES = 4096;
-    /** END_REQUEST's appStatus for a request whose runner failed or never ran. */
-    private static final int EXIT_ABANDONED = 2;
+    /** END_REQUEST's appStatus for a request whose runner failed, never ran, or was abandoned. */
+    private static final int EXIT_ABANDONED = RunnerTermination.EXIT_ABANDONED;
 
     private final FcgiConnection connection;
     private final RequestRecord record;
@@ -57,6 +57,10 @@ final class CgiExchange implements FcgiExchange, RequestStream {
     private volatile boolean timedOut;
     /** STDOUT has written its first record: the rest of the body is taken as it comes. */
     private boolean answering;
+    /** Whether its END_REQUEST has gone out, or is going; guarded by this. */
+    private boolean ended;
+    /** Ended without its runner, which ignored its termination: what the runner writes now is dropped. */
+    private volatile boolean abandoned;
 
     /** @param record what the server's operators see of the request: this exchange says who serves it, and how */
     CgiExchange(FcgiConnection connection, CgiMount mount, int id, Role role, boolean keepConn, Params params,
@@ -69,8 +73,8 @@ final class CgiExchange implements FcgiExchange, RequestStream {
         this.keepConn = keepConn;
         this.params = params;
         this.termination = new RunnerTermination(id);
-        this.input = new CgiInput(connection.maxBodyBytes(), connection.inputBufferBytes(), connection::pause,
-                connection::resume);
+        this.input = new CgiInput(connection.maxBodyBytes(), connection.inputBufferBytes(), connection.bodyQueue(),
+                connection::pause, connection::resume);
         if (role == Role.AUTHORIZER) {
             input.end(); // an authorizer gets no body
         }
@@ -144,6 +148,10 @@ final class CgiExchange implements FcgiExchange, RequestStream {
             limit.cancel();
         }
         input.close();
+        if (!claimEnd()) { // abandoned: its end went out without it
+            mount.finished(this);
+            return;
+        }
         if (timedOut && !hasOutput()) {
             try {
                 stdout.write(CgiResponses.gatewayTimeout());
@@ -183,11 +191,31 @@ final class CgiExchange implements FcgiExchange, RequestStream {
         terminate(new InterruptedIOException("request " + id + " timed out after " + timeout.toSeconds() + " s"));
     }
 
-    /** Asks the runner to stop: fails its input, interrupts its thread (safely), and tells the runner. */
+    /**
+     * Asks the runner to stop: fails its input, interrupts its thread (safely), and tells the runner; one still
+     * running {@code --terminate-grace} later is abandoned.
+     */
     private void terminate(IOException cause) {
         if (termination.terminate(cause.getMessage())) {
             input.fail(cause);
+            connection.terminated(this);
         }
+    }
+
+    /** Whether the caller is the one to send END_REQUEST: once only, by finish or by abandonment. */
+    private synchronized boolean claimEnd() {
+        boolean first = !ended;
+        ended = true;
+        return first;
+    }
+
+    @Override
+    public void abandonIfRunning() {
+        if (!claimEnd()) {
+            return;
+        }
+        abandoned = true;
+        connection.abandon(this, stdout.isClosed());
     }
 
     // ---- RequestStream: the connection's reading
@@ -238,7 +266,7 @@ final class CgiExchange implements FcgiExchange, RequestStream {
     private void write(ByteBuffer records) throws IOException {
         boolean marked = termination.beginIo();
         try {
-            connection.write(records);
+            connection.write(records, () -> !abandoned);
         } finally {
             termination.endIo(marked);
         }

@@ -3,22 +3,26 @@ package org.fcgibridge.servlet.jetty;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.fcgibridge.core.io.BodyQueue;
 import org.fcgibridge.core.runner.InputRefusedException;
 
 /**
  * A CGI request's body as its runner reads it (blocking), fed by the connection's reading thread (never blocking):
  * past {@code queueLimit} unread bytes (--input-buffer-bytes) the connection pauses, and resumes once the runner
- * has read them. When the runner starts to answer, the rest of the body is taken without that limit (up to
- * {@value FcgiConnection#SETTLE_LIMIT} bytes), as for a servlet ({@link FcgiHttpStream}): nginx stops sending a
- * body once it has the response's head, so a script that answers first and reads later must find the body here.
- * Past {@code maxBody} bytes, reads fail with an {@link InputRefusedException} (413), as on the standalone engine.
+ * has read them. When the runner starts to answer, the rest of the body is taken as it comes, past that limit into a
+ * temporary file under the server's spool budget ({@link BodyQueue}), as for a servlet ({@link FcgiHttpStream}):
+ * nginx stops sending a body once it has the response's head, so a script that answers first and reads later must
+ * find the body here. Past {@code maxBody} bytes, reads fail with an {@link InputRefusedException} (413), and past
+ * what the spool budget kept (503), as on the standalone engine.
  */
 final class CgiInput extends InputStream {
+
+    /** The most bytes a read takes from the body's temporary file at once. */
+    private static final int READ_BYTES = 16 * 1024;
 
     private final long maxBody;
     private final int queueLimit;
@@ -26,11 +30,9 @@ final class CgiInput extends InputStream {
     private final Runnable resume;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
-    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    private final BodyQueue body;
     private byte[] head;
     private int headPos;
-    /** Bytes waiting to be read. */
-    private long queued;
     /** Bytes of the body received in all. */
     private long received;
     private boolean ended;
@@ -43,12 +45,14 @@ final class CgiInput extends InputStream {
     /**
      * @param maxBody    the most bytes of a body, 0 for no limit
      * @param queueLimit the unread bytes past which the connection pauses
+     * @param body       where the body waits (memory, then a temporary file once the runner answers)
      * @param pause   stops the connection's reading (called before {@link #offer} returns false)
      * @param resume  lets a paused connection read again
      */
-    CgiInput(long maxBody, int queueLimit, Runnable pause, Runnable resume) {
+    CgiInput(long maxBody, int queueLimit, BodyQueue body, Runnable pause, Runnable resume) {
         this.maxBody = maxBody;
         this.queueLimit = queueLimit;
+        this.body = body;
         this.pause = pause;
         this.resume = resume;
     }
@@ -65,15 +69,14 @@ final class CgiInput extends InputStream {
                 fail(new InputRefusedException(413, "the request body is larger than " + maxBody + " bytes"));
                 return true;
             }
-            chunks.add(content);
-            queued += content.length;
-            readable.signalAll();
-            if (settling && queued > FcgiConnection.SETTLE_LIMIT) {
-                fail(new IOException("request body over " + FcgiConnection.SETTLE_LIMIT
-                        + " bytes still unread after the response began"));
+            try {
+                body.add(content); // refused past the spool budget: the reads fail once they reach the gap
+            } catch (IOException e) {
+                fail(e);
                 return true;
             }
-            if (queued > queueLimit && !settling) {
+            readable.signalAll();
+            if (body.inMemory() > queueLimit && !settling) {
                 pausedReader = true;
                 pause.run();
                 return false;
@@ -115,6 +118,7 @@ final class CgiInput extends InputStream {
         lock.lock();
         try {
             settling = true;
+            body.spill();
         } finally {
             lock.unlock();
         }
@@ -151,10 +155,14 @@ final class CgiInput extends InputStream {
                 if (failure != null) {
                     throw failure;
                 }
-                head = chunks.poll();
+                head = body.poll(READ_BYTES);
                 headPos = 0;
                 if (head != null) {
                     break;
+                }
+                if (body.isTruncated()) {
+                    throw new InputRefusedException(503, "the server's budget for request bodies kept in temporary "
+                            + "files is spent");
                 }
                 if (ended || closed) {
                     return -1;
@@ -169,7 +177,6 @@ final class CgiInput extends InputStream {
             n = Math.min(len, head.length - headPos);
             System.arraycopy(head, headPos, b, off, n);
             headPos += n;
-            queued -= n;
             if (headPos == head.length) {
                 head = null;
             }
@@ -184,7 +191,8 @@ final class CgiInput extends InputStream {
     public int available() {
         lock.lock();
         try {
-            return (int) Math.min(Integer.MAX_VALUE, queued);
+            long waiting = body.size() + (head == null ? 0 : head.length - headPos);
+            return (int) Math.min(Integer.MAX_VALUE, waiting);
         } finally {
             lock.unlock();
         }
@@ -205,9 +213,12 @@ final class CgiInput extends InputStream {
     }
 
     private void drop() {
-        chunks.clear();
+        try {
+            body.close();
+        } catch (IOException e) {
+            // only its temporary file's deletion failed: nothing of it is read any more
+        }
         head = null;
-        queued = 0;
     }
 
     /** Lets a connection paused on this body read again, once there is room (or nobody will read). */
@@ -215,7 +226,7 @@ final class CgiInput extends InputStream {
         boolean wake;
         lock.lock();
         try {
-            wake = pausedReader && (queued <= queueLimit || settling || closed || failure != null);
+            wake = pausedReader && (body.inMemory() <= queueLimit || settling || closed || failure != null);
             if (wake) {
                 pausedReader = false;
             }

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.HostPortHttpField;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -24,10 +27,12 @@ import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Blocker;
+import org.fcgibridge.core.io.BodyQueue;
 import org.fcgibridge.core.io.BufferPool;
 import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.protocol.Capacity;
 import org.fcgibridge.core.protocol.ConnectionProtocol;
+import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.Fcgi;
 import org.fcgibridge.core.protocol.Params;
 import org.fcgibridge.core.protocol.ProtocolMonitor;
@@ -39,6 +44,7 @@ import org.fcgibridge.core.protocol.RecordSink;
 import org.fcgibridge.core.protocol.RecordType;
 import org.fcgibridge.core.protocol.RequestRecord;
 import org.fcgibridge.core.protocol.Role;
+import org.fcgibridge.core.runner.RunnerTermination;
 import org.fcgibridge.core.server.ServerParams;
 import org.fcgibridge.servlet.http.BadRequestException;
 import org.fcgibridge.servlet.http.CgiRequest;
@@ -57,11 +63,6 @@ import org.fcgibridge.servlet.http.FcgiAttributes;
 final class FcgiConnection extends AbstractConnection
         implements RecordSink, ConnectionProtocol.Listener<FcgiConnection.Admitted> {
     private static final System.Logger LOG = System.getLogger(FcgiConnection.class.getName());
-    /**
-     * The body a request may still hold in memory once its answer has begun (nginx stops sending then, so what the
-     * application will read must be taken now): servlets' and CGI scripts' alike.
-     */
-    static final int SETTLE_LIMIT = 16 * 1024 * 1024;
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Connector connector;
@@ -69,6 +70,7 @@ final class FcgiConnection extends AbstractConnection
     private final ServerParams limits;
     private final Capacity capacity;
     private final Capacity.Admission admission;
+    private final ByteBudget spoolBudget;
     private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final String id = "fcgi-" + IDS.incrementAndGet();
@@ -132,7 +134,7 @@ final class FcgiConnection extends AbstractConnection
      */
     FcgiConnection(Connector connector, EndPoint endPoint, HttpConfiguration configuration, ServerParams limits,
                    Capacity capacity, Capacity.Admission admission, ByteBudget paramsBudget,
-                   BufferPool inputBuffers, BufferPool outputBuffers, CgiMount scripts,
+                   ByteBudget spoolBudget, BufferPool inputBuffers, BufferPool outputBuffers, CgiMount scripts,
                    ProtocolMonitor monitor) {
         super(endPoint, connector.getExecutor());
         this.connector = connector;
@@ -140,6 +142,7 @@ final class FcgiConnection extends AbstractConnection
         this.limits = limits;
         this.capacity = capacity;
         this.admission = admission;
+        this.spoolBudget = spoolBudget;
         this.inputBuffers = inputBuffers;
         this.outputBuffers = outputBuffers;
         this.scripts = scripts;
@@ -154,6 +157,16 @@ final class FcgiConnection extends AbstractConnection
     /** Unread body bytes a request may hold before the connection stops reading. */
     int inputBufferBytes() {
         return limits.inputBufferBytes();
+    }
+
+    /**
+     * A queue for a request's body: what arrives once its answer has begun (nginx stops sending then, so what the
+     * application will read must be taken now) waits in memory up to {@link #inputBufferBytes()}, the rest in a
+     * temporary file under the server's {@code --spool-budget-bytes}, as on the standalone engine. Servlets' and CGI
+     * scripts' alike.
+     */
+    BodyQueue bodyQueue() {
+        return new BodyQueue(limits.inputBufferBytes(), spoolBudget);
     }
 
     /** The most bytes of a body a request may have, 0 for no limit. */
@@ -528,18 +541,77 @@ final class FcgiConnection extends AbstractConnection
         }
     }
 
+    // ---- terminated requests
+
+    /**
+     * {@code stream} was terminated (an abort, its timeout, the loss of the connection): if it is still running
+     * {@code --terminate-grace} from now, it is abandoned, as the standalone engine abandons a runner that does not
+     * stop.
+     */
+    void terminated(RequestStream stream) {
+        connector.getScheduler().schedule(() -> {
+            try {
+                execute(stream::abandonIfRunning); // a write may wait for the web server: not on the scheduler
+            } catch (RejectedExecutionException e) { // the pool is stopping
+                stream.abandonIfRunning();
+            }
+        }, limits.terminateGrace().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Ends a terminated request whose application did not stop: what closes its STDOUT (unless it was closed) and
+     * END_REQUEST with appStatus {@link RunnerTermination#EXIT_ABANDONED}; its id and its place in FCGI_MAX_REQS are
+     * free again. The stream has made sure that nothing of it is written after this ({@link #write(ByteBuffer,
+     * BooleanSupplier)}) and that it sends no END_REQUEST of its own.
+     */
+    void abandon(RequestStream stream, boolean stdoutClosed) {
+        if (!getEndPoint().isOpen()) {
+            return; // the connection is gone: its requests were forgotten, their places given back (onClose)
+        }
+        LOG.log(System.Logger.Level.WARNING, "{0}: request {1} did not stop within {2}; abandoning it", id,
+                stream.id(), limits.terminateGrace());
+        ending(stream);
+        try {
+            write(EndRequestBody.closingRecords(stream.id(), stdoutClosed, RunnerTermination.EXIT_ABANDONED));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: could not end request {1}: {2}", id, stream.id(),
+                    e.getMessage());
+        } finally {
+            ended(stream);
+        }
+    }
+
     // ---- records out
 
     @Override
     public void write(ByteBuffer records) throws IOException {
+        write(records, () -> true);
+    }
+
+    /**
+     * Writes a request's records unless {@code open} says it has been abandoned; asked under the write lock, so that
+     * nothing of the request can follow the END_REQUEST that abandoned it.
+     *
+     * @throws IOException if the request was abandoned, or the write failed
+     */
+    void write(ByteBuffer records, BooleanSupplier open) throws IOException {
         writeLock.lock();
         writing.incrementAndGet();
-        try (Blocker.Callback written = Blocker.callback()) {
-            getEndPoint().write(written, records);
-            written.block(); // fails at the idle timeout if the web server stops reading
+        try {
+            if (!open.getAsBoolean()) {
+                throw new IOException("the request was abandoned: its output is dropped");
+            }
+            writeLocked(records);
         } finally {
             writing.decrementAndGet();
             writeLock.unlock();
+        }
+    }
+
+    private void writeLocked(ByteBuffer records) throws IOException {
+        try (Blocker.Callback written = Blocker.callback()) {
+            getEndPoint().write(written, records);
+            written.block(); // fails at the idle timeout if the web server stops reading
         }
     }
 }

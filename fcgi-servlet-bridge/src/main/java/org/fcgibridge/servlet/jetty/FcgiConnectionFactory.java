@@ -47,6 +47,8 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
     private final HttpConfiguration configuration;
     private final ServerParams limits;
     private final ByteBudget paramsBudget;
+    /** What request bodies in temporary files may hold, over all the connections ({@code --spool-budget-bytes}). */
+    private final ByteBudget spoolBudget;
     /** FCGI_MAX_CONNS and FCGI_MAX_REQS, counted over the connections of this factory (of the connector). */
     private final Capacity capacity;
     /** Record buffers shared by the connections: a connection per request (nginx's default) allocates none. */
@@ -93,6 +95,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
         this.configuration = Objects.requireNonNull(configuration, "configuration");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.paramsBudget = new ByteBudget(limits.paramsBudgetBytes());
+        this.spoolBudget = new ByteBudget(limits.spoolBudgetBytes());
         this.capacity = new Capacity(limits.maxConns(), limits.maxReqs());
         this.outputBuffers = new BufferPool(POOLED_BUFFERS,
                 () -> RecordOutputStream.allocate(limits.outputRecordBytes()));
@@ -122,7 +125,7 @@ public final class FcgiConnectionFactory extends AbstractConnectionFactory {
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
         return configure(new FcgiConnection(connector, endPoint, configuration, limits, capacity,
-                capacity.connectionOpened(), paramsBudget, inputBuffers, outputBuffers, scripts, monitor), connector,
-                endPoint);
+                capacity.connectionOpened(), paramsBudget, spoolBudget, inputBuffers, outputBuffers, scripts,
+                monitor), connector, endPoint);
     }
 }

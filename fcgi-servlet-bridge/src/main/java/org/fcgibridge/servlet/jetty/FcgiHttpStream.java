@@ -3,7 +3,6 @@ package org.fcgibridge.servlet.jetty;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.BadMessageException;
@@ -18,6 +17,7 @@ import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.fcgibridge.core.http.CgiResponseHead;
+import org.fcgibridge.core.io.BodyQueue;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.ProtocolStatus;
 import org.fcgibridge.core.protocol.RecordOutputStream;
@@ -25,6 +25,7 @@ import org.fcgibridge.core.protocol.RecordType;
 import org.fcgibridge.core.protocol.RequestRecord;
 import org.fcgibridge.core.protocol.Role;
 import org.fcgibridge.core.runner.CgiResponses;
+import org.fcgibridge.core.runner.RunnerTermination;
 
 /**
  * One FastCGI request as a Jetty {@link HttpStream}: Jetty reads the request body from the request's STDIN records
@@ -33,12 +34,14 @@ import org.fcgibridge.core.runner.CgiResponses;
  *
  * <p>Flow control: the connection stops reading while more than --input-buffer-bytes
  * ({@code ServerParams.inputBufferBytes}) of body wait to be read, so a large upload is not held in memory. Once the
- * response has begun, the rest of the body is queued without that limit (up to
- * {@value FcgiConnection#SETTLE_LIMIT} bytes): nginx stops sending a body once it has the response's head, so
- * whatever the application will still read must be taken now.
+ * response has begun, the rest of the body is taken as it comes, past that limit into a temporary file under
+ * --spool-budget-bytes ({@link FcgiConnection#bodyQueue()}): nginx stops sending a body once it has the response's
+ * head, so whatever the application will still read must be taken now. A read past what the budget kept fails (503).
  */
 final class FcgiHttpStream implements HttpStream, RequestStream {
     private static final System.Logger LOG = System.getLogger(FcgiHttpStream.class.getName());
+    /** The most bytes a read takes from the body's temporary file at once. */
+    private static final int READ_BYTES = 16 * 1024;
 
     private final FcgiConnection connection;
     private final RequestRecord record;
@@ -51,8 +54,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
     private boolean head;
 
     // input, guarded by this
-    private final ArrayDeque<Content.Chunk> chunks = new ArrayDeque<>();
-    private long queued;
+    private final BodyQueue body;
     /** Bytes of the body received in all; guarded by this. */
     private long received;
     private boolean inputEnded;
@@ -66,12 +68,22 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
     private volatile boolean committed;
     /** The request's time limit. */
     private volatile Scheduler.Task deadline;
-    /** The thread handling the request, interrupted at the limit; guarded by this. */
-    private Thread handler;
+    /**
+     * Interrupts the thread handling the request at its termination, as on the standalone engine: never inside a
+     * write of the connection (the write would fail, and with it a servlet that stops at its next blocking call).
+     */
+    private final RunnerTermination termination;
     /** Whether Jetty's handler task has begun, and whether it runs now; guarded by this. */
     private boolean started;
     private boolean handling;
     private boolean ended;
+    /** Whether the request was terminated (abort, timeout, a lost connection); guarded by this. */
+    private boolean terminated;
+    /** Ended without its application, which ignored its termination: what it writes now is dropped. */
+    private volatile boolean abandoned;
+    /** Calls of send() under way (one, or one in a callback of another), and a failure that waits for them; by this. */
+    private int sends;
+    private Throwable failureAfterSend;
 
     /**
      * @param record what the server's operators see of the request: this stream says who serves it and how it
@@ -83,8 +95,10 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
         this.id = id;
         this.role = role;
         this.keepConn = keepConn;
+        this.termination = new RunnerTermination(id);
+        this.body = connection.bodyQueue();
         this.stdoutBuffer = connection.takeOutputBuffer();
-        this.stdout = new RecordOutputStream(RecordType.STDOUT, id, connection, stdoutBuffer);
+        this.stdout = new RecordOutputStream(RecordType.STDOUT, id, this::write, stdoutBuffer);
         record.watch(stdout);
     }
 
@@ -106,19 +120,18 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
             synchronized (this) {
                 started = true;
                 handling = true;
-                handler = Thread.currentThread();
             }
+            termination.enter(null);
             record.serving(Thread.currentThread());
             boolean recycle;
             try {
                 task.run();
             } finally {
                 record.serving(null);
+                termination.leave(); // an interrupt meant for this request stays with it
                 synchronized (this) {
-                    handler = null;
                     handling = false;
                     recycle = completed;
-                    Thread.interrupted(); // an interrupt meant for this request stays with it
                 }
             }
             if (recycle) {
@@ -144,9 +157,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
                     connection.abandon("504 of request " + id + " failed: " + e);
                 }
             }
-            if (handler != null) {
-                handler.interrupt();
-            }
+            termination.terminate(reason);
         }
         onAbort(new TimeoutException(reason));
     }
@@ -185,15 +196,14 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
             if (max > 0 && received > max) {
                 fail(new BadMessageException(413, "the request body is larger than " + max + " bytes"));
             } else {
-                chunks.add(Content.Chunk.from(ByteBuffer.wrap(content), false));
-                queued += content.length;
+                try {
+                    body.add(content); // refused past the spool budget: the reads fail once they reach the gap
+                } catch (IOException e) {
+                    fail(e);
+                }
             }
             wake = takeDemand();
-            if (settling && queued > FcgiConnection.SETTLE_LIMIT) {
-                fail(new IOException("request body over " + FcgiConnection.SETTLE_LIMIT
-                        + " bytes still unread after the response began"));
-            }
-            full = queued > connection.inputBufferBytes() && !settling && inputFailure == null;
+            full = body.inMemory() > connection.inputBufferBytes() && !settling && inputFailure == null;
             if (full) {
                 pausedReader = true;
                 connection.pause();
@@ -210,7 +220,8 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
         boolean resume;
         synchronized (this) {
             resume = pausedReader
-                    && (queued <= connection.inputBufferBytes() || settling || completed || inputFailure != null);
+                    && (body.inMemory() <= connection.inputBufferBytes() || settling || completed
+                            || inputFailure != null);
             if (resume) {
                 pausedReader = false;
             }
@@ -232,23 +243,32 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
         }
     }
 
-    /** ABORT_REQUEST, or the connection failed: the request's client is gone. */
+    /**
+     * ABORT_REQUEST, or the connection failed, or the request ran past its limit: the request's client is gone. If
+     * the request has not ended {@code --terminate-grace} from now, it is abandoned ({@link #abandonIfRunning()}).
+     */
     public void onAbort(Throwable cause) {
         boolean handling;
+        boolean first;
         synchronized (this) {
             if (completed) {
                 return;
             }
+            first = !terminated && !ended;
+            terminated = true;
             boolean bodyPending = !inputEnded && inputFailure == null;
             fail(cause);
             handling = started;
-            if (!bodyPending && handler != null && handler != Thread.currentThread()) {
+            if (!bodyPending) {
                 // as the standalone engine terminates a runner: a servlet that waits on something else stops (one
                 // that waits for its body meets the failure there, which Jetty takes quietly)
-                handler.interrupt();
+                termination.terminate(cause.toString());
             }
         }
         resumeReader();
+        if (first) {
+            connection.terminated(this);
+        }
         if (!handling) {
             // Its handler task is yet to run: it will, meet the failure in the request's body and output, and end the
             // request as any failure does. Failing Jetty's channel now would race that task: Jetty may complete the
@@ -256,6 +276,18 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
             // does not exist" in the servlet channel) and the request never ends.
             return;
         }
+        synchronized (this) {
+            if (sends > 0) {
+                // Jetty would fail the write under way, which the standalone engine lets finish (a termination never
+                // fails a write already begun): the failure goes to Jetty once it is done
+                failureAfterSend = cause;
+                return;
+            }
+        }
+        failChannel(cause);
+    }
+
+    private void failChannel(Throwable cause) {
         Runnable failure = channel.onFailure(cause);
         if (failure != null) {
             connection.execute(failure);
@@ -265,9 +297,16 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
     private void fail(Throwable cause) {
         if (inputFailure == null) {
             inputFailure = cause;
-            chunks.forEach(Content.Chunk::release);
-            chunks.clear();
-            queued = 0;
+            dropBody();
+        }
+    }
+
+    /** What waits of the body is dropped, its temporary file deleted; nothing more is kept. */
+    private void dropBody() {
+        try {
+            body.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: request {1}: {2}", connection.id(), id, e.toString());
         }
     }
 
@@ -295,26 +334,35 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
 
     @Override
     public Content.Chunk read() {
-        Content.Chunk chunk;
+        byte[] bytes;
         synchronized (this) {
-            chunk = chunks.poll();
-            if (chunk == null) {
-                if (inputFailure != null) {
+            if (inputFailure != null) {
+                return Content.Chunk.from(inputFailure, true);
+            }
+            try {
+                bytes = body.poll(READ_BYTES);
+            } catch (IOException e) {
+                fail(e);
+                return Content.Chunk.from(e, true);
+            }
+            if (bytes == null) {
+                if (body.isTruncated()) {
+                    fail(new BadMessageException(503, "the server's budget for request bodies kept in temporary "
+                            + "files is spent"));
                     return Content.Chunk.from(inputFailure, true);
                 }
                 return inputEnded ? Content.Chunk.EOF : null;
             }
-            queued -= chunk.remaining();
         }
         resumeReader();
-        return chunk;
+        return Content.Chunk.from(ByteBuffer.wrap(bytes), false);
     }
 
     @Override
     public void demand() {
         boolean now;
         synchronized (this) {
-            now = !chunks.isEmpty() || inputEnded || inputFailure != null;
+            now = !body.isEmpty() || body.isTruncated() || inputEnded || inputFailure != null;
             demanded = !now;
         }
         if (now) {
@@ -345,7 +393,9 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
             if (response != null) {
                 committed = true;
                 settling = true; // see the class comment
+                body.spill();
             }
+            sends++;
         }
         try {
             if (response != null) {
@@ -363,6 +413,22 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
             callback.succeeded();
         } catch (Throwable x) {
             callback.failed(x);
+        } finally {
+            sent();
+        }
+    }
+
+    /** A send has completed: a failure of the request that came meanwhile goes to Jetty now (see onAbort). */
+    private void sent() {
+        Throwable failure;
+        synchronized (this) {
+            failure = --sends == 0 && !completed && !ended ? failureAfterSend : null;
+            if (sends == 0) {
+                failureAfterSend = null;
+            }
+        }
+        if (failure != null) {
+            failChannel(failure);
         }
     }
 
@@ -490,9 +556,7 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
         boolean recycle;
         synchronized (this) {
             completed = true;
-            chunks.forEach(Content.Chunk::release);
-            chunks.clear();
-            queued = 0;
+            dropBody();
             // a failure that came as the handler task began can complete the request while the task runs: the task
             // recycles the channel when it returns, not before (it would find no request: an NPE in Jetty)
             recycle = !handling;
@@ -506,5 +570,32 @@ final class FcgiHttpStream implements HttpStream, RequestStream {
     /** Whether the request still expects body bytes from the web server. */
     public synchronized boolean waitsForInput() {
         return !inputEnded && inputFailure == null && !completed;
+    }
+
+    /**
+     * Its application ignored the termination for the grace: the request ends without it (appStatus 2), and Jetty's
+     * own end, when the application returns at last, finds it over. Its STDOUT buffer is not given back: the
+     * application may still write into it.
+     */
+    @Override
+    public void abandonIfRunning() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            abandoned = true;
+        }
+        connection.abandon(this, stdout.isClosed());
+    }
+
+    /** STDOUT's records, dropped once the request has been abandoned. */
+    private void write(ByteBuffer records) throws IOException {
+        boolean marked = termination.beginEndingIo();
+        try {
+            connection.write(records, () -> !abandoned);
+        } finally {
+            termination.endIo(marked);
+        }
     }
 }

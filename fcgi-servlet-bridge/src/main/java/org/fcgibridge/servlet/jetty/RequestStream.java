@@ -27,4 +27,11 @@ interface RequestStream {
 
     /** Whether the request still expects body bytes from the web server (a stall of those is the idle timeout's). */
     boolean waitsForInput();
+
+    /**
+     * The request was terminated {@code --terminate-grace} ago ({@link FcgiConnection#terminated}): if it has not
+     * ended by now, its application ignores the termination, and the request is ended without it
+     * ({@link FcgiConnection#abandon}); whatever the application writes later is dropped.
+     */
+    void abandonIfRunning();
 }

@@ -78,8 +78,8 @@ class StandaloneWithoutJettyTest {
                 io.github.classgraph.ClassGraph.class, EmbeddedStandalone.class)) {
             classPath.add(location(type));
         }
-        for (String entry : classPath) {
-            assertFalse(entry.contains("jetty"), entry);
+        for (String entry : classPath) { // the jar's name: the checkout's own path may say "jetty"
+            assertFalse(Path.of(entry).getFileName().toString().contains("jetty"), entry);
         }
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", String.join(File.pathSeparator, classPath), EmbeddedStandalone.class.getName(),

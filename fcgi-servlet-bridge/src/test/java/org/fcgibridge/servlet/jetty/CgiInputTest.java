@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.fcgibridge.core.io.BodyQueue;
+import org.fcgibridge.core.io.ByteBudget;
 import org.fcgibridge.core.runner.InputRefusedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +26,20 @@ class CgiInputTest {
     private final AtomicInteger resumes = new AtomicInteger();
 
     private CgiInput input(long maxBody) {
-        return new CgiInput(maxBody, QUEUE_LIMIT, pauses::incrementAndGet, resumes::incrementAndGet);
+        return input(maxBody, ByteBudget.unlimited());
+    }
+
+    private CgiInput input(long maxBody, ByteBudget spoolBudget) {
+        return new CgiInput(maxBody, QUEUE_LIMIT, new BodyQueue(QUEUE_LIMIT, spoolBudget), pauses::incrementAndGet,
+                resumes::incrementAndGet);
+    }
+
+    private static byte[] record(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (seed * 31 + i);
+        }
+        return b;
     }
 
     @Test
@@ -57,6 +73,48 @@ class CgiInputTest {
             assertTrue(input.offer(record), "no pause while settling");
         }
         assertEquals(1, pauses.get());
+    }
+
+    @Test
+    void aLateBodyPastTheQueueLimitGoesToATemporaryFileAndIsReadInOrder() throws IOException {
+        ByteBudget disk = new ByteBudget(4 * 1024 * 1024);
+        CgiInput input = input(0, disk);
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        input.settle();
+        for (int i = 0; i < 40; i++) { // 2.4 MB, nothing read meanwhile
+            byte[] record = record(60_000, i);
+            assertTrue(input.offer(record));
+            sent.write(record);
+        }
+        input.end();
+        assertTrue(disk.used() > 2_000_000, "past the queue limit, on disk: " + disk.used());
+        assertArrayEquals(sent.toByteArray(), input.readAllBytes());
+        input.close();
+        assertEquals(0, disk.used(), "the file's bytes given back");
+    }
+
+    @Test
+    void aLateBodyPastTheSpoolBudgetFailsWith503AfterWhatWasKept() throws IOException {
+        ByteBudget disk = new ByteBudget(100_000);
+        CgiInput input = input(0, disk);
+        input.settle();
+        for (int i = 0; i < 20; i++) {
+            assertTrue(input.offer(record(60_000, i)), "the connection reads on");
+        }
+        input.end();
+        byte[] buffer = new byte[8192];
+        long read = 0;
+        InputRefusedException refused = null;
+        try {
+            for (int n; (n = input.read(buffer, 0, buffer.length)) >= 0; ) {
+                read += n;
+            }
+        } catch (InputRefusedException e) {
+            refused = e;
+        }
+        assertTrue(refused != null, "the read past what was kept fails, after " + read + " bytes");
+        assertEquals(503, refused.status());
+        assertTrue(read >= QUEUE_LIMIT && read < 20 * 60_000, "read " + read);
     }
 
     @Test

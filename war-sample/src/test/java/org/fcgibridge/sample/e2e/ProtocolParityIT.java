@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.fcgibridge.core.protocol.EndRequestBody;
 import org.fcgibridge.core.protocol.NameValueWriter;
 import org.fcgibridge.core.protocol.Params;
@@ -56,7 +58,15 @@ class ProtocolParityIT {
         STALLS("--idle-timeout", "2", "--params-timeout", "1"),
         MAX_CONNS("--max-conns", "2"),
         MAX_REQS("--max-reqs", "2"),
-        MULTIPLEXED("--mpxs-conns", "--max-requests-per-connection", "2");
+        MULTIPLEXED("--mpxs-conns", "--max-requests-per-connection", "2"),
+        /** One request at a time in the server, cut at 1 s, abandoned 1 s after (the stop's grace short too). */
+        GRACE_TIMEOUT("--max-reqs", "1", "--request-timeout", "1", "--terminate-grace", "1", "--grace", "1"),
+        /** One request at a time in the server, abandoned 1 s after its ABORT_REQUEST, which is read at once. */
+        GRACE_ABORT("--max-reqs", "1", "--mpxs-conns", "--terminate-grace", "1", "--grace", "1"),
+        /** A spool budget of 1 MiB for the bodies that arrive after the answer began. */
+        SPOOL("--spool-budget-bytes", "1048576"),
+        /** The launcher's defaults. */
+        DEFAULTS;
 
         final String[] options;
 
@@ -66,7 +76,10 @@ class ProtocolParityIT {
     }
 
     /**
-     * Answers GET "ok", POST its body; waits a minute (or ?ms=) after "waiting"; counts the requests that reach /hit.
+     * Answers GET "ok", POST its body; waits a minute (or ?ms=) after "waiting"; counts the requests that reach /hit;
+     * after "stubborn", waits ?ms= whatever interrupts it; "late" answers a POST first, waits ?ms= (the body arrives
+     * meanwhile, after the answer began), then reads the body and reports how much it read, its CRC-32 and how the
+     * read ended.
      */
     private static final Map<String, String> SERVLETS = Map.of(
             "t.Echo", """
@@ -119,6 +132,62 @@ class ProtocolParityIT {
                                 throws IOException {
                             r.getWriter().print(q.getServletPath().equals("/hit") ? HITS.incrementAndGet()
                                     : HITS.get());
+                        }
+                    }
+                    """,
+            "t.Late", """
+                    package t;
+                    import jakarta.servlet.annotation.WebServlet;
+                    import jakarta.servlet.http.*;
+                    import java.io.IOException;
+                    import java.io.InputStream;
+                    import java.util.zip.CRC32;
+                    @WebServlet("/late")
+                    public class Late extends HttpServlet {
+                        @Override protected void doPost(HttpServletRequest q, HttpServletResponse r)
+                                throws IOException {
+                            r.getWriter().print("answering ");
+                            r.flushBuffer();
+                            try {
+                                Thread.sleep(Long.parseLong(q.getParameter("ms")));
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            long read = 0;
+                            CRC32 crc = new CRC32();
+                            String end = "end";
+                            byte[] buffer = new byte[8192];
+                            try (InputStream in = q.getInputStream()) {
+                                for (int n; (n = in.read(buffer)) >= 0; ) {
+                                    read += n;
+                                    crc.update(buffer, 0, n);
+                                }
+                            } catch (IOException | RuntimeException e) {
+                                end = "failed";
+                            }
+                            r.getWriter().print("read " + read + " crc " + crc.getValue() + " " + end);
+                        }
+                    }
+                    """,
+            "t.Stubborn", """
+                    package t;
+                    import jakarta.servlet.annotation.WebServlet;
+                    import jakarta.servlet.http.*;
+                    import java.io.IOException;
+                    @WebServlet("/stubborn")
+                    public class Stubborn extends HttpServlet {
+                        @Override protected void doGet(HttpServletRequest q, HttpServletResponse r)
+                                throws IOException {
+                            long end = System.nanoTime() + Long.parseLong(q.getParameter("ms")) * 1_000_000L;
+                            r.getWriter().print("stubborn");
+                            r.flushBuffer();
+                            while (System.nanoTime() < end) { // no I/O that could fail, every interrupt swallowed
+                                try {
+                                    Thread.sleep(20);
+                                } catch (InterruptedException ignored) {
+                                    // the application that ignores termination: only the grace ends its request
+                                }
+                            }
                         }
                     }
                     """);
@@ -332,6 +401,92 @@ class ProtocolParityIT {
         }
     }
 
+    // ---- --terminate-grace: a servlet that ignores its termination
+
+    /**
+     * A request past --request-timeout whose servlet swallows the interrupt is ended anyway once --terminate-grace is
+     * over: END_REQUEST with appStatus 2, and its place under --max-reqs 1 is free for a request on another connection
+     * (its own connection's thread is still the servlet's).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aTimedOutRequestThatIgnoresItIsAbandonedAfterTheGraceAndItsPlaceFreed(String engine) throws Exception {
+        try (RawConnection stuck = connect(engine, Limits.GRACE_TIMEOUT)) {
+            stuck.send(simpleRequest(1, true, get("/stubborn?ms=20000")));
+            awaitStdout(stuck, 1, "stubborn");
+            long since = System.nanoTime();
+            List<Received> rest = stuck.readUntilEnd(1); // fails at the read timeout, 10 s, if never abandoned
+            assertEquals(2, appStatus(rest), "abandoned");
+            assertEquals(ProtocolStatus.REQUEST_COMPLETE, Answer.of(rest).protocolStatus);
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+            assertTrue(took < 8000, "abandoned after " + took + " ms, with a 1 s timeout and a 1 s grace");
+            try (RawConnection next = connect(engine, Limits.GRACE_TIMEOUT)) {
+                assertEquals(new Answer(200, "ok", ProtocolStatus.REQUEST_COMPLETE),
+                        Answer.of(request(next, 1, true, get("/echo"))), "--max-reqs 1: the place is free again");
+            }
+        }
+    }
+
+    /**
+     * An aborted request whose servlet swallows the interrupt is ended once --terminate-grace is over, END_REQUEST
+     * appStatus 2; the multiplexed connection then serves another request under --max-reqs 1.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void anAbortedRequestThatIgnoresItIsAbandonedAfterTheGraceAndItsPlaceFreed(String engine) throws Exception {
+        try (RawConnection raw = connect(engine, Limits.GRACE_ABORT)) {
+            raw.send(simpleRequest(1, true, get("/stubborn?ms=20000")));
+            awaitStdout(raw, 1, "stubborn");
+            long sent = System.nanoTime();
+            raw.send(record(RecordType.ABORT_REQUEST, 1, new byte[0]));
+            List<Received> rest = raw.readUntilEnd(1);
+            assertEquals(2, appStatus(rest), "abandoned");
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+            assertTrue(took < 6000, "abandoned after " + took + " ms, with a 1 s grace");
+            assertEquals(new Answer(200, "ok", ProtocolStatus.REQUEST_COMPLETE),
+                    Answer.of(request(raw, 2, true, get("/echo"))), "--max-reqs 1: the place is free again");
+        }
+    }
+
+    // ---- a body that arrives after the answer began
+
+    /**
+     * A body still arriving when the servlet answered is taken as it comes, past --input-buffer-bytes into a temporary
+     * file: 20 MiB, more than the Jetty engine would once hold in memory (16 MiB), is read whole and in order.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aLateBodyLargerThanMemoryIsSpooledAndReadWhole(String engine) throws Exception {
+        byte[] body = body(20 * 1024 * 1024);
+        try (RawConnection raw = connect(engine, Limits.DEFAULTS)) {
+            Answer answer = Answer.of(request(raw, 1, true, post("/late?ms=500", body.length), body));
+            assertEquals(new Answer(200, "answering read " + body.length + " crc " + crc(body) + " end",
+                    ProtocolStatus.REQUEST_COMPLETE), answer);
+        }
+    }
+
+    /**
+     * --spool-budget-bytes bounds the late bodies kept in temporary files: a read past what the budget kept fails
+     * (the standalone engine's 503), and the budget is given back when the request ends, so the next body within it
+     * is read whole.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aLateBodyPastTheSpoolBudgetFailsTheReadAndTheBudgetComesBack(String engine) throws Exception {
+        try (RawConnection raw = connect(engine, Limits.SPOOL)) {
+            byte[] large = body(3 * 1024 * 1024);
+            Answer refused = Answer.of(request(raw, 1, true, post("/late?ms=500", large.length), large));
+            assertEquals(200, refused.status, refused.stdout);
+            assertTrue(refused.body.startsWith("answering read ") && refused.body.endsWith(" failed"),
+                    "the read past the 1 MiB budget fails: " + refused.body);
+            byte[] within = body(1024 * 1024);
+            assertEquals(new Answer(200, "answering read " + within.length + " crc " + crc(within) + " end",
+                    ProtocolStatus.REQUEST_COMPLETE),
+                    Answer.of(request(raw, 1, true, post("/late?ms=500", within.length), within)),
+                    "the budget is back for the next request");
+        }
+    }
+
     // ---- KEEP_CONN
 
     @ParameterizedTest
@@ -484,6 +639,13 @@ class ProtocolParityIT {
         }
     }
 
+    /** END_REQUEST's appStatus among {@code records}. */
+    private static long appStatus(List<Received> records) throws IOException {
+        Received end = records.get(records.size() - 1);
+        assertEquals(RecordType.END_REQUEST, end.recordType());
+        return EndRequestBody.decode(end.content(), 0, end.content().length).appStatus();
+    }
+
     private static Map<String, String> get(String uri) {
         int query = uri.indexOf('?');
         Map<String, String> params = new LinkedHashMap<>();
@@ -506,16 +668,34 @@ class ProtocolParityIT {
         return params;
     }
 
+    /** {@code n} bytes that differ from one position to the next, so that a reordering shows in the CRC. */
+    private static byte[] body(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 7 + (i >>> 16));
+        }
+        return b;
+    }
+
+    private static long crc(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return crc.getValue();
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** One whole request with this body on {@code raw}, and its records up to END_REQUEST. */
+    /** One whole request with this body on {@code raw} (in records of at most 64000 bytes), and its records. */
     private static List<Received> request(RawConnection raw, int id, boolean keepConn, Map<String, String> params,
                                           byte[]... body) throws IOException {
         raw.send(concat(begin(id, Role.RESPONDER, keepConn), params(id, params)));
         for (byte[] part : body) {
-            raw.send(record(RecordType.STDIN, id, part));
+            for (int at = 0; at < part.length; at += 64_000) {
+                raw.send(record(RecordType.STDIN, id, Arrays.copyOfRange(part, at,
+                        Math.min(part.length, at + 64_000))));
+            }
         }
         raw.send(record(RecordType.STDIN, id, new byte[0]));
         return raw.readUntilEnd(id);
