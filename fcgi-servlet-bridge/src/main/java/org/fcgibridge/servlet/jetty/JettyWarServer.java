@@ -93,6 +93,9 @@ public final class JettyWarServer implements AutoCloseable {
         // mapped to the JSP servlet, and a directory without an index file would be dispatched to it for index.jsp.
         webapp.setInitParameter(DefaultServlet.CONTEXT_INIT + "welcomeServlets", "exact");
         ApplicationSessionHandler sessions = new ApplicationSessionHandler();
+        // HttpOnly unless web.xml's <cookie-config> says otherwise, as the standalone engine and Tomcat (Jetty's
+        // default is without): the session id of every JSP page, which opens a session, is out of scripts' reach
+        sessions.setHttpOnly(true);
         webapp.setSessionHandler(sessions);
         if (status != null) {
             status.gauge("sessions_active", "HTTP sessions in memory now.", () -> activeSessions(sessions));
