@@ -88,7 +88,7 @@ public final class JettyWarServer implements AutoCloseable {
         webapp.setThrowUnavailableOnStartupException(true);
         JspEngine.install(webapp);
         ServingDefaults.apply(webapp);
-        IncludableDefaultServlet.install(webapp);
+        DispatchableDefaultServlet.install(webapp);
         // Servlet 6.0 section 10.10: a welcome file may name a servlet's mapping. "exact", not any match: *.jsp is
         // mapped to the JSP servlet, and a directory without an index file would be dispatched to it for index.jsp.
         webapp.setInitParameter(DefaultServlet.CONTEXT_INIT + "welcomeServlets", "exact");
