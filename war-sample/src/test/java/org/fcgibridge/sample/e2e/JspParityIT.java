@@ -114,6 +114,61 @@ class JspParityIT {
         assertEquals("kept", headers.firstValue("X-Custom").orElse(""), "a header not about the content stays");
     }
 
+    /**
+     * Servlet 6.0 section 10.5: WEB-INF is no client's, but the application's include, forward and error page reach
+     * it. The standalone engine's default servlet refused them all (an empty include, a 404).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "standalone"})
+    void includesForwardsAndErrorPagesReachStaticFilesUnderWebInf(String engine) throws Exception {
+        assertEquals("[header html]", get(engine, "/include-web-inf.jsp").body());
+        HttpResponse<String> forwarded = get(engine, "/forward-web-inf.jsp");
+        assertEquals(200, forwarded.statusCode());
+        assertEquals("header html", forwarded.body());
+        HttpResponse<String> missing = get(engine, "/nothing-here.html");
+        assertEquals(404, missing.statusCode());
+        assertEquals("custom 404 page", missing.body());
+        HttpResponse<String> direct = get(engine, "/WEB-INF/frag/header.html");
+        assertEquals(404, direct.statusCode());
+        assertEquals("custom 404 page", direct.body());
+    }
+
+    /**
+     * An include of a file that is not there fails the page (Jetty and Tomcat throw FileNotFoundException): the
+     * standalone engine included nothing and the page went on. An include of a directory includes its welcome file:
+     * the standalone engine forwarded to it from within the include, and the JSP servlet failed on the directory.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "standalone"})
+    void includesOfAMissingFileFailAndOfADirectoryIncludeItsWelcomeFile(String engine) throws Exception {
+        assertEquals(500, get(engine, "/include-missing.jsp").statusCode());
+        HttpResponse<String> directory = get(engine, "/include-directory.jsp");
+        assertEquals(200, directory.statusCode(), directory.body());
+        assertEquals("[sub index sp=/include-directory.jsp]", directory.body());
+    }
+
+    /**
+     * A client's Range and If-* headers are about what it asked for, not about an included file or an error page:
+     * Jetty sent a slice of the included file inside the page, and both engines turned a static 404 page into a 304
+     * or a 206. Tomcat's default servlet ignores them there.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "standalone"})
+    void rangesAndConditionsApplyNeitherToIncludesNorToErrorPages(String engine) throws Exception {
+        HttpResponse<String> page = send(engine, "/include-web-inf.jsp", "Range", "bytes=0-3");
+        assertEquals(200, page.statusCode());
+        assertEquals("[header html]", page.body());
+        String future = "Fri, 01 Jan 2100 00:00:00 GMT";
+        String past = "Thu, 01 Jan 1970 00:00:00 GMT";
+        for (String[] header : new String[][] {{"Range", "bytes=0-3"}, {"If-Modified-Since", future},
+            {"If-None-Match", "*"}, {"If-Match", "\"nothing\""}, {"If-Unmodified-Since", past}}) {
+            HttpResponse<String> missing = send(engine, "/nothing-here.html", header);
+            assertEquals(404, missing.statusCode(), String.join(": ", header));
+            assertEquals("custom 404 page", missing.body(), String.join(": ", header));
+        }
+        assertEquals(206, send(engine, "/static.txt", "Range", "bytes=0-3").statusCode(), "a file asked for");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jetty", "standalone"})
     void encodesAsPageEncodingAndContentTypeSay(String engine) throws Exception {
@@ -245,6 +300,8 @@ class JspParityIT {
                         + "<url-pattern>/paths-servlet</url-pattern></servlet-mapping>\n"
                         + "<error-page><exception-type>java.lang.UnsupportedOperationException</exception-type>"
                         + "<location>/failed.jsp</location></error-page>\n"
+                        + "<error-page><error-code>404</error-code><location>/WEB-INF/errors/404.html</location>"
+                        + "</error-page>\n"
                         + "</web-app>\n")
                 .file("WEB-INF/fn.tld", "<taglib xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"3.0\">"
                         + "<tlib-version>1.0</tlib-version><short-name>f</short-name><uri>urn:fn</uri>"
@@ -261,6 +318,12 @@ class JspParityIT {
                 .file("doc.jspx", "<jsp:root xmlns:jsp=\"http://java.sun.com/JSP/Page\" version=\"2.0\">"
                         + "<p>sum ${1 + 2}</p></jsp:root>")
                 .file("static.txt", "static text")
+                .file("WEB-INF/frag/header.html", "header html")
+                .file("WEB-INF/errors/404.html", "custom 404 page")
+                .file("include-web-inf.jsp", "[<jsp:include page=\"/WEB-INF/frag/header.html\"/>]")
+                .file("forward-web-inf.jsp", "<jsp:forward page=\"/WEB-INF/frag/header.html\"/>")
+                .file("include-missing.jsp", "[<jsp:include page=\"/not-there.txt\"/>]")
+                .file("include-directory.jsp", "<%@ page contentType=\"text/plain\" %>[<jsp:include page=\"/sub/\"/>]")
                 .file("include.jsp", "<%@ page contentType=\"text/plain\" %>"
                         + "[<jsp:include page=\"/servlet\"><jsp:param name=\"x\" value=\"1\"/></jsp:include>]"
                         + "[<jsp:include page=\"/static.txt\"/>][<jsp:include page=\"/static.txt\" flush=\"true\"/>]")
@@ -314,6 +377,13 @@ class JspParityIT {
 
     private static HttpResponse<String> get(String engine, String path) throws IOException, InterruptedException {
         return HTTP.send(request(engine, path, "GET"), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> send(String engine, String path, String... header)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(request(engine, path, "GET"), (name, value) -> true)
+                .header(header[0], header[1]).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<byte[]> bytes(String engine, String path, String method)
