@@ -1,10 +1,12 @@
 package org.fcgibridge.servlet.container;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,8 +26,8 @@ import org.fcgibridge.servlet.http.HttpDates;
  * Serves the web application's static files for GET and HEAD: Content-Type from the MIME mappings, Last-Modified, a
  * weak ETag, conditional requests (If-None-Match, If-Modified-Since, If-Match, If-Unmodified-Since: 304 and 412),
  * byte ranges (one range, or several as multipart/byteranges; If-Range), welcome files for directory paths, and a
- * redirect to add the trailing slash of a directory. WEB-INF and META-INF are never served,
- * whether asked for by name or reached through a symlink.
+ * redirect to add the trailing slash of a directory. WEB-INF and META-INF are never served to a client, whether
+ * asked for by name or reached through a symlink; the application's forwards, includes and error pages reach them.
  */
 public final class DefaultServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -50,7 +52,10 @@ public final class DefaultServlet extends HttpServlet {
         BridgeServletContext context = (BridgeServletContext) getServletContext();
         String path = resourcePath(request);
         String upper = path.toUpperCase(Locale.ROOT);
-        if (upper.startsWith("/WEB-INF") || upper.startsWith("/META-INF")) {
+        // Servlet 6.0 section 10.5: no client reaches WEB-INF or META-INF, but the application's own forward, include
+        // or error page may (a JSP page's <jsp:include page="/WEB-INF/header.html"/>), as in Jetty and Tomcat
+        boolean chosenByTheApplication = chosenByTheApplication(request);
+        if (!chosenByTheApplication && (upper.startsWith("/WEB-INF") || upper.startsWith("/META-INF"))) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
@@ -59,7 +64,7 @@ public final class DefaultServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
-        Path file = context.resources().servable(path);
+        Path file = chosenByTheApplication ? context.resources().file(path) : context.resources().servable(path);
         if (file != null && Files.isDirectory(file)) {
             if (!path.endsWith("/")) {
                 String query = request.getQueryString();
@@ -76,10 +81,21 @@ public final class DefaultServlet extends HttpServlet {
             if (path.endsWith("/") && welcome(context, path, request, response)) {
                 return;
             }
+            if (request.getDispatcherType() == DispatcherType.INCLUDE) {
+                // the includer learns of it (a JSP page fails: 500), as from Jetty's and Tomcat's default servlets;
+                // an include's sendError would be ignored and the page go on without it
+                throw new FileNotFoundException(path);
+            }
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
         serveFile(context, file, request, response);
+    }
+
+    /** A forward, an include or an error page: the path is the application's, not a client's. */
+    private static boolean chosenByTheApplication(HttpServletRequest request) {
+        DispatcherType type = request.getDispatcherType();
+        return type == DispatcherType.FORWARD || type == DispatcherType.INCLUDE || type == DispatcherType.ERROR;
     }
 
     private static String resourcePath(HttpServletRequest request) {
@@ -98,8 +114,8 @@ public final class DefaultServlet extends HttpServlet {
     }
 
     /**
-     * Forwards to a welcome file (Servlet 6.0 section 10.10): the first in the list that exists as a file, else the
-     * first that a servlet other than this one is mapped to; false if none.
+     * Forwards to a welcome file, or includes it within an include (Servlet 6.0 section 10.10): the first in the list
+     * that exists as a file, else the first that a servlet other than this one is mapped to; false if none.
      */
     private static boolean welcome(BridgeServletContext context, String directory, HttpServletRequest request,
                                    HttpServletResponse response) throws ServletException, IOException {
@@ -121,7 +137,14 @@ public final class DefaultServlet extends HttpServlet {
         if (target == null) {
             return false;
         }
-        context.getRequestDispatcher(target).forward(request, response);
+        RequestDispatcher dispatcher = context.getRequestDispatcher(target);
+        // within an include, a forward would keep the includer's include attributes: the JSP servlet, which reads
+        // them first, took the directory for the page
+        if (request.getDispatcherType() == DispatcherType.INCLUDE) {
+            dispatcher.include(request, response);
+        } else {
+            dispatcher.forward(request, response);
+        }
         return true;
     }
 
@@ -133,10 +156,13 @@ public final class DefaultServlet extends HttpServlet {
         String etag = "\"" + Long.toHexString(modified) + "-" + Long.toHexString(length) + "\"";
         boolean include = request.getAttribute(RequestDispatcher.INCLUDE_REQUEST_URI) != null;
         boolean head = request.getMethod().equals("HEAD");
+        // an error page answers the error, whole: the client's conditions and ranges were about what it asked for (a
+        // 404 page is no 304 or 206), as Tomcat's default servlet does
+        boolean errorPage = request.getDispatcherType() == DispatcherType.ERROR;
         // the stream is taken only to write bytes: a 304, 412, 416 or HEAD response leaves it (or the writer) free
         if (!include) {
             response.setHeader("Accept-Ranges", "bytes");
-            if (!preconditions(request, response, etag, modified)) {
+            if (!errorPage && !preconditions(request, response, etag, modified)) {
                 return;
             }
             String type = context.getMimeType(file.getFileName().toString());
@@ -145,7 +171,7 @@ public final class DefaultServlet extends HttpServlet {
             }
             response.setDateHeader("Last-Modified", modified);
             response.setHeader("ETag", etag);
-            List<long[]> ranges = ranges(request, etag, modified, length);
+            List<long[]> ranges = errorPage ? List.of() : ranges(request, etag, modified, length);
             if (ranges == null) {
                 response.setHeader("Content-Range", "bytes */" + length);
                 response.sendError(HttpServletResponse.SC_REQUESTED_RANGE_NOT_SATISFIABLE);

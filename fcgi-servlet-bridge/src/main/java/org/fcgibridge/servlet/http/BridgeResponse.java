@@ -13,6 +13,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -36,6 +37,10 @@ public class BridgeResponse implements HttpServletResponse {
     /** The default buffer: as Jetty's. */
     public static final int DEFAULT_BUFFER_SIZE = 32 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
+    /** What describes a body an error page replaces (Jetty's HttpHeader.CONTENT_HEADERS but Content-Range). */
+    private static final List<String> CONTENT_HEADERS = List.of("Content-Encoding", "Content-Language",
+            "Content-Location", "Content-MD5", "Transfer-Encoding", "Cache-Control", "Last-Modified", "Expires", "Vary",
+            "ETag");
 
     private final OutputStream out;
     private final boolean head;
@@ -71,6 +76,8 @@ public class BridgeResponse implements HttpServletResponse {
     private enum Mode { NONE, STREAM, WRITER }
 
     private Mode mode = Mode.NONE;
+    /** The writer's charset is part of the Content-Type: getWriter was called while the head could change. */
+    private boolean writerCharset;
     private Output stream;
     private PrintWriter writer;
     private Supplier<Map<String, String>> trailers;
@@ -280,14 +287,17 @@ public class BridgeResponse implements HttpServletResponse {
 
     /**
      * The container takes over the response to write an error page: the servlet's output is open again and its
-     * content is gone (body, type, length); the other headers the application set stay, after sendError (Content-Range
-     * on a 416, say) as after an exception (a filter's header), as in Jetty.
+     * content is gone (body, type, length, and the headers that describe it: caching, validators, encoding, as Jetty's
+     * resetContent drops them, so that a page's "Cache-Control: public" or ETag never labels its error page); the
+     * other headers the application set stay, after sendError (Content-Range on a 416, say) as after an exception (a
+     * filter's header), as in Jetty.
      */
     public void prepareErrorPage() {
         errorSent = false;
         appCommitted = false;
         outputClosed = false;
         mode = Mode.NONE;
+        writerCharset = false;
         writer = null;
         stream = null;
         if (!committed) {
@@ -298,6 +308,7 @@ public class BridgeResponse implements HttpServletResponse {
             contentLength = -1;
             count = 0;
             bodyWritten = 0;
+            CONTENT_HEADERS.forEach(headers::remove);
         }
     }
 
@@ -459,7 +470,7 @@ public class BridgeResponse implements HttpServletResponse {
         if (mimeType == null) {
             return null;
         }
-        if (characterEncoding != null && (encodingFixed || encodingFromLocale || mode == Mode.WRITER)) {
+        if (characterEncoding != null && (encodingFixed || encodingFromLocale || writerCharset)) {
             return mimeType + ";charset=" + characterEncoding.toLowerCase(Locale.ROOT);
         }
         return mimeType;
@@ -571,6 +582,9 @@ public class BridgeResponse implements HttpServletResponse {
                 throw new UnsupportedEncodingException(characterEncoding);
             }
             mode = Mode.WRITER;
+            // the writer's charset joins the Content-Type unless the head is settled (after sendRedirect, as in Jetty
+            // and Tomcat: a JSP page's writer is taken at its end); an include's first writer still shows it, as Jetty
+            writerCharset = !committed && !appCommitted;
             if (stream == null) {
                 stream = new Output();
             }
@@ -644,6 +658,7 @@ public class BridgeResponse implements HttpServletResponse {
         locale = null;
         contentLength = -1;
         mode = Mode.NONE;
+        writerCharset = false;
         writer = null;
         stream = null;
     }

@@ -89,10 +89,14 @@ public final class JettyWarServer implements AutoCloseable {
         webapp.setThrowUnavailableOnStartupException(true);
         JspEngine.install(webapp);
         ServingDefaults.apply(webapp);
+        DispatchableDefaultServlet.install(webapp);
         // Servlet 6.0 section 10.10: a welcome file may name a servlet's mapping. "exact", not any match: *.jsp is
         // mapped to the JSP servlet, and a directory without an index file would be dispatched to it for index.jsp.
         webapp.setInitParameter(DefaultServlet.CONTEXT_INIT + "welcomeServlets", "exact");
         ApplicationSessionHandler sessions = new ApplicationSessionHandler();
+        // HttpOnly unless web.xml's <cookie-config> says otherwise, as the standalone engine and Tomcat (Jetty's
+        // default is without): the session id of every JSP page, which opens a session, is out of scripts' reach
+        sessions.setHttpOnly(true);
         webapp.setSessionHandler(sessions);
         if (status != null) {
             status.gauge("sessions_active", "HTTP sessions in memory now.", () -> activeSessions(sessions));

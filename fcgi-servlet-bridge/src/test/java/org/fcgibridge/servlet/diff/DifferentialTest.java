@@ -118,13 +118,16 @@ class DifferentialTest {
         // the default error pages differ by design (Jetty prints the stack): the status and headers must agree
         cases.add(Case.get("/error/header-then-runtime").mask("content-length: \\[\\d+\\]\n", "")
                 .mask("(?s)\n\n.*", ""));
+        cases.add(Case.get("/error/cache-then-runtime").mask("content-length: \\[\\d+\\]\n", "")
+                .mask("(?s)\n\n.*", ""));
         cases.add(Case.get("/error/io").statusOnly());
         cases.add(Case.get("/error/send-after-write"));
         cases.add(Case.get("/error/write-after-error").statusOnly());
         cases.add(Case.get("/error/unknown").statusOnly());
         cases.add(Case.get("/status/410/empty"));
         // redirects
-        for (String what : new String[] {"absolute", "root-relative", "relative", "dotdot", "after-write"}) {
+        for (String what : new String[] {"absolute", "root-relative", "relative", "dotdot", "after-write",
+            "then-writer"}) {
             cases.add(Case.get("/redirect/" + what));
         }
         cases.add(Case.get("/redirect/relative").header("Host", "example.com:8443"));

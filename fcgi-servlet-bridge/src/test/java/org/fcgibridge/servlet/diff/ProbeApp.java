@@ -351,6 +351,14 @@ public final class ProbeApp implements ServletContainerInitializer {
                     resp.setContentType("application/json");
                     resp.getWriter().print("discarded");
                     throw new IllegalStateException("boom");
+                case "/cache-then-runtime":
+                    resp.setHeader("Cache-Control", "public, max-age=3600");
+                    resp.setHeader("ETag", "\"v1\"");
+                    resp.setHeader("Vary", "Accept");
+                    resp.setDateHeader("Last-Modified", 0);
+                    resp.setDateHeader("Expires", 0);
+                    resp.setHeader("X-Before", "kept");
+                    throw new IllegalStateException("boom");
                 case "/servlet-exception":
                     throw new ServletException("wrapped", new IllegalArgumentException("inner"));
                 case "/io":
@@ -403,6 +411,12 @@ public final class ProbeApp implements ServletContainerInitializer {
                 case "/after-write":
                     resp.getWriter().print("dropped");
                     resp.sendRedirect("/target");
+                    break;
+                case "/then-writer":
+                    // a JSP page's way: the type first, the writer at the page's end, after its sendRedirect
+                    resp.setContentType("text/plain");
+                    resp.sendRedirect("/target");
+                    resp.getWriter().print("dropped");
                     break;
                 default:
                     resp.sendError(404);
