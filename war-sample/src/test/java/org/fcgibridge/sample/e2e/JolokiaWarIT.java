@@ -15,19 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 import java.util.zip.ZipFile;
-import org.fcgibridge.core.testing.NginxProcess;
-import org.fcgibridge.core.testing.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,17 +41,11 @@ class JolokiaWarIT {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private final Map<String, RunningBridge> bridges = new HashMap<>();
-    private final Map<String, WebServer> nginxes = new HashMap<>();
 
+    /** For the whole class: the bridges outlive the test that starts them. */
     @TempDir
-    Path dir;
-
-    /** Each engine, through the launcher's HTTP front and behind nginx. */
-    static Stream<Arguments> fronts() {
-        return Stream.of("standalone", "jetty")
-                .flatMap(engine -> Stream.of(Arguments.of(engine, "launcher"), Arguments.of(engine, "nginx")));
-    }
+    static Path dir;
+    private WarFronts fronts;
 
     static Path war() {
         return Path.of(System.getProperty("jolokia.war", "target/published/jolokia-agent-war.war"));
@@ -73,43 +61,24 @@ class JolokiaWarIT {
         }
     }
 
-    private synchronized RunningBridge bridge(String engine) throws Exception {
-        RunningBridge running = bridges.get(engine);
-        if (running == null) {
-            Path home = Files.createDirectories(dir.resolve(engine));
-            Path realm = Files.writeString(home.resolve("realm.properties"), REALM);
-            running = RunningBridge.startWar(home, war(), "--engine", engine, "--realm", realm.toString(),
-                    "--context-path", "/jolokia", "--http", "0");
-            bridges.put(engine, running);
-        }
-        return running;
-    }
-
     /** The agent's base URI through {@code front}: the launcher's HTTP front, or nginx in front of the bridge. */
-    private URI agent(String engine, String front) throws Exception {
-        RunningBridge bridge = bridge(engine);
-        if (front.equals("launcher")) {
-            return URI.create("http://127.0.0.1:" + bridge.httpPort() + "/jolokia/");
+    private synchronized URI agent(String engine, String front) throws Exception {
+        if (fronts == null) {
+            Path realm = Files.writeString(dir.resolve("realm.properties"), REALM);
+            fronts = new WarFronts(dir, war(), "/jolokia", "--realm", realm.toString());
         }
-        WebServer nginx = nginxes.get(engine);
-        if (nginx == null) {
-            nginx = NginxProcess.start(dir.resolve(engine).resolve("nginx"),
-                    Configs.forNginx(Examples.pointedAt("nginx-fcgi-bridge.conf", bridge.port())));
-            nginxes.put(engine, nginx);
-        }
-        return URI.create("http://127.0.0.1:" + nginx.port() + "/jolokia/");
+        return fronts.base(engine, front);
     }
 
     @AfterAll
     void stop() throws InterruptedException {
-        for (WebServer nginx : nginxes.values()) {
-            nginx.close();
+        if (fronts != null) {
+            fronts.close();
         }
-        bridges.values().forEach(RunningBridge::close);
     }
 
     @ParameterizedTest(name = "{0} through {1}")
-    @MethodSource("fronts")
+    @MethodSource("org.fcgibridge.sample.e2e.WarFronts#enginesAndFronts")
     void withoutCredentialsTheAgentAsksForThemInRealmJolokia(String engine, String front) throws Exception {
         URI agent = agent(engine, front);
         for (HttpResponse<String> anonymous : List.of(get(agent.resolve("version"), null),
@@ -121,7 +90,7 @@ class JolokiaWarIT {
     }
 
     @ParameterizedTest(name = "{0} through {1}")
-    @MethodSource("fronts")
+    @MethodSource("org.fcgibridge.sample.e2e.WarFronts#enginesAndFronts")
     void aUserWithTheRoleGetsTheAgent(String engine, String front) throws Exception {
         URI agent = agent(engine, front);
         HttpResponse<String> version = get(agent.resolve("version"), "ops:secret");
@@ -140,7 +109,7 @@ class JolokiaWarIT {
     }
 
     @ParameterizedTest(name = "{0} through {1}")
-    @MethodSource("fronts")
+    @MethodSource("org.fcgibridge.sample.e2e.WarFronts#enginesAndFronts")
     void aUserWithoutTheRoleIsForbidden(String engine, String front) throws Exception {
         URI agent = agent(engine, front);
         HttpResponse<String> eve = get(agent.resolve("version"), "eve:snoop");
@@ -150,7 +119,7 @@ class JolokiaWarIT {
     }
 
     @ParameterizedTest(name = "{0} through {1}")
-    @MethodSource("fronts")
+    @MethodSource("org.fcgibridge.sample.e2e.WarFronts#enginesAndFronts")
     void aWrongPasswordOrAnUnknownUserIsAskedAgain(String engine, String front) throws Exception {
         URI agent = agent(engine, front);
         for (String credentials : List.of("ops:wrong", "ops:", "nobody:secret")) {

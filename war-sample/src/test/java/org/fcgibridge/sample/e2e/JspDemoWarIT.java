@@ -9,21 +9,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.fcgibridge.core.testing.NginxProcess;
-import org.fcgibridge.core.testing.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -36,50 +29,28 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JspDemoWarIT {
-    private final Map<String, RunningBridge> bridges = new HashMap<>();
-    private final Map<String, WebServer> nginxes = new HashMap<>();
-
+    /** For the whole class: the bridges outlive the test that starts them. */
     @TempDir
-    Path dir;
-
-    static Stream<Arguments> fronts() {
-        return Stream.of("standalone", "jetty")
-                .flatMap(engine -> Stream.of(Arguments.of(engine, "launcher"), Arguments.of(engine, "nginx")));
-    }
-
-    private static Path war() {
-        return Path.of(System.getProperty("jsp-demo.war", "target/published/jetty-ee10-demo-jsp-webapp.war"));
-    }
+    static Path dir;
+    private WarFronts fronts;
 
     private synchronized URI demo(String engine, String front) throws Exception {
-        RunningBridge bridge = bridges.get(engine);
-        if (bridge == null) {
-            bridge = RunningBridge.startWar(Files.createDirectories(dir.resolve(engine)), war(),
-                    "--engine", engine, "--context-path", "/demo", "--http", "0");
-            bridges.put(engine, bridge);
+        if (fronts == null) {
+            fronts = new WarFronts(dir, Path.of(System.getProperty("jsp-demo.war",
+                    "target/published/jetty-ee10-demo-jsp-webapp.war")), "/demo");
         }
-        if (front.equals("launcher")) {
-            return URI.create("http://127.0.0.1:" + bridge.httpPort() + "/demo/");
-        }
-        WebServer nginx = nginxes.get(engine);
-        if (nginx == null) {
-            nginx = NginxProcess.start(dir.resolve(engine).resolve("nginx"),
-                    Configs.forNginx(Examples.pointedAt("nginx-fcgi-bridge.conf", bridge.port())));
-            nginxes.put(engine, nginx);
-        }
-        return URI.create("http://127.0.0.1:" + nginx.port() + "/demo/");
+        return fronts.base(engine, front);
     }
 
     @AfterAll
     void stop() throws InterruptedException {
-        for (WebServer nginx : nginxes.values()) {
-            nginx.close();
+        if (fronts != null) {
+            fronts.close();
         }
-        bridges.values().forEach(RunningBridge::close);
     }
 
     @ParameterizedTest(name = "{0} through {1}")
-    @MethodSource("fronts")
+    @MethodSource("org.fcgibridge.sample.e2e.WarFronts#enginesAndFronts")
     void theWelcomePageIsIndexJsp(String engine, String front) throws Exception {
         HttpResponse<String> index = get(demo(engine, front), null);
         assertEquals(200, index.statusCode(), index.body());
@@ -89,7 +60,7 @@ class JspDemoWarIT {
     }
 
     @ParameterizedTest(name = "{0} through {1}")
-    @MethodSource("fronts")
+    @MethodSource("org.fcgibridge.sample.e2e.WarFronts#enginesAndFronts")
     void aSessionBeanCountsAcrossPages(String engine, String front) throws Exception {
         URI demo = demo(engine, front);
         HttpResponse<String> first = get(demo.resolve("bean1.jsp"), null);
@@ -102,7 +73,7 @@ class JspDemoWarIT {
     }
 
     @ParameterizedTest(name = "{0} through {1}")
-    @MethodSource("fronts")
+    @MethodSource("org.fcgibridge.sample.e2e.WarFronts#enginesAndFronts")
     void expressionsReadParamsAndHeaders(String engine, String front) throws Exception {
         HttpResponse<String> expr = get(demo(engine, front).resolve("expr.jsp?A=21"), null);
         assertEquals(200, expr.statusCode(), expr.body());
@@ -113,7 +84,7 @@ class JspDemoWarIT {
     }
 
     @ParameterizedTest(name = "{0} through {1}")
-    @MethodSource("fronts")
+    @MethodSource("org.fcgibridge.sample.e2e.WarFronts#enginesAndFronts")
     void theTagsOfItsTldsAndItsTagFileRun(String engine, String front) throws Exception {
         URI demo = demo(engine, front);
         HttpResponse<String> tag = get(demo.resolve("tag.jsp"), null);
@@ -131,7 +102,7 @@ class JspDemoWarIT {
     }
 
     @ParameterizedTest(name = "{0} through {1}")
-    @MethodSource("fronts")
+    @MethodSource("org.fcgibridge.sample.e2e.WarFronts#enginesAndFronts")
     void pagesThatNeedJstlFromTheContainerFailWithoutTheirSource(String engine, String front) throws Exception {
         URI demo = demo(engine, front);
         for (String page : List.of("jstl.jsp", "foo/foo.jsp")) {
