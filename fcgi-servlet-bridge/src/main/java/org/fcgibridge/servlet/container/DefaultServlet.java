@@ -53,9 +53,10 @@ public final class DefaultServlet extends HttpServlet {
         String path = resourcePath(request);
         String upper = path.toUpperCase(Locale.ROOT);
         // Servlet 6.0 section 10.5: no client reaches WEB-INF or META-INF, but the application's own forward, include
-        // or error page may (a JSP page's <jsp:include page="/WEB-INF/header.html"/>), as in Jetty and Tomcat
-        boolean chosenByTheApplication = chosenByTheApplication(request);
-        if (!chosenByTheApplication && (upper.startsWith("/WEB-INF") || upper.startsWith("/META-INF"))) {
+        // or error page may name them (a JSP page's <jsp:include page="/WEB-INF/header.html"/>), as in Jetty and
+        // Tomcat
+        boolean named = upper.startsWith("/WEB-INF") || upper.startsWith("/META-INF");
+        if (named && !chosenByTheApplication(request)) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
@@ -64,7 +65,9 @@ public final class DefaultServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
-        Path file = chosenByTheApplication ? context.resources().file(path) : context.resources().servable(path);
+        // any other path, a forward's too (a front controller forwards the client's path), is refused where a symlink
+        // leads it into WEB-INF or META-INF
+        Path file = named ? context.resources().file(path) : context.resources().servable(path);
         if (file != null && Files.isDirectory(file)) {
             if (!path.endsWith("/")) {
                 String query = request.getQueryString();

@@ -45,6 +45,23 @@ class ServingHardeningIT {
             }
             """;
 
+    /** Forwards to the path after /view: what a front controller does for static files. */
+    private static final String VIEW = """
+            package t;
+            import jakarta.servlet.ServletException;
+            import jakarta.servlet.annotation.WebServlet;
+            import jakarta.servlet.http.*;
+            import java.io.IOException;
+            @WebServlet("/view/*")
+            public class View extends HttpServlet {
+                @Override
+                protected void doGet(HttpServletRequest req, HttpServletResponse resp)
+                        throws IOException, ServletException {
+                    req.getRequestDispatcher(req.getPathInfo()).forward(req, resp);
+                }
+            }
+            """;
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Map<String, RunningBridge> BRIDGES = new HashMap<>();
 
@@ -57,7 +74,7 @@ class ServingHardeningIT {
         if (Files.exists(root)) {
             return root;
         }
-        new WarBuilder(dir.resolve("exploded-war")).source("t.Boom", BOOM)
+        new WarBuilder(dir.resolve("exploded-war")).source("t.Boom", BOOM).source("t.View", VIEW)
                 .file("css/site.css", "body{}")
                 .file("META-INF/secret.txt", "meta-secret")
                 .webXml("<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">"
@@ -148,6 +165,27 @@ class ServingHardeningIT {
                     ? List.of("outside-secret", "descriptor-secret", "outside.txt", "web.xml")
                     : List.of("outside-secret", "descriptor-secret", "meta-secret");
             for (String secret : secrets) {
+                assertFalse(response.body().contains(secret), attack + ": " + response.body());
+            }
+        }
+    }
+
+    /**
+     * The application's own forward may reach WEB-INF by name (Servlet 6.0 section 10.5), but a path outside it that a
+     * symlink leads into WEB-INF or out of the application stays refused: the path often comes from the client.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "jetty"})
+    void aForwardFollowsNoSymlinkIntoWebInfOrOut(String engine) throws Exception {
+        RunningBridge bridge = bridge(engine, false);
+        assertEquals("body{}", get(bridge, "/view/css/site.css", null).body());
+        HttpResponse<String> named = get(bridge, "/view/WEB-INF/web.xml", null);
+        assertEquals(200, named.statusCode(), "the application names WEB-INF: " + named.body());
+        for (String attack : List.of("/view/css/webinf/web.xml", "/view/css/web.xml", "/view/css/metainf/secret.txt",
+                "/view/passwd.txt", "/view/outdir/outside.txt")) {
+            HttpResponse<String> response = get(bridge, attack, null);
+            assertEquals(404, response.statusCode(), attack + ": " + response.body());
+            for (String secret : List.of("outside-secret", "descriptor-secret", "meta-secret")) {
                 assertFalse(response.body().contains(secret), attack + ": " + response.body());
             }
         }
