@@ -52,7 +52,7 @@ import org.fcgibridge.servlet.security.SecurityConstraint;
  * WEB-INF/classes and WEB-INF/lib in the application's own class loader, web.xml and the web-fragment.xml of its jars,
  * the {@code @WebServlet}, {@code @WebFilter}, {@code @WebListener} and {@code @MultipartConfig} annotations (unless
  * metadata-complete), and the ServletContainerInitializers of its jars with their {@code @HandlesTypes} classes
- * (scanned with ClassGraph); JSP pages through the launcher's Jasper where it is on the class path ({@link Jasper}).
+ * (scanned with ClassGraph); JSP pages through the launcher's Jasper where it is on the class path.
  */
 public final class WebAppDeployer {
     private static final System.Logger LOG = System.getLogger(WebAppDeployer.class.getName());
