@@ -72,7 +72,7 @@ class WebServerAuthIT {
     @ValueSource(strings = {"standalone", "jetty"})
     void theUserNginxAuthenticatedIsTheApplicationsUserWithTheRolesNginxSends(String engine) throws Exception {
         try (RunningBridge bridge = RunningBridge.startWar(dir, whoWar(), "--engine", engine,
-                "--trust-web-server-auth", "--web-server-roles", "REMOTE_USER_ROLES");
+                "--trust-web-server-auth", "--web-server-roles", "REMOTE_USER_ROLES", "--access-log", "-");
              WebServer nginx = nginx(bridge)) {
             URI who = URI.create("http://127.0.0.1:" + nginx.port() + "/who/x");
             HttpResponse<String> anonymous = get(who, null);
@@ -82,6 +82,9 @@ class WebServerAuthIT {
             assertEquals(401, get(who, "alice:wrong").statusCode(), "nginx checks the password");
             assertEquals("user=alice principal=alice type=BASIC admin=true REMOTE_USER=alice",
                     body(get(who, "alice:wonderland")));
+            // the access log names the user the web server authenticated
+            assertTrue(bridge.process().awaitLine("\"GET /who/x HTTP/1.1\" 200", 10).contains(" - alice ["),
+                    "the trusted web server's user in the access log on " + engine);
             assertEquals("user=bob principal=bob type=BASIC admin=false REMOTE_USER=bob",
                     body(get(who, "bob:secret")), "bob's password is an apr1 hash");
             HttpResponse<String> claiming = http.send(HttpRequest.newBuilder(who).header("Authorization", basic(
