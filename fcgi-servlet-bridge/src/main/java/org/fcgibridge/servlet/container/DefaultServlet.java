@@ -131,7 +131,7 @@ public final class DefaultServlet extends HttpServlet {
                 break;
             }
             PathMatch match = context.mappings().match(candidate);
-            // the application's servlets count; the container's fallbacks (the JSP stand-in) do not
+            // the application's servlets count; the container's fallbacks (the JSP servlet at *.jsp) do not
             if (target == null && match != null && match.match() != jakarta.servlet.http.MappingMatch.DEFAULT
                     && !context.mappings().isFallback(match.getPattern())) {
                 target = candidate; // a file later in the list still comes first

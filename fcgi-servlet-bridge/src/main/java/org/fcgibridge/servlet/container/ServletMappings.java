@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * URL patterns to servlets, with the precedence of Servlet 6.0 section 12.2: an exact match, then the longest path
  * prefix ({@code /foo/*}), then an extension ({@code *.jsp}), then the default servlet ({@code /}); {@code ""} maps
  * the context root alone. A pattern may be mapped once by the application; the container's own servlets (the default
- * servlet at {@code /}, the JSP stand-in at {@code *.jsp}) are fallbacks that an application mapping replaces, as
+ * servlet at {@code /}, the JSP servlet at {@code *.jsp}) are fallbacks that an application mapping replaces, as
  * Servlet 6.0 section 12.2 says of {@code /}.
  */
 public final class ServletMappings {
